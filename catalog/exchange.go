@@ -1,0 +1,102 @@
+package catalog
+
+// Outcome is how an exchange ended at the transport level. Only
+// OutcomeResponse carries a final SIP response; the others are the faults
+// that have no status code.
+type Outcome string
+
+const (
+	OutcomeResponse        Outcome = "response"         // a final response arrived
+	OutcomeTimeout         Outcome = "timeout"          // silence until the deadline
+	OutcomePortUnreachable Outcome = "port-unreachable" // ICMP port unreachable (UDP)
+	OutcomeRefused         Outcome = "refused"          // TCP/TLS connection refused
+	OutcomeConnectTimeout  Outcome = "connect-timeout"  // TCP/TLS connect never completed
+	OutcomeClosed          Outcome = "closed"           // the server closed or reset the connection mid-transaction
+	OutcomeTLS             Outcome = "tls"              // the TLS handshake failed (see Exchange.TLSFailure)
+	OutcomeDNS             Outcome = "dns"              // the target name did not resolve (see Exchange.DNSFailure)
+	OutcomeMalformed       Outcome = "malformed"        // bytes came back, but no usable SIP response
+	OutcomeTooLarge        Outcome = "too-large"        // the request does not fit a UDP datagram
+	OutcomeCanceled        Outcome = "canceled"         // the user interrupted the probe
+	OutcomeInternal        Outcome = "internal"         // sipprobe itself failed
+)
+
+// TLS failure kinds, for Exchange.TLSFailure.
+const (
+	TLSUnknownAuthority = "unknown-authority"
+	TLSExpired          = "expired"
+	TLSNameMismatch     = "name-mismatch"
+	TLSProtocol         = "protocol"
+	TLSHandshake        = "handshake"
+	TLSClientCert       = "client-cert"
+)
+
+// DNS failure kinds, for Exchange.DNSFailure.
+const (
+	DNSNotFound = "nxdomain"  // the name does not exist
+	DNSNoAnswer = "no-answer" // the name exists but has no usable records
+	DNSServer   = "server"    // the resolver failed or timed out
+)
+
+// Reply is the part of a SIP response the rules look at.
+type Reply struct {
+	Code   int
+	Reason string
+	// Selected headers, raw values ("" when absent).
+	RetryAfter string
+	MinExpires string
+	Warning    string
+	ReasonHdr  string // Reason: Q.850;cause=N;text="..."
+	Server     string
+}
+
+// AltTransport is the result of asking the same server over another
+// transport after the first stayed silent.
+type AltTransport struct {
+	Transport string
+	Answered  bool
+	Code      int
+}
+
+// Exchange is the whole story of one probe, as the diagnosis rules need it.
+// Probes fill what they know; zero values mean "did not happen".
+type Exchange struct {
+	Method    string // REGISTER, OPTIONS, INVITE
+	Transport string // udp, tcp, tls
+	Outcome   Outcome
+	// Final is the final response (nil unless Outcome is OutcomeResponse).
+	Final *Reply
+	// Provisional responses seen before the final one (or before silence).
+	Provisional []Reply
+	// AuthSent: the request that got Final carried our credentials.
+	AuthSent bool
+	// CredentialsGiven: the user supplied a password at all.
+	CredentialsGiven bool
+	// Challenges counts the 401/407 answers received.
+	Challenges int
+	// EarlierFailures counts failed attempts against this account seen
+	// before this probe (scenario history), for the fail2ban hint.
+	EarlierFailures int
+
+	TLSFailure string
+	DNSFailure string
+	// Detail is a short, factual description of the transport error or the
+	// lookups tried; it goes into the diagnosis notes.
+	Detail string
+	// Alt is set when another transport was tried after silence.
+	Alt *AltTransport
+
+	// INVITE media analysis (a 2xx answer).
+	NoCommonCodec    bool // the SDP answer shares no codec with the offer
+	MediaRejected    bool // the answer set the audio port to 0
+	PrivateMediaAddr bool // the answer's media address is private while the server's is not
+	ACKNotReceived   bool // the server kept retransmitting its 2xx after our ACK
+	NoRTPBack        bool // --rtp: nothing came back within the hold time
+	RingTimeout      bool // we gave up ringing and sent CANCEL
+
+	// Register-specific findings.
+	BindingNotListed bool // --bind: the 200 OK did not list our contact
+	NoContacts       bool // the account has no device registered
+	// User and Target are used in summaries.
+	User   string
+	Target string
+}

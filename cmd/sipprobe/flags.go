@@ -1,0 +1,123 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/probe"
+)
+
+func env(name string) []string { return []string{"SIPPROBE_" + name} }
+
+// commonFlags are the flags every probe command has (DESIGN.md §1). Each has
+// an env var so cron jobs need no long command lines.
+func commonFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "server", Aliases: []string{"s"}, Usage: "`TARGET`: host, host:port, [v6]:port or a sip:/sips: URI", EnvVars: env("SERVER")},
+		&cli.StringFlag{Name: "transport", Aliases: []string{"t"}, Usage: "udp, tcp or tls (default udp, tls for sips:)", EnvVars: env("TRANSPORT")},
+		&cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "the probe finishes within this, whatever the network does", EnvVars: env("TIMEOUT")},
+		&cli.StringFlag{Name: "local-addr", Usage: "local `IP[:port]` to send from", EnvVars: env("LOCAL_ADDR")},
+		&cli.StringFlag{Name: "user-agent", Usage: "User-Agent header (default sipprobe/VERSION)", EnvVars: env("USER_AGENT")},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "text or json", EnvVars: env("OUTPUT")},
+		&cli.BoolFlag{Name: "trace", Usage: "print the message ladder", EnvVars: env("TRACE")},
+		&cli.BoolFlag{Name: "show-secrets", Usage: "do not redact digest response= values in transcripts"},
+		&cli.BoolFlag{Name: "no-fallback", Usage: "after UDP silence, do not check whether TCP answers", EnvVars: env("NO_FALLBACK")},
+		&cli.StringFlag{Name: "lang", Usage: "language of diagnoses: en or ru (default from LANG)", EnvVars: env("LANG")},
+		&cli.StringFlag{Name: "ca-file", Usage: "PEM file of CAs to trust for TLS instead of the system roots", EnvVars: env("CA_FILE")},
+		&cli.StringFlag{Name: "cert", Usage: "PEM client certificate for TLS", EnvVars: env("CERT")},
+		&cli.StringFlag{Name: "key", Usage: "PEM private key of --cert", EnvVars: env("KEY")},
+		&cli.StringFlag{Name: "server-name", Usage: "TLS server name to send and verify (default: the target's host)", EnvVars: env("SERVER_NAME")},
+		&cli.BoolFlag{Name: "insecure", Usage: "do not verify the server's TLS certificate", EnvVars: env("INSECURE")},
+	}
+}
+
+// credentialFlags are for the probes that authenticate.
+func credentialFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "the extension / account `USER`", EnvVars: env("USER")},
+		&cli.StringFlag{Name: "password", Aliases: []string{"p"}, Usage: "password (prefer SIPPROBE_PASSWORD or --password-file: command lines are visible to other users)", EnvVars: env("PASSWORD")},
+		&cli.StringFlag{Name: "password-file", Usage: "read the password from the first line of `FILE`", EnvVars: env("PASSWORD_FILE")},
+		&cli.StringFlag{Name: "auth-user", Usage: "digest user name when it differs from --user", EnvVars: env("AUTH_USER")},
+		&cli.StringFlag{Name: "domain", Usage: "SIP domain of the account (default: the target's host)", EnvVars: env("DOMAIN")},
+	}
+}
+
+// configFromFlags builds the probe configuration from the command line.
+func configFromFlags(c *cli.Context) (probe.Config, error) {
+	lang, err := catalog.ParseLang(c.String("lang"))
+	if err != nil {
+		return probe.Config{}, usagef("--lang: %v", err)
+	}
+	cfg := probe.Config{
+		Target:      c.String("server"),
+		Transport:   strings.ToLower(c.String("transport")),
+		Timeout:     c.Duration("timeout"),
+		LocalAddr:   c.String("local-addr"),
+		UserAgent:   c.String("user-agent"),
+		NoFallback:  c.Bool("no-fallback"),
+		ShowSecrets: c.Bool("show-secrets"),
+		Lang:        lang,
+		TLS: probe.TLSConfig{
+			CAFile:     c.String("ca-file"),
+			CertFile:   c.String("cert"),
+			KeyFile:    c.String("key"),
+			ServerName: c.String("server-name"),
+			Insecure:   c.Bool("insecure"),
+		},
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "sipprobe/" + version
+	}
+	if cfg.Timeout <= 0 {
+		return cfg, usagef("--timeout must be positive")
+	}
+	if hasFlag(c, "user") {
+		cfg.User = c.String("user")
+		cfg.AuthUser = c.String("auth-user")
+		cfg.Domain = c.String("domain")
+		pw, err := readPassword(c.String("password"), c.String("password-file"))
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Password = pw
+	}
+	return cfg, nil
+}
+
+func hasFlag(c *cli.Context, name string) bool {
+	for _, f := range c.Command.Flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// readPassword takes the password from the flag/env value or from a file.
+// The file's first line is used, without its line ending.
+func readPassword(value, file string) (string, error) {
+	if value != "" && file != "" {
+		return "", usagef("give either --password (or SIPPROBE_PASSWORD) or --password-file, not both")
+	}
+	if file == "" {
+		return value, nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", &exitError{code: 3, err: fmt.Errorf("--password-file: %w", err)}
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	return strings.TrimRight(line, "\r"), nil
+}
+
+// durationFlag is a helper for probe-specific duration flags.
+func durationFlag(name string, def time.Duration, usage string) *cli.DurationFlag {
+	return &cli.DurationFlag{Name: name, Value: def, Usage: usage, EnvVars: env(strings.ToUpper(strings.ReplaceAll(name, "-", "_")))}
+}

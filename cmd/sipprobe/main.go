@@ -1,0 +1,134 @@
+// Command sipprobe asks a SIP server whether registration, calls and the
+// transport work, and says what is wrong when they do not.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// exitError carries an exit code out of a command action.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+func (e *exitError) Unwrap() error { return e.err }
+
+// exitCode ends a command with code and no message.
+func exitCode(code int) error { return &exitError{code: code} }
+
+// usageError is a mistake in the command line: exit 3 with a hint.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
+
+// run is main without the process: testable, no os.Exit below it.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// A bug must not turn into a Go stack trace and exit 2 (CRITICAL):
+		// say it is ours and exit UNKNOWN.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "sipprobe: internal error: %v\n", r)
+			code = 3
+		}
+	}()
+	app := newApp(stdout, stderr)
+	err := app.RunContext(ctx, reorderArgs(app, args))
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "sipprobe: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// Anything else is a usage problem: urfave/cli returns flag errors as
+	// plain errors, and we return usageError for our own checks.
+	fmt.Fprintf(stderr, "sipprobe: %v\n", err)
+	fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", commandPath(args))
+	return 3
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	app := &cli.App{
+		Name:                 "sipprobe",
+		Usage:                "ask a SIP server whether registration, calls and transport work, and say what is wrong",
+		Version:              version,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		EnableBashCompletion: false,
+		HideVersion:          true,
+		ExitErrHandler:       func(*cli.Context, error) {}, // run() decides exit codes
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usagef("%v", err)
+		},
+		Commands: []*cli.Command{
+			optionsCommand(),
+			registerCommand(),
+			inviteCommand(),
+			runCommand(),
+			historyCommand(),
+			catalogCommand(),
+			demoCommand(),
+			versionCommand(),
+		},
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usagef("unknown command %q", c.Args().First())
+			}
+			_ = cli.ShowAppHelp(c)
+			return exitCode(3)
+		},
+	}
+	for _, cmd := range app.Commands {
+		setUsageErrors(cmd)
+	}
+	return app
+}
+
+// setUsageErrors makes flag errors of every (sub)command usage errors.
+func setUsageErrors(cmd *cli.Command) {
+	cmd.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return usagef("%v", err) }
+	for _, sub := range cmd.Subcommands {
+		setUsageErrors(sub)
+	}
+}
+
+func versionCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "version",
+		Usage: "print the version",
+		Action: func(c *cli.Context) error {
+			fmt.Fprintf(c.App.Writer, "sipprobe %s\n", version)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,122 @@
+// Package probe is the SIP engine: it sends OPTIONS, REGISTER and INVITE
+// requests over UDP, TCP or TLS and returns one rich result per probe.
+package probe
+
+import (
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/sipprobe/sipprobe/catalog"
+)
+
+// Kind names a prober.
+type Kind string
+
+const (
+	KindOptions  Kind = "options"
+	KindRegister Kind = "register"
+	KindInvite   Kind = "invite"
+)
+
+// Defaults of the contract (DESIGN.md §1).
+const (
+	DefaultTimeout = 5 * time.Second
+	DefaultExpires = 60
+)
+
+// TLSConfig holds the user's TLS settings.
+type TLSConfig struct {
+	CAFile     string
+	CertFile   string
+	KeyFile    string
+	ServerName string
+	Insecure   bool
+}
+
+// InviteConfig holds the test-call settings.
+type InviteConfig struct {
+	To          string
+	Codecs      []string
+	Hold        time.Duration
+	RingTimeout time.Duration
+	RTP         bool
+	CodecSweep  bool
+}
+
+// Config is what the user asked for. The CLI and the scenario runner both
+// fill it; Validate checks it before anything is sent.
+type Config struct {
+	Target    string
+	Transport string // udp, tcp, tls; "" picks from the target (sips: means tls) or udp
+	Timeout   time.Duration
+	LocalAddr string
+	UserAgent string
+	TLS       TLSConfig
+
+	User     string
+	AuthUser string
+	Password string
+	Domain   string
+	Expires  int
+	Bind     bool
+
+	Invite InviteConfig
+
+	// NoFallback disables the TCP check made after UDP silence.
+	NoFallback  bool
+	ShowSecrets bool
+	Lang        catalog.Lang
+}
+
+// Validate reports the first problem with c, wrapping ErrConfig.
+func (c Config) Validate(kind Kind) error {
+	if c.Target == "" {
+		return fmt.Errorf("%w: --server is required", ErrConfig)
+	}
+	switch c.Transport {
+	case "", "udp", "tcp", "tls":
+	default:
+		return fmt.Errorf("%w: --transport %q (want udp, tcp or tls)", ErrConfig, c.Transport)
+	}
+	if c.Timeout < 0 {
+		return fmt.Errorf("%w: --timeout must be positive", ErrConfig)
+	}
+	if c.LocalAddr != "" {
+		if net.ParseIP(c.LocalAddr) == nil {
+			if _, _, err := net.SplitHostPort(c.LocalAddr); err != nil {
+				return fmt.Errorf("%w: --local-addr %q is not an IP or IP:port", ErrConfig, c.LocalAddr)
+			}
+		}
+	}
+	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
+		return fmt.Errorf("%w: --cert and --key go together", ErrConfig)
+	}
+	switch kind {
+	case KindRegister:
+		if c.User == "" {
+			return fmt.Errorf("%w: --user is required", ErrConfig)
+		}
+		if c.Expires < 0 {
+			return fmt.Errorf("%w: --expires must not be negative", ErrConfig)
+		}
+	case KindInvite:
+		if c.User == "" {
+			return fmt.Errorf("%w: --user is required", ErrConfig)
+		}
+		if c.Invite.To == "" {
+			return fmt.Errorf("%w: --to is required", ErrConfig)
+		}
+	case KindOptions:
+	default:
+		return fmt.Errorf("%w: unknown probe kind %q", ErrConfig, kind)
+	}
+	return nil
+}
+
+func (c Config) timeout() time.Duration {
+	if c.Timeout <= 0 {
+		return DefaultTimeout
+	}
+	return c.Timeout
+}

@@ -1,0 +1,99 @@
+package results
+
+// Details holds probe-specific findings. One struct for every kind keeps the
+// JSON "details" object flat and typed; fields a probe does not fill are omitted.
+type Details struct {
+	// NAT is what the server saw of our address (Via received/rport).
+	NAT *NATInfo `json:"nat,omitempty"`
+	// AltTransport records the fallback check made after silence (DESIGN.md §4).
+	AltTransport *AltTransportCheck `json:"alt_transport,omitempty"`
+	// Resolution lists the DNS lookups tried and what they gave.
+	Resolution []Lookup `json:"resolution,omitempty"`
+	// TLS describes the handshake, or why it failed.
+	TLS *TLSInfo `json:"tls,omitempty"`
+	// ServerAgent is the Server or User-Agent header of the answering side.
+	ServerAgent string `json:"server_agent,omitempty"`
+	// Allow lists the methods an OPTIONS answer advertised.
+	Allow []string `json:"allow,omitempty"`
+
+	// Register.
+	Mode            string    `json:"mode,omitempty"` // "check" (no Contact) or "bind"
+	Contacts        []Contact `json:"contacts,omitempty"`
+	ContactCount    *int      `json:"contact_count,omitempty"`
+	BoundContact    string    `json:"bound_contact,omitempty"`
+	BindingVerified *bool     `json:"binding_verified,omitempty"`
+	Unbound         *bool     `json:"unbound,omitempty"`
+	Expires         int       `json:"expires,omitempty"`
+	AuthAlgorithm   string    `json:"auth_algorithm,omitempty"`
+	AuthRealm       string    `json:"auth_realm,omitempty"`
+	AuthAttempts    int       `json:"auth_attempts,omitempty"`
+
+	// Invite is filled by the invite probe.
+	Invite *InviteDetails `json:"invite,omitempty"`
+}
+
+// NATInfo compares the address we sent from with what the server saw.
+type NATInfo struct {
+	SentBy   string `json:"sent_by"`
+	Received string `json:"received,omitempty"`
+	RPort    int    `json:"rport,omitempty"`
+	Detected bool   `json:"detected"`
+}
+
+// AltTransportCheck is the result of trying another transport to the same
+// server after the first one stayed silent.
+type AltTransportCheck struct {
+	Transport string `json:"transport"`
+	Answered  bool   `json:"answered"`
+	Code      int    `json:"code,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+	Error     string `json:"error,omitempty"`
+	Ms        Millis `json:"ms,omitempty"`
+}
+
+// Lookup is one DNS query made while resolving the target (RFC 3263).
+type Lookup struct {
+	Query  string   `json:"query"`
+	Type   string   `json:"type"`
+	Answer []string `json:"answer,omitempty"`
+	Error  string   `json:"error,omitempty"`
+}
+
+// TLSInfo describes the TLS session or its failure.
+type TLSInfo struct {
+	Version     string `json:"version,omitempty"`
+	CipherSuite string `json:"cipher_suite,omitempty"`
+	ServerName  string `json:"server_name,omitempty"`
+	PeerSubject string `json:"peer_subject,omitempty"`
+	PeerIssuer  string `json:"peer_issuer,omitempty"`
+	NotAfter    string `json:"not_after,omitempty"`
+	Failure     string `json:"failure,omitempty"` // unknown-authority, expired, name-mismatch, handshake
+	Error       string `json:"error,omitempty"`
+}
+
+// Contact is one binding the registrar reported for the account.
+type Contact struct {
+	URI     string `json:"uri"`
+	Expires int    `json:"expires,omitempty"`
+	Ours    bool   `json:"ours,omitempty"`
+}
+
+// InviteDetails is what a test call learned (issue 4 fills this in).
+type InviteDetails struct {
+	To                 string   `json:"to,omitempty"`
+	OfferedCodecs      []string `json:"offered_codecs,omitempty"`
+	AnsweredCodecs     []string `json:"answered_codecs,omitempty"`
+	NegotiatedCodec    string   `json:"negotiated_codec,omitempty"`
+	AnswerAddr         string   `json:"answer_addr,omitempty"`
+	AnswerPort         int      `json:"answer_port,omitempty"`
+	EarlyMedia         bool     `json:"early_media,omitempty"`
+	FirstProvisionalMs Millis   `json:"first_provisional_ms,omitempty"`
+	RingingMs          Millis   `json:"ringing_ms,omitempty"`
+	AnswerMs           Millis   `json:"answer_ms,omitempty"`
+	ACKConfirmed       *bool    `json:"ack_confirmed,omitempty"`
+	EndedBy            string   `json:"ended_by,omitempty"`
+	RTPSent            int      `json:"rtp_sent,omitempty"`
+	RTPReceived        int      `json:"rtp_received,omitempty"`
+	AcceptedCodecs     []string `json:"accepted_codecs,omitempty"` // --codec-sweep
+	RejectedCodecs     []string `json:"rejected_codecs,omitempty"`
+}

@@ -1,0 +1,156 @@
+// Package results holds the probe result model (the JSON contract of
+// DESIGN.md §2) and the renderers that print it.
+package results
+
+import (
+	"time"
+
+	"github.com/sipprobe/sipprobe/catalog"
+)
+
+// Status is the Nagios-style verdict of one probe.
+type Status string
+
+const (
+	StatusOK       Status = "ok"
+	StatusWarning  Status = "warning"
+	StatusCritical Status = "critical"
+	StatusUnknown  Status = "unknown"
+)
+
+// ExitCode maps a status to the Nagios plugin convention (DESIGN.md §1).
+func (s Status) ExitCode() int {
+	switch s {
+	case StatusOK:
+		return 0
+	case StatusWarning:
+		return 1
+	case StatusCritical:
+		return 2
+	default:
+		return 3
+	}
+}
+
+// Worse reports whether s is a worse outcome than o (OK < WARNING < UNKNOWN <
+// CRITICAL), so several results fold into one exit code the way Nagios
+// aggregators do: a failed probe outranks one that could not run.
+func (s Status) Worse(o Status) bool { return s.rank() > o.rank() }
+
+func (s Status) rank() int {
+	switch s {
+	case StatusOK:
+		return 0
+	case StatusWarning:
+		return 1
+	case StatusUnknown:
+		return 2
+	case StatusCritical:
+		return 3
+	}
+	return 2
+}
+
+// StatusFromSeverity turns a catalogue severity into a probe status.
+func StatusFromSeverity(s catalog.Severity) Status {
+	switch s {
+	case catalog.SeverityOK, catalog.SeverityInfo:
+		return StatusOK
+	case catalog.SeverityWarning:
+		return StatusWarning
+	case catalog.SeverityCritical:
+		return StatusCritical
+	}
+	return StatusUnknown
+}
+
+// Overall folds many statuses into the one a monitoring system should see.
+func Overall(rs []Result) Status {
+	if len(rs) == 0 {
+		return StatusUnknown
+	}
+	worst := StatusOK
+	for _, r := range rs {
+		if r.Status.Worse(worst) {
+			worst = r.Status
+		}
+	}
+	return worst
+}
+
+// Result is everything one probe learned. Field names are part of the
+// contract: scripts parse them.
+type Result struct {
+	Name        string             `json:"name,omitempty"`
+	Probe       string             `json:"probe"`
+	Target      string             `json:"target"`
+	Transport   string             `json:"transport"`
+	RemoteAddr  string             `json:"remote_addr,omitempty"`
+	LocalAddr   string             `json:"local_addr,omitempty"`
+	User        string             `json:"user,omitempty"`
+	StartedAt   time.Time          `json:"started_at"`
+	Status      Status             `json:"status"`
+	FinalCode   int                `json:"final_code"`
+	FinalReason string             `json:"final_reason"`
+	Diagnosis   catalog.Diagnosis  `json:"diagnosis"`
+	Timings     Timings            `json:"timings_ms"`
+	Responses   []Response         `json:"responses"`
+	Messages    []Message          `json:"messages"`
+	Details     *Details           `json:"details,omitempty"`
+	Expect      *ExpectationResult `json:"expect,omitempty"`
+	// Error is set when sipprobe itself could not run the probe (status unknown).
+	Error string `json:"error,omitempty"`
+}
+
+// Millis is a duration in milliseconds, the unit of every timing in the contract.
+type Millis float64
+
+// MillisOf converts a duration, keeping microsecond precision.
+func MillisOf(d time.Duration) Millis {
+	return Millis(float64(d.Microseconds()) / 1000)
+}
+
+// Duration converts back.
+func (m Millis) Duration() time.Duration {
+	return time.Duration(float64(m) * float64(time.Millisecond))
+}
+
+// Timings of the phases of a probe. A phase that did not happen is 0.
+type Timings struct {
+	Resolve       Millis `json:"resolve"`
+	Connect       Millis `json:"connect"`
+	FirstResponse Millis `json:"first_response"`
+	Total         Millis `json:"total"`
+}
+
+// Response is one response received, in arrival order.
+type Response struct {
+	Code   int    `json:"code"`
+	Reason string `json:"reason"`
+	Method string `json:"method,omitempty"`
+	AtMs   Millis `json:"at_ms"`
+}
+
+// Direction of a transcript message.
+type Direction string
+
+const (
+	DirOut Direction = "out"
+	DirIn  Direction = "in"
+)
+
+// Message is one message on the wire, sent or received, retransmissions
+// included. Raw has digest response= values redacted unless the user asked.
+type Message struct {
+	Dir    Direction `json:"dir"`
+	AtMs   Millis    `json:"at_ms"`
+	Local  string    `json:"local,omitempty"`
+	Remote string    `json:"remote,omitempty"`
+	Raw    string    `json:"raw"`
+}
+
+// ExpectationResult records how a scenario expectation was judged.
+type ExpectationResult struct {
+	Met     bool     `json:"met"`
+	Reasons []string `json:"reasons,omitempty"`
+}
