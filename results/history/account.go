@@ -1,0 +1,98 @@
+package history
+
+import (
+	"net"
+	"strings"
+
+	"github.com/sipprobe/sipprobe/results"
+)
+
+// AccountKey names the account whose credentials a probe used: the server's
+// host and the user, "user@host". It is what RejectedRecently takes.
+//
+// The key drops the URI scheme, parameters, transport and port on purpose:
+// fail2ban and similar guards ban the client's address for failed logins
+// whatever port or transport they came over, so for ban-safety
+// "sip:pbx:5060;transport=udp" and "sips:pbx" are one account. Over-matching
+// only skips an attempt (and says so); under-matching gets the admin banned.
+func AccountKey(target, user string) string {
+	if user == "" {
+		return ""
+	}
+	return user + "@" + serverHost(target)
+}
+
+// serverHost reduces a TARGET (DESIGN.md §1) to its lower-cased host.
+func serverHost(target string) string {
+	t := strings.TrimSpace(target)
+	lower := strings.ToLower(t)
+	for _, scheme := range []string{"sips:", "sip:"} {
+		if strings.HasPrefix(lower, scheme) {
+			t = t[len(scheme):]
+			break
+		}
+	}
+	// URI parameters and headers (RFC 3261 §19.1.1) are not part of the host.
+	if i := strings.IndexAny(t, ";?"); i >= 0 {
+		t = t[:i]
+	}
+	if i := strings.LastIndex(t, "@"); i >= 0 {
+		t = t[i+1:]
+	}
+	if h, _, err := net.SplitHostPort(t); err == nil {
+		t = h
+	}
+	t = strings.TrimSuffix(strings.TrimPrefix(t, "["), "]")
+	return strings.ToLower(strings.TrimSuffix(t, "."))
+}
+
+// NameOf is the name a result is filed under: the scenario's probe name, or
+// for a one-off command "kind user@target/transport", so repeated cron runs
+// of the same command line share a history.
+func NameOf(r results.Result) string {
+	if r.Name != "" {
+		return r.Name
+	}
+	n := r.Probe + " "
+	if r.User != "" {
+		n += r.User + "@"
+	}
+	n += r.Target
+	if r.Transport != "" {
+		n += "/" + r.Transport
+	}
+	return n
+}
+
+// Credential verdicts stored with each result.
+const (
+	credRejected = "rejected"
+	credAccepted = "accepted"
+)
+
+// credentialsVerdict says what a result tells about the account's
+// credentials: refused, accepted, or nothing (no user, or no answer).
+func credentialsVerdict(r results.Result) string {
+	if r.User == "" {
+		return ""
+	}
+	if isRejection(r.Diagnosis.ID) {
+		return credRejected
+	}
+	if r.FinalCode >= 200 && r.FinalCode < 300 {
+		return credAccepted
+	}
+	return ""
+}
+
+// isRejection reports whether a diagnosis means the server refused the
+// account. Unknown-user counts: fail2ban bans for failed logins to accounts
+// that do not exist just the same. Ids that start with "wrong-password"
+// cover the ambiguous Asterisk case (DESIGN.md §4).
+func isRejection(id string) bool {
+	switch {
+	case id == "unknown-user", strings.HasPrefix(id, "wrong-password"):
+		return true
+	}
+	return false
+}
