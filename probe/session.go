@@ -2,7 +2,16 @@ package probe
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"runtime/debug"
+	"sort"
+	"strings"
 	"time"
+
+	"github.com/emiago/sipgo/sip"
 
 	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/results"
@@ -11,23 +20,283 @@ import (
 // Option tunes a probe run (for tests and embedding).
 type Option func(*session)
 
+// WithResolver replaces the system DNS resolver.
+func WithResolver(r Resolver) Option { return func(s *session) { s.resolver = r } }
+
+// WithCatalog replaces the embedded catalogue.
+func WithCatalog(c *catalog.Catalog) Option { return func(s *session) { s.cat = c } }
+
 type session struct {
-	kind Kind
-	cfg  Config
-	cat  *catalog.Catalog
+	kind     Kind
+	cfg      Config
+	cat      *catalog.Catalog
+	resolver Resolver
+
+	start  time.Time
+	target target
+	host   string // the server's name, for URIs and SNI
+	wire   *wire
+	alt    *altCheck
+	// lastChallenge is the challenge answered last (for the details).
+	lastChallenge *challenge
 }
 
 func newSession(kind Kind, cfg Config, opts ...Option) *session {
-	s := &session{kind: kind, cfg: cfg, cat: catalog.Default()}
+	s := &session{kind: kind, cfg: cfg, cat: catalog.Default(), resolver: net.DefaultResolver}
 	for _, o := range opts {
 		o(s)
+	}
+	if s.cfg.UserAgent == "" {
+		s.cfg.UserAgent = "sipprobe"
 	}
 	return s
 }
 
-func (s *session) run(ctx context.Context) results.Result {
-	r := results.Result{Probe: string(s.kind), Target: s.cfg.Target, StartedAt: time.Now().UTC()}
-	r.Diagnosis = s.cat.Diagnose(catalog.Exchange{Outcome: catalog.OutcomeInternal}, s.cfg.Lang)
-	r.Status = results.StatusUnknown
+// run performs the probe and always returns exactly one result.
+func (s *session) run(parent context.Context) (r results.Result) {
+	s.start = time.Now()
+	r = results.Result{Probe: string(s.kind), Target: s.cfg.Target, Transport: s.cfg.Transport, User: s.cfg.User, StartedAt: s.start.UTC()}
+	ex := catalog.Exchange{Method: s.method(), User: s.cfg.User, Target: s.cfg.Target, CredentialsGiven: s.cfg.Password != ""}
+	defer func() {
+		if p := recover(); p != nil {
+			ex.Outcome = catalog.OutcomeInternal
+			ex.Detail = fmt.Sprintf("internal error: %v", p)
+			r.Error = ex.Detail + "\n" + string(debug.Stack())
+		}
+		s.finish(&r, ex)
+	}()
+	if err := s.cfg.Validate(s.kind); err != nil {
+		ex.Outcome, ex.Detail, r.Error = catalog.OutcomeInternal, err.Error(), err.Error()
+		return r
+	}
+	t, err := parseTarget(s.cfg.Target)
+	if err != nil {
+		ex.Outcome, ex.Detail, r.Error = catalog.OutcomeInternal, err.Error(), err.Error()
+		return r
+	}
+	s.target = t
+	r.Target = t.uri()
+	ex.Target = r.Target
+	r.Transport = t.defaultTransport(s.cfg.Transport)
+	ex.Transport = r.Transport
+
+	ctx, cancel := context.WithTimeout(parent, s.cfg.timeout())
+	defer cancel()
+
+	res, err := resolve(ctx, s.resolver, t, s.cfg.Transport)
+	r.Timings.Resolve = results.MillisOf(time.Since(s.start))
+	if len(res.Lookups) > 0 {
+		s.details(&r).Resolution = res.Lookups
+	}
+	if err != nil {
+		var re *resolveError
+		ex.Outcome, ex.Detail = catalog.OutcomeDNS, err.Error()
+		if errors.As(err, &re) {
+			ex.DNSFailure = re.kind
+			ex.Detail = "could not resolve " + t.Host + ": tried " + lookupSummary(re.lookups)
+		}
+		if errors.Is(parent.Err(), context.Canceled) {
+			ex.Outcome = catalog.OutcomeCanceled
+		}
+		return r
+	}
+	s.host = res.Host
+	r.Transport, ex.Transport = res.Transport, res.Transport
+	r.RemoteAddr = res.Addr.String()
+
+	var tlsConf *tls.Config
+	if res.Transport == "tls" {
+		if tlsConf, err = tlsConfig(s.cfg.TLS, res.Host); err != nil {
+			ex.Outcome, ex.Detail, r.Error = catalog.OutcomeInternal, err.Error(), err.Error()
+			return r
+		}
+		s.details(&r).TLS = &results.TLSInfo{ServerName: tlsConf.ServerName}
+	}
+
+	s.wire = newWire(s.start)
+	connectStart := time.Now()
+	l, err := openLink(ctx, res.Transport, s.cfg.LocalAddr, res.Addr, tlsConf, s.cfg.UserAgent, s.wire)
+	if err != nil {
+		if res.Transport != "udp" {
+			r.Timings.Connect = results.MillisOf(time.Since(connectStart))
+		}
+		var de *dialError
+		ex.Outcome, ex.Detail = catalog.OutcomeInternal, err.Error()
+		if errors.As(err, &de) {
+			ex.Outcome, ex.TLSFailure = de.outcome, de.tlsFailure
+			if de.outcome == catalog.OutcomeTLS {
+				s.details(&r).TLS.Failure = de.tlsFailure
+				s.details(&r).TLS.Error = de.err.Error()
+			}
+		}
+		if ex.Outcome == catalog.OutcomeInternal {
+			r.Error = err.Error()
+		}
+		return r
+	}
+	defer l.close()
+	r.Timings.Connect = results.MillisOf(l.connected)
+	r.LocalAddr = l.laddr.String()
+	if l.tls != nil {
+		s.details(&r).TLS = tlsInfo(*l.tls)
+	}
+
+	if l.transport == "udp" && !s.cfg.NoFallback {
+		s.alt = startAltCheck(ctx, s, res)
+	}
+	switch s.kind {
+	case KindOptions:
+		s.options(ctx, l, &r, &ex)
+	case KindRegister:
+		s.register(ctx, l, &r, &ex)
+	case KindInvite:
+		s.invite(ctx, l, &r, &ex)
+	}
+	if s.alt != nil {
+		if ex.Outcome == catalog.OutcomeTimeout && !s.wire.received() {
+			a := s.alt.wait()
+			s.details(&r).AltTransport = a
+			ex.Alt = &catalog.AltTransport{Transport: a.Transport, Answered: a.Answered, Code: a.Code}
+		} else {
+			s.alt.cancel()
+		}
+	}
 	return r
+}
+
+// finish fills what every result has, however the probe ended.
+func (s *session) finish(r *results.Result, ex catalog.Exchange) {
+	if s.wire != nil {
+		msgs := s.wire.snapshot()
+		if s.alt != nil {
+			msgs = append(msgs, s.alt.messages()...)
+			sort.SliceStable(msgs, func(i, j int) bool { return msgs[i].AtMs < msgs[j].AtMs })
+		}
+		if !s.cfg.ShowSecrets {
+			msgs = redact(msgs)
+		}
+		r.Messages = msgs
+		r.Responses = s.wire.responses()
+		r.Timings.FirstResponse = s.wire.firstResponse()
+	}
+	if ex.Final != nil {
+		r.FinalCode, r.FinalReason = ex.Final.Code, ex.Final.Reason
+	}
+	r.Diagnosis = s.cat.Diagnose(ex, s.cfg.Lang)
+	r.Status = results.StatusFromSeverity(r.Diagnosis.Severity)
+	if ex.Outcome == catalog.OutcomeInternal && r.Status != results.StatusUnknown {
+		r.Status = results.StatusUnknown
+	}
+	r.Timings.Total = results.MillisOf(time.Since(s.start))
+}
+
+func (s *session) method() string {
+	switch s.kind {
+	case KindRegister:
+		return "REGISTER"
+	case KindInvite:
+		return "INVITE"
+	}
+	return "OPTIONS"
+}
+
+func (s *session) details(r *results.Result) *results.Details {
+	if r.Details == nil {
+		r.Details = &results.Details{}
+	}
+	return r.Details
+}
+
+// domain is the SIP domain of the account: --domain, else the target host.
+func (s *session) domain() string {
+	if s.cfg.Domain != "" {
+		return s.cfg.Domain
+	}
+	return s.host
+}
+
+// serverURI is the Request-URI for requests to the server itself.
+func (s *session) serverURI(transport string) sip.Uri {
+	u := sip.Uri{Scheme: s.target.Scheme, Host: s.host, Port: s.target.Port, UriParams: sip.NewParams()}
+	if transport != "udp" && s.target.Scheme == "sip" {
+		u.UriParams.Add("transport", transport)
+	}
+	return u
+}
+
+func (s *session) accountURI() sip.Uri {
+	return sip.Uri{Scheme: "sip", User: s.cfg.User, Host: s.domain()}
+}
+
+func (s *session) authUser() string {
+	if s.cfg.AuthUser != "" {
+		return s.cfg.AuthUser
+	}
+	return s.cfg.User
+}
+
+// setFinal records the final response in the exchange and the details.
+func (s *session) setFinal(r *results.Result, ex *catalog.Exchange, res *sip.Response, l *link) {
+	ex.Outcome = catalog.OutcomeResponse
+	ex.Final = replyOf(res)
+	d := s.details(r)
+	if v := headerValue(res, "Server"); v != "" {
+		d.ServerAgent = v
+	} else if v := headerValue(res, "User-Agent"); v != "" {
+		d.ServerAgent = v
+	}
+	if via := res.Via(); via != nil {
+		nat := &results.NATInfo{SentBy: l.laddr.String()}
+		if v, ok := via.Params.Get("received"); ok {
+			nat.Received = v
+		}
+		if v, ok := via.Params.Get("rport"); ok && v != "" {
+			fmt.Sscanf(v, "%d", &nat.RPort)
+		}
+		if nat.Received != "" || nat.RPort != 0 {
+			nat.Detected = (nat.Received != "" && nat.Received != l.laddr.Addr().String()) ||
+				(nat.RPort != 0 && nat.RPort != int(l.laddr.Port()))
+			d.NAT = nat
+		}
+	}
+}
+
+func (s *session) setError(ex *catalog.Exchange, err error) {
+	var ee *exchangeError
+	if errors.As(err, &ee) {
+		ex.Outcome, ex.Detail = ee.outcome, ee.detail
+		return
+	}
+	ex.Outcome, ex.Detail = catalog.OutcomeInternal, err.Error()
+}
+
+func replyOf(res *sip.Response) *catalog.Reply {
+	return &catalog.Reply{
+		Code:       int(res.StatusCode),
+		Reason:     res.Reason,
+		RetryAfter: headerValue(res, "Retry-After"),
+		MinExpires: headerValue(res, "Min-Expires"),
+		Warning:    headerValue(res, "Warning"),
+		ReasonHdr:  headerValue(res, "Reason"),
+		Server:     headerValue(res, "Server"),
+	}
+}
+
+func headerValue(m interface{ GetHeader(string) sip.Header }, name string) string {
+	if h := m.GetHeader(name); h != nil {
+		return h.Value()
+	}
+	return ""
+}
+
+func lookupSummary(ls []results.Lookup) string {
+	parts := make([]string, 0, len(ls))
+	for _, l := range ls {
+		res := strings.Join(l.Answer, ", ")
+		if l.Error != "" {
+			res = l.Error
+		}
+		parts = append(parts, fmt.Sprintf("%s %s (%s)", l.Type, l.Query, res))
+	}
+	return strings.Join(parts, ", ")
 }

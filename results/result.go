@@ -142,11 +142,12 @@ const (
 // Message is one message on the wire, sent or received, retransmissions
 // included. Raw has digest response= values redacted unless the user asked.
 type Message struct {
-	Dir    Direction `json:"dir"`
-	AtMs   Millis    `json:"at_ms"`
-	Local  string    `json:"local,omitempty"`
-	Remote string    `json:"remote,omitempty"`
-	Raw    string    `json:"raw"`
+	Dir       Direction `json:"dir"`
+	AtMs      Millis    `json:"at_ms"`
+	Transport string    `json:"transport,omitempty"`
+	Local     string    `json:"local,omitempty"`
+	Remote    string    `json:"remote,omitempty"`
+	Raw       string    `json:"raw"`
 }
 
 // ExpectationResult records how a scenario expectation was judged.

@@ -1,0 +1,90 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"syscall"
+
+	"github.com/sipprobe/sipprobe/catalog"
+)
+
+// dialError is a transport failure before any SIP was exchanged.
+type dialError struct {
+	outcome    catalog.Outcome
+	tlsFailure string
+	err        error
+}
+
+func (e *dialError) Error() string { return e.err.Error() }
+func (e *dialError) Unwrap() error { return e.err }
+
+// dial opens the probe's connection to raddr. UDP sockets are connected so
+// ICMP errors reach us; TCP and TLS are dialled here rather than inside sipgo
+// so refused, timed-out and TLS failures are told apart precisely.
+func dial(ctx context.Context, transport string, laddr string, raddr netip.AddrPort, tlsConf *tls.Config) (net.Conn, error) {
+	d := net.Dialer{}
+	network := transport
+	if network == "tls" {
+		network = "tcp"
+	}
+	if laddr != "" {
+		a, err := localAddr(network, laddr)
+		if err != nil {
+			return nil, &dialError{outcome: catalog.OutcomeInternal, err: err}
+		}
+		d.LocalAddr = a
+	}
+	c, err := d.DialContext(ctx, network, raddr.String())
+	if err != nil {
+		return nil, classifyDial(err)
+	}
+	if transport != "tls" {
+		return c, nil
+	}
+	tc := tls.Client(c, tlsConf)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		_ = c.Close()
+		return nil, classifyTLS(err)
+	}
+	return tc, nil
+}
+
+func localAddr(network, s string) (net.Addr, error) {
+	ap, err := netip.ParseAddrPort(s)
+	if err != nil {
+		ip, err2 := netip.ParseAddr(s)
+		if err2 != nil {
+			return nil, fmt.Errorf("--local-addr %q: %w", s, err)
+		}
+		ap = netip.AddrPortFrom(ip, 0)
+	}
+	if network == "udp" {
+		return net.UDPAddrFromAddrPort(ap), nil
+	}
+	return net.TCPAddrFromAddrPort(ap), nil
+}
+
+func classifyDial(err error) *dialError {
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &dialError{outcome: catalog.OutcomeRefused, err: fmt.Errorf("connection refused: %w", err)}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
+		return &dialError{outcome: catalog.OutcomeConnectTimeout, err: fmt.Errorf("connect timed out: %w", err)}
+	case errors.Is(err, context.Canceled):
+		return &dialError{outcome: catalog.OutcomeCanceled, err: err}
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return &dialError{outcome: catalog.OutcomeConnectTimeout, err: fmt.Errorf("no route to the server: %w", err)}
+	case errors.Is(err, syscall.EADDRNOTAVAIL), errors.Is(err, syscall.EADDRINUSE):
+		return &dialError{outcome: catalog.OutcomeInternal, err: fmt.Errorf("cannot use the local address: %w", err)}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return &dialError{outcome: catalog.OutcomeConnectTimeout, err: fmt.Errorf("connect timed out: %w", err)}
+	}
+	return &dialError{outcome: catalog.OutcomeInternal, err: err}
+}

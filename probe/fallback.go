@@ -1,0 +1,94 @@
+package probe
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/results"
+)
+
+// altCheck asks the same server over TCP while a UDP probe is still waiting,
+// so that when UDP stays silent the result can say whether TCP answered: the
+// seeds' first remedy for a timeout is "try TCP", and the probe tries it for
+// the admin. It starts at half the timeout, only if UDP has been silent.
+type altCheck struct {
+	stop   context.CancelFunc
+	done   chan struct{}
+	mu     sync.Mutex
+	result *results.AltTransportCheck
+	w      *wire
+}
+
+func startAltCheck(ctx context.Context, s *session, res resolution) *altCheck {
+	actx, stop := context.WithCancel(ctx)
+	a := &altCheck{stop: stop, done: make(chan struct{}), w: newWire(s.start)}
+	go func() {
+		defer close(a.done)
+		select {
+		case <-time.After(s.cfg.timeout() / 2):
+		case <-actx.Done():
+			return
+		}
+		if s.wire.received() {
+			return
+		}
+		a.run(actx, s, res)
+	}()
+	return a
+}
+
+func (a *altCheck) run(ctx context.Context, s *session, res resolution) {
+	// Finish a little before the probe's own deadline so the result can wait for us.
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, dl.Add(-50*time.Millisecond))
+		defer cancel()
+	}
+	out := &results.AltTransportCheck{Transport: "tcp"}
+	started := time.Now()
+	sub := &session{kind: KindOptions, cfg: s.cfg, cat: s.cat, resolver: s.resolver, start: s.start, target: s.target, host: s.host, wire: a.w}
+	sub.cfg.Transport, sub.cfg.User, sub.cfg.Password = "tcp", "", ""
+	l, err := openLink(ctx, "tcp", s.cfg.LocalAddr, res.Addr, nil, s.cfg.UserAgent, a.w)
+	if err != nil {
+		out.Error = err.Error()
+		a.set(out)
+		return
+	}
+	defer l.close()
+	var r results.Result
+	var ex catalog.Exchange
+	sub.options(ctx, l, &r, &ex)
+	out.Ms = results.MillisOf(time.Since(started))
+	if ex.Final != nil {
+		out.Answered, out.Code, out.Reason = true, ex.Final.Code, ex.Final.Reason
+	} else {
+		out.Error = ex.Detail
+	}
+	a.set(out)
+}
+
+func (a *altCheck) set(r *results.AltTransportCheck) {
+	a.mu.Lock()
+	a.result = r
+	a.mu.Unlock()
+}
+
+// wait returns the check's result once it has finished.
+func (a *altCheck) wait() *results.AltTransportCheck {
+	<-a.done
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.result == nil {
+		return &results.AltTransportCheck{Transport: "tcp", Error: "not tried: the timeout was too short"}
+	}
+	return a.result
+}
+
+func (a *altCheck) cancel() {
+	a.stop()
+	<-a.done
+}
+
+func (a *altCheck) messages() []results.Message { return a.w.snapshot() }

@@ -1,0 +1,127 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+)
+
+// link is one probe's connection to the server with a sipgo user agent on
+// top of it. sipgo never dials: we give it the socket we opened.
+type link struct {
+	transport string
+	laddr     netip.AddrPort
+	raddr     netip.AddrPort
+	ua        *sipgo.UserAgent
+	client    *sipgo.Client
+	conn      net.Conn
+	listener  *oneConnListener
+	served    chan struct{}
+	tls       *tls.ConnectionState
+	connected time.Duration // TCP connect plus TLS handshake; 0 for UDP
+}
+
+func openLink(ctx context.Context, transport, localAddr string, raddr netip.AddrPort, tlsConf *tls.Config, userAgent string, w *wire) (*link, error) {
+	configureSIPGo()
+	dialStart := time.Now()
+	c, err := dial(ctx, transport, localAddr, raddr, tlsConf)
+	if err != nil {
+		return nil, err
+	}
+	l := &link{transport: transport, raddr: raddr, served: make(chan struct{})}
+	if transport != "udp" {
+		l.connected = time.Since(dialStart)
+	}
+	l.laddr, _ = netip.ParseAddrPort(c.LocalAddr().String())
+	l.laddr = netip.AddrPortFrom(l.laddr.Addr().Unmap(), l.laddr.Port())
+	if tc, ok := c.(*tls.Conn); ok {
+		st := tc.ConnectionState()
+		l.tls = &st
+	}
+	ua, err := sipgo.NewUA(sipgo.WithUserAgent(userAgent))
+	if err != nil {
+		_ = c.Close()
+		return nil, fmt.Errorf("sipgo user agent: %w", err)
+	}
+	l.ua = ua
+	l.client, err = sipgo.NewClient(ua)
+	if err != nil {
+		_ = c.Close()
+		_ = ua.Close()
+		return nil, fmt.Errorf("sipgo client: %w", err)
+	}
+	tp := ua.TransportLayer()
+	poolKey := l.laddr.String()
+	switch transport {
+	case "udp":
+		tap := newUDPTap(c.(*net.UDPConn), w)
+		l.conn = tap
+		go func() { defer close(l.served); _ = tp.ServeUDP(tap) }()
+	default:
+		tap := newStreamTap(c, transport, w)
+		l.conn = tap
+		l.listener = newOneConnListener(tap)
+		serve := tp.ServeTCP
+		if transport == "tls" {
+			serve = tp.ServeTLS
+		}
+		go func() { defer close(l.served); _ = serve(l.listener) }()
+		poolKey = raddr.String()
+	}
+	// sipgo registers the connection in its pool from the serving goroutine;
+	// a request sent before that would make it open a socket of its own.
+	for deadline := time.Now().Add(time.Second); ; {
+		if _, err := tp.GetConnection(transport, poolKey); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			l.close()
+			return nil, fmt.Errorf("sipgo did not take the %s connection", transport)
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+	return l, nil
+}
+
+// send starts a client transaction for req over this link.
+func (l *link) send(ctx context.Context, req *sip.Request) (sip.ClientTransaction, error) {
+	req.SetTransport(strings.ToUpper(l.transport))
+	req.SetDestination(l.raddr.String())
+	req.Laddr = sip.Addr{IP: net.IP(l.laddr.Addr().AsSlice()), Port: int(l.laddr.Port())}
+	// The request is complete; the no-op option stops sipgo adding headers.
+	return l.client.TransactionRequest(ctx, req, func(*sipgo.Client, *sip.Request) error { return nil })
+}
+
+// write sends a request outside a transaction (ACK).
+func (l *link) write(req *sip.Request) error {
+	req.SetTransport(strings.ToUpper(l.transport))
+	req.SetDestination(l.raddr.String())
+	req.Laddr = sip.Addr{IP: net.IP(l.laddr.Addr().AsSlice()), Port: int(l.laddr.Port())}
+	return l.client.WriteRequest(req, func(*sipgo.Client, *sip.Request) error { return nil })
+}
+
+// close stops sipgo and the socket and waits for the reader goroutine.
+func (l *link) close() {
+	if st, ok := l.conn.(*streamTap); ok {
+		st.closing.Store(true)
+	}
+	_ = l.ua.Close()
+	_ = l.conn.Close()
+	if l.listener != nil {
+		_ = l.listener.Close()
+	}
+	select {
+	case <-l.served:
+	case <-time.After(2 * time.Second):
+	}
+}
+
+// viaTransport is the Via transport token.
+func (l *link) viaTransport() string { return strings.ToUpper(l.transport) }

@@ -1,0 +1,163 @@
+package probe
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/results"
+)
+
+// unbindBudget is how long removing our --bind contact may take, even after
+// the probe's own deadline or a Ctrl-C: a probe leaves the PBX as it found it.
+const unbindBudget = 2 * time.Second
+
+// register checks an account's credentials. By default it sends no Contact,
+// which asks the registrar for the current bindings and changes nothing
+// (RFC 3261 §10.2.3). With --bind it registers a unique contact, verifies
+// it and removes exactly that contact afterwards.
+func (s *session) register(ctx context.Context, l *link, r *results.Result, ex *catalog.Exchange) {
+	d := s.details(r)
+	aor := s.accountURI()
+	spec := requestSpec{method: sip.REGISTER, ruri: sip.Uri{Scheme: "sip", Host: s.domain()}, from: aor, to: aor}
+	token := ""
+	if s.cfg.Bind {
+		token = "sipprobe-" + randHex(4)
+		spec.contact = &sip.ContactHeader{Address: l.localURI(token), Params: sip.NewParams()}
+		exp := s.cfg.Expires
+		if exp == 0 {
+			exp = DefaultExpires
+		}
+		spec.expires = &exp
+		d.Mode, d.BoundContact, d.Expires = "bind", spec.contact.Address.String(), exp
+	} else {
+		d.Mode = "check"
+	}
+	ids := newDialogIDs()
+	res := s.registerExchange(ctx, l, ids, &spec, ex)
+	if s.lastChallenge != nil {
+		d.AuthAlgorithm = algorithmName(s.lastChallenge)
+		d.AuthRealm = s.lastChallenge.chal.Realm
+	}
+	d.AuthAttempts = ex.Challenges
+	if res == nil {
+		return
+	}
+	s.setFinal(r, ex, res, l)
+	if res.StatusCode < 200 || res.StatusCode >= 300 {
+		return
+	}
+	contacts := bindings(res, token)
+	if !s.cfg.Bind {
+		d.Contacts = contacts
+		n := len(contacts)
+		d.ContactCount = &n
+		ex.NoContacts = n == 0
+		return
+	}
+	verified := false
+	for _, c := range contacts {
+		verified = verified || c.Ours
+	}
+	d.BindingVerified = &verified
+	ex.BindingNotListed = !verified
+	d.Contacts = contacts
+	n := len(contacts)
+	d.ContactCount = &n
+	unbound := s.unbind(ctx, l, ids, spec, token)
+	d.Unbound = &unbound
+}
+
+// registerExchange sends REGISTER until it has a final answer: at most one
+// authenticated attempt per challenge, one more on a stale nonce, one retry
+// on 423 with Min-Expires. Rejected credentials are never retried: fail2ban
+// bans an address after a few failures (DESIGN.md §4).
+func (s *session) registerExchange(ctx context.Context, l *link, ids *dialogIDs, spec *requestSpec, ex *catalog.Exchange) *sip.Response {
+	req := s.buildRequest(l, ids, *spec)
+	ex.AuthSent = false
+	staleRetried, intervalRetried := false, false
+	for {
+		res, err := s.do(ctx, l, req, nil)
+		if err != nil {
+			s.setError(ex, err)
+			return nil
+		}
+		switch code := res.StatusCode; {
+		case code == 401 || code == 407:
+			ex.Challenges++
+			if s.cfg.Password == "" {
+				return res // credentials required; the diagnosis says so
+			}
+			if ex.AuthSent {
+				c, cerr := pickChallenge(res)
+				if cerr != nil || !c.chal.Stale || staleRetried {
+					return res // credentials refused
+				}
+				// stale=true: the password was right, the nonce old (RFC 2617 §3.2.1).
+				staleRetried = true
+			}
+			next, aerr := s.authenticated(l, ids, *spec, res)
+			if aerr != nil {
+				ex.Detail = aerr.Error()
+				return res
+			}
+			req, ex.AuthSent = next, true
+		case code == 423 && spec.expires != nil && !intervalRetried:
+			min, _ := strconv.Atoi(strings.TrimSpace(headerValue(res, "Min-Expires")))
+			if min <= *spec.expires {
+				return res
+			}
+			intervalRetried = true
+			spec.expires = &min
+			// A fresh request: the server challenges it, and we answer that challenge.
+			req, ex.AuthSent = s.buildRequest(l, ids, *spec), false
+		default:
+			return res
+		}
+	}
+}
+
+// unbind removes exactly our contact (Expires: 0 on it, never "*").
+func (s *session) unbind(ctx context.Context, l *link, ids *dialogIDs, spec requestSpec, token string) bool {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unbindBudget)
+	defer cancel()
+	zero := 0
+	c := *spec.contact
+	c.Params = sip.NewParams()
+	c.Params.Add("expires", "0")
+	spec.contact, spec.expires = &c, &zero
+	var scratch catalog.Exchange
+	res := s.registerExchange(cctx, l, ids, &spec, &scratch)
+	if res == nil || res.StatusCode < 200 || res.StatusCode >= 300 {
+		return false
+	}
+	for _, b := range bindings(res, token) {
+		if b.Ours {
+			return false
+		}
+	}
+	return true
+}
+
+// bindings lists the Contact headers of a 2xx to REGISTER; token marks ours.
+func bindings(res *sip.Response, token string) []results.Contact {
+	defExp, _ := strconv.Atoi(strings.TrimSpace(headerValue(res, "Expires")))
+	var out []results.Contact
+	for _, h := range res.GetHeaders("Contact") {
+		ch, ok := h.(*sip.ContactHeader)
+		if !ok {
+			continue
+		}
+		c := results.Contact{URI: ch.Address.String(), Expires: defExp}
+		if v, ok := ch.Params.Get("expires"); ok {
+			c.Expires, _ = strconv.Atoi(v)
+		}
+		c.Ours = token != "" && ch.Address.User == token
+		out = append(out, c)
+	}
+	return out
+}

@@ -1,0 +1,145 @@
+package probe
+
+import (
+	"errors"
+	"io"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// udpTap lets sipgo use our *connected* UDP socket as its listener. A
+// connected socket is what makes the kernel report ICMP port unreachable
+// (ECONNREFUSED on the next read); sipgo's own unconnected socket never
+// does (DESIGN.md §4).
+type udpTap struct {
+	*net.UDPConn
+	w      *wire
+	local  string
+	remote string
+}
+
+func newUDPTap(c *net.UDPConn, w *wire) *udpTap {
+	return &udpTap{UDPConn: c, w: w, local: c.LocalAddr().String(), remote: c.RemoteAddr().String()}
+}
+
+func (u *udpTap) ReadFrom(b []byte) (int, net.Addr, error) {
+	for {
+		n, err := u.UDPConn.Read(b)
+		if err != nil {
+			if errors.Is(err, syscall.ECONNREFUSED) {
+				u.w.addFault(faultUnreachable, "ICMP port unreachable from "+u.remote)
+				continue
+			}
+			return 0, nil, err
+		}
+		u.w.inbound("udp", u.local, u.remote, b[:n])
+		return n, u.UDPConn.RemoteAddr(), nil
+	}
+}
+
+// WriteTo ignores addr: the socket talks to one server only.
+func (u *udpTap) WriteTo(b []byte, _ net.Addr) (int, error) {
+	at := time.Now()
+	n, err := u.UDPConn.Write(b)
+	if err != nil {
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			u.w.addFault(faultUnreachable, "ICMP port unreachable from "+u.remote)
+		}
+		return n, err
+	}
+	u.w.record(at, "out", "udp", u.local, u.remote, b[:n])
+	return n, nil
+}
+
+// streamTap records a TCP or TLS connection's messages and notices when the
+// server closes it under a transaction.
+type streamTap struct {
+	net.Conn
+	w         *wire
+	transport string
+	local     string
+	remote    string
+	fr        framer
+	frameErr  bool
+	closing   atomic.Bool
+}
+
+func newStreamTap(c net.Conn, transport string, w *wire) *streamTap {
+	return &streamTap{Conn: c, w: w, transport: transport, local: c.LocalAddr().String(), remote: c.RemoteAddr().String()}
+}
+
+func (s *streamTap) Read(b []byte) (int, error) {
+	n, err := s.Conn.Read(b)
+	if n > 0 && !s.frameErr {
+		msgs, ferr := s.fr.feed(b[:n])
+		for _, m := range msgs {
+			s.w.inbound(s.transport, s.local, s.remote, m)
+		}
+		if ferr != nil {
+			s.frameErr = true
+			s.w.record(time.Now(), "in", s.transport, s.local, s.remote, s.fr.buf)
+			s.w.addFault(faultMalformed, ferr.Error())
+		}
+	}
+	if err != nil && !s.closing.Load() {
+		why := "the server closed the connection"
+		if !errors.Is(err, io.EOF) {
+			why = "the connection failed: " + err.Error()
+		}
+		if p := s.fr.pending(); p > 0 && !s.frameErr {
+			s.w.record(time.Now(), "in", s.transport, s.local, s.remote, s.fr.buf)
+			s.w.addFault(faultMalformed, "the stream ended inside a message (truncated after "+strconv.Itoa(p)+" bytes)")
+		}
+		s.w.addFault(faultClosed, why)
+	}
+	return n, err
+}
+
+func (s *streamTap) Write(b []byte) (int, error) {
+	at := time.Now()
+	n, err := s.Conn.Write(b)
+	if n > 0 {
+		s.w.record(at, "out", s.transport, s.local, s.remote, b[:n])
+	}
+	return n, err
+}
+
+func (s *streamTap) Close() error {
+	s.closing.Store(true)
+	return s.Conn.Close()
+}
+
+// oneConnListener hands one already-dialled connection to sipgo's stream
+// transport, which then pools it by remote address; our requests reuse it.
+// That way we dial (and classify refused/timeout/TLS errors) ourselves.
+type oneConnListener struct {
+	conn   net.Conn
+	once   sync.Once
+	closed chan struct{}
+	close  sync.Once
+}
+
+func newOneConnListener(c net.Conn) *oneConnListener {
+	return &oneConnListener{conn: c, closed: make(chan struct{})}
+}
+
+func (l *oneConnListener) Accept() (net.Conn, error) {
+	var c net.Conn
+	l.once.Do(func() { c = l.conn })
+	if c != nil {
+		return c, nil
+	}
+	<-l.closed
+	return nil, net.ErrClosed
+}
+
+func (l *oneConnListener) Close() error {
+	l.close.Do(func() { close(l.closed) })
+	return nil
+}
+
+func (l *oneConnListener) Addr() net.Addr { return l.conn.LocalAddr() }

@@ -1,0 +1,173 @@
+package probe
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/sipprobe/sipprobe/results"
+)
+
+// fault is something the transport told us that is not a SIP message.
+type fault int
+
+const (
+	faultNone        fault = iota
+	faultUnreachable       // ICMP port unreachable on the connected UDP socket
+	faultClosed            // the peer closed or reset the stream
+	faultMalformed         // bytes arrived that are not a usable SIP message
+)
+
+// wire records everything sent and received on one probe's connections,
+// with timestamps taken where the bytes are read (sipgo may drop or reorder
+// provisional responses above us), and reports transport faults.
+type wire struct {
+	t0 time.Time
+
+	mu        sync.Mutex
+	msgs      []results.Message
+	sentAt    time.Time // first send
+	firstIn   time.Time // first message received
+	faults    []fault
+	malformed []string
+	closed    string // why the stream ended
+	notify    chan struct{}
+}
+
+func newWire(t0 time.Time) *wire {
+	return &wire{t0: t0, notify: make(chan struct{}, 1)}
+}
+
+func (w *wire) poke() {
+	select {
+	case w.notify <- struct{}{}:
+	default:
+	}
+}
+
+// record adds a message seen at time now. Sends are stamped before the
+// write: on loopback the answer can be read before Write returns.
+func (w *wire) record(now time.Time, dir results.Direction, transport, local, remote string, raw []byte) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if dir == results.DirOut && w.sentAt.IsZero() {
+		w.sentAt = now
+	}
+	if dir == results.DirIn && w.firstIn.IsZero() {
+		w.firstIn = now
+	}
+	w.msgs = append(w.msgs, results.Message{
+		Dir: dir, AtMs: results.MillisOf(now.Sub(w.t0)), Transport: transport,
+		Local: local, Remote: remote, Raw: string(raw),
+	})
+}
+
+// inbound records a received message and checks it is usable SIP.
+func (w *wire) inbound(transport, local, remote string, raw []byte) {
+	w.record(time.Now(), results.DirIn, transport, local, remote, raw)
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return
+	}
+	msg, err := sip.ParseMessage(raw)
+	switch {
+	case err != nil:
+		w.addFault(faultMalformed, fmt.Sprintf("unparseable message from %s (%d bytes): %v", remote, len(raw), err))
+	default:
+		if res, ok := msg.(*sip.Response); ok && res.Via() == nil {
+			w.addFault(faultMalformed, fmt.Sprintf("%d %s from %s has no Via header, so it matches no request", res.StatusCode, res.Reason, remote))
+		}
+	}
+}
+
+func (w *wire) addFault(f fault, detail string) {
+	w.mu.Lock()
+	w.faults = append(w.faults, f)
+	switch f {
+	case faultMalformed:
+		w.malformed = append(w.malformed, detail)
+	case faultClosed:
+		if w.closed == "" {
+			w.closed = detail
+		}
+	}
+	w.mu.Unlock()
+	w.poke()
+}
+
+func (w *wire) has(f fault) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, x := range w.faults {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *wire) malformedDetail() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return strings.Join(w.malformed, "; ")
+}
+
+func (w *wire) closedDetail() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.closed
+}
+
+// received reports whether anything at all came back.
+func (w *wire) received() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return !w.firstIn.IsZero()
+}
+
+func (w *wire) firstResponse() results.Millis {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.firstIn.IsZero() || w.sentAt.IsZero() {
+		return 0
+	}
+	return results.MillisOf(w.firstIn.Sub(w.sentAt))
+}
+
+// snapshot copies the transcript.
+func (w *wire) snapshot() []results.Message {
+	w.mu.Lock()
+	out := append([]results.Message(nil), w.msgs...)
+	w.mu.Unlock()
+	sort.SliceStable(out, func(i, j int) bool { return out[i].AtMs < out[j].AtMs })
+	return out
+}
+
+// responses lists every SIP response received, in arrival order, with the
+// method it answered (from CSeq).
+func (w *wire) responses() []results.Response {
+	var out []results.Response
+	for _, m := range w.snapshot() {
+		if m.Dir != results.DirIn {
+			continue
+		}
+		msg, err := sip.ParseMessage([]byte(m.Raw))
+		if err != nil {
+			continue
+		}
+		res, ok := msg.(*sip.Response)
+		if !ok {
+			continue
+		}
+		r := results.Response{Code: int(res.StatusCode), Reason: res.Reason, AtMs: m.AtMs}
+		if cs := res.CSeq(); cs != nil {
+			r.Method = string(cs.MethodName)
+		}
+		out = append(out, r)
+	}
+	return out
+}
