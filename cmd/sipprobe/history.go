@@ -1,8 +1,98 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"errors"
+	"fmt"
+	"time"
 
-// historyCommand is a placeholder until its issue lands.
+	"github.com/urfave/cli/v2"
+
+	"github.com/sipprobe/sipprobe/results/history"
+)
+
+// historyDBFlag is --db, shared with `sipprobe run` so both find the same file.
+func historyDBFlag() *cli.StringFlag {
+	return &cli.StringFlag{Name: "db", Usage: "results history `FILE` (default $XDG_STATE_HOME/sipprobe/history.db)", EnvVars: env("DB")}
+}
+
+// historyPath is --db or the default location.
+func historyPath(c *cli.Context) (string, error) {
+	if p := c.String("db"); p != "" {
+		return p, nil
+	}
+	p, err := history.DefaultPath()
+	if err != nil {
+		return "", &exitError{code: 3, err: err}
+	}
+	return p, nil
+}
+
 func historyCommand() *cli.Command {
-	return &cli.Command{Name: "history", Hidden: true, Action: func(*cli.Context) error { return usagef("history: not built yet") }}
+	return &cli.Command{
+		Name:      "history",
+		Usage:     "since when has a probe been failing? availability, p50/p95 time and recent results from past runs",
+		UsageText: "sipprobe history [--name NAME] [--since 24h] [--db FILE] [--output text|json]",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "name", Aliases: []string{"n"}, Usage: "only the probe `NAME` (as in the scenario file), with its recent results"},
+			&cli.StringFlag{Name: "since", Value: "24h", Usage: "window: a duration (90m, 24h, 7d) or a date/time (2026-11-21, RFC 3339)", EnvVars: env("HISTORY_SINCE")},
+			&cli.IntFlag{Name: "recent", Value: 10, Usage: "how many recent results to list per probe"},
+			historyDBFlag(),
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "text or json", EnvVars: env("OUTPUT")},
+		},
+		Action: historyAction,
+	}
+}
+
+func historyAction(c *cli.Context) error {
+	if c.Args().Present() {
+		return usagef("unexpected argument %q (did you mean --name %s?)", c.Args().First(), c.Args().First())
+	}
+	now := time.Now()
+	since, err := history.ParseSince(c.String("since"), now)
+	if err != nil {
+		return usagef("--since %v", err)
+	}
+	if c.Int("recent") < 0 {
+		return usagef("--recent must not be negative")
+	}
+	format, err := outputFormat(c.String("output"), c.App.Writer)
+	if err != nil {
+		return err
+	}
+	path, err := historyPath(c)
+	if err != nil {
+		return err
+	}
+	// MustExist: a typo in --db must not leave an empty database behind
+	// and report "no results" as if all were well.
+	store, err := history.Open(path, history.MustExist())
+	if errors.Is(err, history.ErrNotFound) {
+		return &exitError{code: 3, err: fmt.Errorf("%w at %s: `sipprobe run` records its results there", history.ErrNotFound, path)}
+	}
+	if err != nil {
+		return &exitError{code: 3, err: err}
+	}
+	defer store.Close()
+
+	sums, err := store.Summaries(c.Context, history.Query{Name: c.String("name"), Since: since, Recent: c.Int("recent")})
+	if err != nil {
+		return &exitError{code: 3, err: err}
+	}
+	if name := c.String("name"); name != "" && len(sums) == 0 {
+		return &exitError{code: 3, err: fmt.Errorf("no results for probe %q in %s", name, path)}
+	}
+	w := c.App.Writer
+	if format == "json" {
+		err = history.WriteJSON(w, sums)
+	} else if len(sums) == 0 {
+		_, err = fmt.Fprintf(w, "No results since %s in %s.\n", since.Format("2006-01-02 15:04:05"), path)
+	} else {
+		err = history.WriteText(w, sums, history.TextOptions{
+			Color: isTerminal(w), Now: now, Detail: c.String("name") != "",
+		})
+	}
+	if err != nil {
+		return &exitError{code: 3, err: err}
+	}
+	return nil
 }

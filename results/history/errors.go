@@ -15,4 +15,6 @@ var (
 	ErrSchemaTooNew = errors.New("the results history was written by a newer sipprobe")
 	// ErrNotFound means OpenExisting found no file at the path.
 	ErrNotFound = errors.New("no results history yet")
+	// ErrBadSince marks a --since value ParseSince cannot read.
+	ErrBadSince = errors.New("want a duration like 90m, 24h, 7d or 2w, or a time like 2026-11-21 or 2026-11-21T10:00:00Z")
 )
