@@ -1,0 +1,114 @@
+package kamailio
+
+import (
+	"time"
+
+	"github.com/sipprobe/sipprobe/internal/testcerts"
+)
+
+// UnknownUser says how the server answers a REGISTER for an account it does
+// not know.
+type UnknownUser int
+
+const (
+	// UnknownUser404 answers "404 Unknown user account", like Kamailio's
+	// and many vendors' registrars.
+	UnknownUser404 UnknownUser = iota
+	// UnknownUserChallenge answers with a fresh 401 challenge, like Asterisk
+	// (chan_pjsip), so that extensions cannot be enumerated.
+	UnknownUserChallenge
+)
+
+// DefaultRealm is the digest realm and the domain alias of the server.
+const DefaultRealm = "pbx.test"
+
+// DefaultAccounts are the accounts a server has unless WithAccounts says
+// otherwise.
+func DefaultAccounts() map[string]string {
+	return map[string]string{"120": "secret120", "121": "secret121", "600": "secret600"}
+}
+
+// config is what the options set; it becomes the kamailio.cfg.
+type config struct {
+	realm          string
+	accounts       map[string]string
+	wrongPass403   bool
+	unknownUser    UnknownUser
+	challengeOpts  bool
+	qop            bool
+	sha256         bool
+	maxContacts    int
+	inviteRoute    string
+	inviteAuth     bool
+	certs          *testcerts.Set
+	serverCert     *testcerts.Pair
+	requireClient  bool
+	startTimeout   time.Duration
+	defaultExpires int
+}
+
+func defaultConfig() config {
+	return config{
+		realm:        DefaultRealm,
+		accounts:     DefaultAccounts(),
+		startTimeout: 10 * time.Second,
+	}
+}
+
+// Option configures a test Kamailio.
+type Option func(*config)
+
+// WithRealm sets the digest realm and the domain alias (default pbx.test).
+func WithRealm(realm string) Option { return func(c *config) { c.realm = realm } }
+
+// WithAccounts replaces the default accounts (user -> password).
+func WithAccounts(accounts map[string]string) Option {
+	return func(c *config) { c.accounts = accounts }
+}
+
+// WithWrongPassword403 answers a wrong password with "403 Wrong Guess", as
+// some vendors do, instead of a fresh 401 challenge.
+func WithWrongPassword403() Option { return func(c *config) { c.wrongPass403 = true } }
+
+// WithUnknownUser sets the answer to an unknown account (default 404).
+func WithUnknownUser(u UnknownUser) Option { return func(c *config) { c.unknownUser = u } }
+
+// WithOptionsAuth challenges OPTIONS with 401 too, as locked-down PBXs do.
+func WithOptionsAuth() Option { return func(c *config) { c.challengeOpts = true } }
+
+// WithQop offers qop="auth" in challenges (RFC 2617 §3.2.1).
+func WithQop() Option { return func(c *config) { c.qop = true } }
+
+// WithSHA256 challenges with algorithm=SHA-256 (RFC 8760) instead of MD5.
+// Kamailio 5.6 offers one algorithm per server (auth module parameter
+// "algorithm"), not both in two challenges.
+func WithSHA256() Option { return func(c *config) { c.sha256 = true } }
+
+// WithMaxContacts limits the bindings per account (registrar max_contacts);
+// a REGISTER beyond it gets "503 Too many registered contacts".
+func WithMaxContacts(n int) Option { return func(c *config) { c.maxContacts = n } }
+
+// WithInviteRoute relays every INVITE (phone -> Kamailio -> addr) to the
+// UDP address addr ("127.0.0.1:port"), typically a SIPp UAS. Without it,
+// INVITEs go to the callee's registered contacts, or get 404.
+func WithInviteRoute(addr string) Option { return func(c *config) { c.inviteRoute = addr } }
+
+// WithInviteAuth challenges INVITEs with 407 Proxy Authentication Required.
+func WithInviteAuth() Option { return func(c *config) { c.inviteAuth = true } }
+
+// WithCerts uses this PKI (default: a fresh testcerts.New). The server
+// presents certs.Server unless WithServerCert says otherwise.
+func WithCerts(certs *testcerts.Set) Option { return func(c *config) { c.certs = certs } }
+
+// WithServerCert presents pair on TLS, e.g. certs.Expired or
+// certs.WrongName, to test a client's TLS failure handling.
+func WithServerCert(pair testcerts.Pair) Option {
+	return func(c *config) { c.serverCert = &pair }
+}
+
+// WithRequireClientCert makes the TLS listener demand a client certificate
+// signed by the test CA (mutual TLS).
+func WithRequireClientCert() Option { return func(c *config) { c.requireClient = true } }
+
+// WithDefaultExpires sets the registrar's default_expires in seconds.
+func WithDefaultExpires(s int) Option { return func(c *config) { c.defaultExpires = s } }

@@ -1,0 +1,196 @@
+// Package kamailio runs a real Kamailio registrar/proxy on loopback for
+// integration tests: digest auth from an in-memory account table,
+// registrar/usrloc without a database, UDP, TCP and TLS listeners on free
+// ports, and INVITE relaying to a test UAS. Each Server belongs to one test
+// and is stopped by it.
+package kamailio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sipprobe/sipprobe/internal/testcerts"
+	"github.com/sipprobe/sipprobe/internal/testpeers"
+)
+
+var (
+	// ErrConfig is returned when the options cannot become a valid config.
+	ErrConfig = errors.New("kamailio: bad config")
+	// ErrNotReady is returned when Kamailio did not answer OPTIONS in time.
+	ErrNotReady = errors.New("kamailio: not ready")
+	// ErrExited is returned when Kamailio exited during start-up.
+	ErrExited = errors.New("kamailio: exited during start-up")
+)
+
+// startAttempts bounds retries after losing a port race to another test.
+const startAttempts = 5
+
+// Server is a running Kamailio.
+type Server struct {
+	// Realm is the digest realm and the server's domain alias.
+	Realm string
+	// Accounts maps user to password; tests must not modify it.
+	Accounts map[string]string
+	// Certs is the PKI the TLS listener uses; trust Certs.CAFile.
+	Certs *testcerts.Set
+
+	port, tlsPort int
+	files         files
+	proc          *testpeers.Process
+}
+
+// Start runs Kamailio with the options and stops it in t.Cleanup. It
+// returns once the server answers OPTIONS over UDP and accepts TCP and TLS
+// connections. Missing binaries skip the test (fail it under CI).
+func Start(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	bin := testpeers.Require(t, "kamailio")
+	c := defaultConfig()
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.certs == nil {
+		c.certs = testcerts.New(t)
+	}
+	var lastErr error
+	for range startAttempts {
+		s, err := start(t, bin, &c)
+		if err == nil {
+			return s
+		}
+		lastErr = err
+		if !errors.Is(err, errPortTaken) {
+			break
+		}
+	}
+	t.Fatalf("kamailio: %v", lastErr)
+	return nil
+}
+
+// errPortTaken marks a start that failed because another process bound one
+// of our ports between picking and binding it; Start retries on new ports.
+var errPortTaken = errors.New("port taken")
+
+func start(t testing.TB, bin string, c *config) (*Server, error) {
+	t.Helper()
+	port, err := testpeers.FreePortHost("127.0.0.1")
+	if err != nil {
+		return nil, err
+	}
+	tlsPort, err := testpeers.FreePortHost("127.0.0.1")
+	if err != nil {
+		return nil, err
+	}
+	if tlsPort == port {
+		return nil, errPortTaken
+	}
+	f := newFiles(t.TempDir())
+	if err := c.render(f, port, tlsPort); err != nil {
+		return nil, err
+	}
+	// -DD: stay in the foreground (children are still forked), -E: log to
+	// stderr, which StartProcess sends to the log file. Root needs no -u.
+	cmd := exec.Command(bin, "-f", f.cfg, "-P", f.pid, "-DD", "-E")
+	proc, err := testpeers.StartProcess(t, cmd, f.log)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Realm: c.realm, Accounts: c.accounts, Certs: c.certs,
+		port: port, tlsPort: tlsPort, files: f, proc: proc}
+	if err := s.waitReady(c.startTimeout); err != nil {
+		stopErr := proc.Stop()
+		log := proc.Log()
+		if strings.Contains(log, "Address already in use") {
+			return nil, fmt.Errorf("%w: %w", errPortTaken, err)
+		}
+		return nil, errors.Join(fmt.Errorf("%w\n%s", err, proc.LogTail(30)), stopErr)
+	}
+	return s, nil
+}
+
+// readyPoll is how often start-up is probed; Kamailio needs ~0.1-0.3 s.
+const readyPoll = 50 * time.Millisecond
+
+// waitReady sends OPTIONS over UDP until any response comes, then checks
+// that the TCP and TLS listeners accept.
+func (s *Server) waitReady(timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	for {
+		select {
+		case <-s.proc.Done():
+			return fmt.Errorf("%w: %v", ErrExited, s.proc.ExitErr())
+		case <-ctx.Done():
+			return fmt.Errorf("%w after %v", ErrNotReady, timeout)
+		default:
+		}
+		if s.answersUDP(ctx) {
+			break
+		}
+		// Not bound yet: a connected UDP socket fails fast on ICMP.
+		time.Sleep(readyPoll / 5)
+	}
+	for _, addr := range []string{s.Addr("tcp"), s.Addr("tls")} {
+		if err := dialUntil(ctx, addr); err != nil {
+			return fmt.Errorf("%w: %s: %w", ErrNotReady, addr, err)
+		}
+	}
+	return nil
+}
+
+func (s *Server) answersUDP(ctx context.Context) bool {
+	c, err := testpeers.DialSIP(ctx, "udp", s.Addr("udp"), nil)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	req := c.Request("OPTIONS", "sip:"+s.Addr("udp"), "sip:ready@"+s.Realm)
+	_, err = c.RoundTrip(req, readyPoll)
+	return err == nil
+}
+
+func dialUntil(ctx context.Context, addr string) error {
+	var d net.Dialer
+	for {
+		c, err := d.DialContext(ctx, "tcp", addr)
+		if err == nil {
+			return c.Close()
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(readyPoll):
+		}
+	}
+}
+
+// Addr returns "127.0.0.1:port" for transport "udp", "tcp" or "tls".
+// UDP and TCP share one port; TLS has its own.
+func (s *Server) Addr(transport string) string {
+	port := s.port
+	if transport == "tls" {
+		port = s.tlsPort
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+}
+
+// Port returns the UDP/TCP port, TLSPort the TLS port.
+func (s *Server) Port() int    { return s.port }
+func (s *Server) TLSPort() int { return s.tlsPort }
+
+// Log returns Kamailio's log so far (handy in failure messages).
+func (s *Server) Log() string { return s.proc.Log() }
+
+// Pid returns the main Kamailio process id (also its process group).
+func (s *Server) Pid() int { return s.proc.Pid() }
+
+// Stop stops Kamailio and all its children; t.Cleanup calls it too, so
+// calling it is only needed to test behaviour after the server is gone.
+func (s *Server) Stop() error { return s.proc.Stop() }
