@@ -74,6 +74,9 @@ func (c Config) Validate(kind Kind) error {
 	if c.Target == "" {
 		return fmt.Errorf("%w: --server is required", ErrConfig)
 	}
+	if _, err := parseTarget(c.Target); err != nil {
+		return fmt.Errorf("%w: --server: %w", ErrConfig, err)
+	}
 	switch c.Transport {
 	case "", "udp", "tcp", "tls":
 	default:

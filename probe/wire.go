@@ -3,6 +3,7 @@ package probe
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -89,7 +90,10 @@ func (w *wire) addFault(f fault, detail string) {
 	w.faults = append(w.faults, f)
 	switch f {
 	case faultMalformed:
-		w.malformed = append(w.malformed, detail)
+		// Retransmitted garbage says nothing new.
+		if !slices.Contains(w.malformed, detail) {
+			w.malformed = append(w.malformed, detail)
+		}
 	case faultClosed:
 		if w.closed == "" {
 			w.closed = detail

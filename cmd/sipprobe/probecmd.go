@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
@@ -54,7 +53,7 @@ func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config)) cli.A
 			extra(c, &cfg)
 		}
 		if err := cfg.Validate(kind); err != nil {
-			return usagef("%v", errors.Unwrap(err))
+			return usagef("%v", err)
 		}
 		format, err := outputFormat(c.String("output"), c.App.Writer)
 		if err != nil {

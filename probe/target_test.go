@@ -1,0 +1,87 @@
+package probe
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestParseTarget(t *testing.T) {
+	tests := []struct {
+		name, in  string
+		want      target
+		transport string // defaultTransport("")
+		uri       string
+	}{
+		{"host", "pbx.local", target{Scheme: "sip", Host: "pbx.local"}, "udp", "sip:pbx.local"},
+		{"host and port", "pbx.local:5070", target{Scheme: "sip", Host: "pbx.local", Port: 5070}, "udp", "sip:pbx.local:5070"},
+		{"ipv4", "192.0.2.1", target{Scheme: "sip", Host: "192.0.2.1"}, "udp", "sip:192.0.2.1"},
+		{"bracketed v6 with port", "[::1]:5060", target{Scheme: "sip", Host: "::1", Port: 5060}, "udp", "sip:[::1]:5060"},
+		{"bare v6", "2001:db8::1", target{Scheme: "sip", Host: "2001:db8::1"}, "udp", "sip:[2001:db8::1]"},
+		{"sip uri with transport", "sip:pbx.local:5070;transport=tcp", target{Scheme: "sip", Host: "pbx.local", Port: 5070, Transport: "tcp"}, "tcp", "sip:pbx.local:5070"},
+		{"sips uri", "sips:pbx.example.com", target{Scheme: "sips", Host: "pbx.example.com"}, "tls", "sips:pbx.example.com"},
+		{"upper-case scheme and TRANSPORT", "SIP:pbx;TRANSPORT=TLS", target{Scheme: "sip", Host: "pbx", Transport: "tls"}, "tls", "sip:pbx"},
+		{"uri with user and password drops password", "sip:120:secret@pbx.local", target{Scheme: "sip", User: "120", Host: "pbx.local"}, "udp", "sip:pbx.local"},
+		{"uri headers ignored", "sip:pbx.local?subject=x", target{Scheme: "sip", Host: "pbx.local"}, "udp", "sip:pbx.local"},
+		{"sips v6", "sips:[::1]:5061", target{Scheme: "sips", Host: "::1", Port: 5061}, "tls", "sips:[::1]:5061"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseTarget(tt.in)
+			if err != nil {
+				t.Fatalf("parseTarget(%q): %v", tt.in, err)
+			}
+			if got != tt.want {
+				t.Errorf("parseTarget(%q) = %+v, want %+v", tt.in, got, tt.want)
+			}
+			if tr := got.defaultTransport(""); tr != tt.transport {
+				t.Errorf("transport = %s, want %s", tr, tt.transport)
+			}
+			if u := got.uri(); u != tt.uri {
+				t.Errorf("uri = %s, want %s", u, tt.uri)
+			}
+		})
+	}
+}
+
+func TestParseTargetErrors(t *testing.T) {
+	for _, in := range []string{"", "   ", "sip:", "pbx:0", "pbx:70000", "pbx:x", "[::1", "[pbx]:5060", "pbx local", "sip:pbx;transport=sctp", "1:2:3:zz", "[::1]x"} {
+		t.Run(in, func(t *testing.T) {
+			if _, err := parseTarget(in); !errors.Is(err, ErrTarget) {
+				t.Errorf("parseTarget(%q) error = %v, want ErrTarget", in, err)
+			}
+		})
+	}
+}
+
+func TestExplicitTransportWins(t *testing.T) {
+	tg, err := parseTarget("sips:pbx;transport=tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tg.defaultTransport("udp"); got != "udp" {
+		t.Errorf("explicit --transport: got %s", got)
+	}
+	if got := tg.defaultTransport(""); got != "tcp" {
+		t.Errorf(";transport= over sips: got %s", got)
+	}
+}
+
+func FuzzParseTarget(f *testing.F) {
+	for _, s := range []string{"pbx.local", "[::1]:5060", "sips:a@b:1;transport=tls?x=y", "::1", "sip:", "[", "a:b:c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tg, err := parseTarget(s)
+		if err != nil {
+			return
+		}
+		// A parsed target must round-trip through its canonical URI.
+		again, err := parseTarget(tg.uri())
+		if err != nil {
+			t.Fatalf("uri %q of %q does not parse: %v", tg.uri(), s, err)
+		}
+		if again.Host != tg.Host || again.Port != tg.Port || again.Scheme != tg.Scheme {
+			t.Fatalf("round trip of %q: %+v != %+v", s, again, tg)
+		}
+	})
+}
