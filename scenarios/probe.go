@@ -1,0 +1,28 @@
+package scenarios
+
+import (
+	"time"
+
+	"github.com/sipprobe/sipprobe/probe"
+)
+
+// Probe is one validated [[probe]] entry.
+type Probe struct {
+	Name string
+	Kind probe.Kind
+	Line int // of its [[probe]] header
+	// Config has everything but the transport when Transports fans out.
+	Config probe.Config
+	// Transports lists the transports to fan out to; empty means just
+	// Config.Transport.
+	Transports []string
+	Repeat     int // at least 1
+	Interval   time.Duration
+	Expect     Expect
+}
+
+// Limits of the schema.
+const (
+	maxRepeat       = 10000
+	defaultInterval = time.Second
+)

@@ -1,0 +1,87 @@
+package scenarios
+
+// The TOML schema. Key names are the CLI flag names in snake_case so a user
+// moves a command line into a file without a dictionary. Durations are
+// strings ("5s") parsed after decoding, so that a wrong type is reported by
+// the decoder with its line and a bad duration by us with its line.
+
+// fileSpec is the whole document.
+type fileSpec struct {
+	Defaults connSpec    `toml:"defaults"`
+	Probe    []probeSpec `toml:"probe"`
+}
+
+// connSpec holds the settings [defaults] may give and a [[probe]] may
+// override. Pointers tell "not set" from a zero value (insecure = false
+// overriding insecure = true).
+type connSpec struct {
+	Server     *string `toml:"server"`
+	Transport  *string `toml:"transport"`
+	Timeout    *string `toml:"timeout"`
+	LocalAddr  *string `toml:"local_addr"`
+	UserAgent  *string `toml:"user_agent"`
+	Lang       *string `toml:"lang"`
+	CAFile     *string `toml:"ca_file"`
+	Cert       *string `toml:"cert"`
+	Key        *string `toml:"key"`
+	ServerName *string `toml:"server_name"`
+	Insecure   *bool   `toml:"insecure"`
+	NoFallback *bool   `toml:"no_fallback"`
+}
+
+// probeSpec is one [[probe]] entry.
+type probeSpec struct {
+	connSpec
+
+	Name       string   `toml:"name"`
+	Kind       string   `toml:"kind"`
+	Transports []string `toml:"transports"`
+	Repeat     int      `toml:"repeat"`
+	Interval   string   `toml:"interval"`
+
+	// Credentials (register, invite). A clear-text password key exists
+	// only to be refused with a helpful message.
+	User         string `toml:"user"`
+	AuthUser     string `toml:"auth_user"`
+	Domain       string `toml:"domain"`
+	Password     string `toml:"password"`
+	PasswordEnv  string `toml:"password_env"`
+	PasswordFile string `toml:"password_file"`
+	ShowSecrets  bool   `toml:"show_secrets"`
+
+	// Register.
+	Bind    bool `toml:"bind"`
+	Expires int  `toml:"expires"`
+
+	// Invite.
+	To          string   `toml:"to"`
+	Codecs      []string `toml:"codecs"`
+	Hold        string   `toml:"hold"`
+	RingTimeout string   `toml:"ring_timeout"`
+	RTP         bool     `toml:"rtp"`
+	CodecSweep  bool     `toml:"codec_sweep"`
+
+	Expect expectSpec `toml:"expect"`
+}
+
+// expectSpec is the expect = {...} table of a probe.
+type expectSpec struct {
+	Code      int     `toml:"code"`
+	Diagnosis string  `toml:"diagnosis"`
+	MaxMs     float64 `toml:"max_ms"`
+	Codec     string  `toml:"codec"`
+}
+
+// kindsFor lists the kinds that accept key, or nil when every kind does.
+// A function, not a map variable: no package-level mutable state.
+func kindsFor(key string) []string {
+	switch key {
+	case "user", "auth_user", "domain", "password", "password_env", "password_file", "show_secrets":
+		return []string{"register", "invite"}
+	case "bind", "expires":
+		return []string{"register"}
+	case "to", "codecs", "hold", "ring_timeout", "rtp", "codec_sweep", "expect.codec":
+		return []string{"invite"}
+	}
+	return nil
+}
