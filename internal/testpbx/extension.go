@@ -1,0 +1,74 @@
+package testpbx
+
+import (
+	"net/netip"
+	"time"
+)
+
+// ExtensionBehaviour says how the PBX answers an INVITE to one extension.
+// The zero value rings briefly and answers with any offered codec. Fields
+// combine: {Codecs: []string{"PCMA"}, EarlyMedia: true, ByeAfter: time.Second}
+// sends 183 with SDP, answers with PCMA only and hangs up a second later.
+type ExtensionBehaviour struct {
+	// Code, when non-zero, is the final response instead of an answer
+	// (486 Busy Here, 480, 404, 488 "Private IP Address", …), sent after
+	// 100 Trying. Reason defaults to the standard phrase when empty.
+	Code   int
+	Reason string
+
+	// Codecs lists the encoding names accepted (case-insensitive, e.g.
+	// "PCMA", "G722", "opus"); empty accepts every offered codec. An offer
+	// sharing none of them gets 488 Not Acceptable Here.
+	// telephone-event is answered whenever it is offered.
+	Codecs []string
+
+	// Ring is how long to ring (180) before answering.
+	Ring time.Duration
+	// RingForever sends 180 Ringing and never answers: only a CANCEL
+	// ends the call (200 to the CANCEL, 487 to the INVITE).
+	RingForever bool
+	// EarlyMedia sends 183 Session Progress with the SDP answer before 200.
+	EarlyMedia bool
+
+	// NoCommonCodec answers 200 OK with an SDP that shares no codec with
+	// the offer (the broken-PBX case that a bare 488 does not cover).
+	NoCommonCodec bool
+	// MediaAddr is the connection address in the SDP answer (default
+	// 127.0.0.1); "10.0.0.5" simulates a PBX behind NAT that leaks its
+	// private address.
+	MediaAddr string
+
+	// IgnoreACK keeps retransmitting the 200 OK as if our ACK never
+	// arrived (RFC 3261 §13.3.1.4), then hangs up with BYE after 64×T1.
+	IgnoreACK bool
+	// ByeAfter, when non-zero, makes the PBX send BYE that long after the
+	// call is confirmed.
+	ByeAfter time.Duration
+	// OptionsEvery, when non-zero, sends in-dialog OPTIONS at that
+	// interval while the call is up (a keep-alive/session audit).
+	OptionsEvery time.Duration
+	// EchoRTP sends every RTP packet received on the answer's media port
+	// back to its sender, like an echo-test extension.
+	EchoRTP bool
+}
+
+func (b ExtensionBehaviour) validate() error {
+	if b.Code != 0 {
+		if err := validReply(b.Code, b.Reason); err != nil {
+			return err
+		}
+		if b.Code < 300 {
+			return invalid("extension code %d: only a failure code replaces the answer", b.Code)
+		}
+	}
+	if b.Ring < 0 || b.ByeAfter < 0 || b.OptionsEvery < 0 {
+		return invalid("negative duration")
+	}
+	if b.MediaAddr != "" {
+		a, err := netip.ParseAddr(b.MediaAddr)
+		if err != nil || !a.Is4() {
+			return invalid("media address %q is not an IPv4 address", b.MediaAddr)
+		}
+	}
+	return nil
+}
