@@ -1,0 +1,56 @@
+package demo
+
+import (
+	"time"
+
+	"github.com/sipprobe/sipprobe/probe"
+)
+
+// steps lists the demo probes in the order they are printed: the healthy
+// answers first, then one of each classic failure. Each fault is set up in
+// the lab, so the expected diagnosis is part of the design.
+func (l *lab) steps(c config) []Step {
+	pbx := l.pbx.Addr("udp")
+	// base waits c.timeout: long enough for the TCP check after UDP
+	// silence, which starts at half the timeout.
+	base := func(target string) probe.Config {
+		return probe.Config{Target: target, Transport: "udp", Timeout: c.timeout, UserAgent: c.userAgent, Lang: c.lang}
+	}
+	// fast is for the probes that get an answer: the lab answers in
+	// microseconds, and a second keeps a broken build from stalling the demo.
+	fast := func(target string) probe.Config {
+		cfg := base(target)
+		cfg.Timeout = time.Second
+		return cfg
+	}
+	account := func(cfg probe.Config, user, password string) probe.Config {
+		cfg.User, cfg.Password = user, password
+		return cfg
+	}
+	return []Step{
+		{
+			Name: "demo-options", Title: "Is the PBX alive? OPTIONS over UDP",
+			Kind: probe.KindOptions, Config: fast(pbx), Expect: "ok",
+		},
+		{
+			Name: "demo-register", Title: "Are account 100's credentials accepted? REGISTER (no Contact: bindings untouched)",
+			Kind: probe.KindRegister, Config: account(fast(pbx), demoUser, demoPassword), Expect: "ok",
+		},
+		{
+			Name: "demo-wrong-password", Title: "The same account with a wrong password (the PBX says 403 Wrong Guess)",
+			Kind: probe.KindRegister, Config: account(fast(pbx), demoUser, "not-the-password"), Expect: "wrong-password",
+		},
+		{
+			Name: "demo-unknown-user", Title: "An account the PBX does not have (999)",
+			Kind: probe.KindRegister, Config: account(fast(pbx), "999", "whatever"), Expect: "unknown-user",
+		},
+		{
+			Name: "demo-nat-timeout", Title: "A server whose UDP is swallowed by a firewall while TCP works",
+			Kind: probe.KindOptions, Config: base(l.silent.addr), Expect: "nat-timeout",
+		},
+		{
+			Name: "demo-port-unreachable", Title: "A port where nothing listens",
+			Kind: probe.KindOptions, Config: fast(l.closed), Expect: "port-unreachable",
+		},
+	}
+}
