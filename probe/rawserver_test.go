@@ -14,8 +14,8 @@ import (
 // It returns the raw replies to write; closeAfter closes a TCP connection.
 type behaviour func(req *sip.Request) (replies []string, closeAfter bool)
 
-// answer builds a response to req the way a server would.
-func answer(req *sip.Request, code int, reason string, mutate ...func(*sip.Response)) string {
+// respondTo builds a response to req the way a server would.
+func respondTo(req *sip.Request, code int, reason string, mutate ...func(*sip.Response)) string {
 	res := sip.NewResponseFromRequest(req, code, reason, nil)
 	for _, m := range mutate {
 		m(res)
