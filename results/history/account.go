@@ -22,6 +22,18 @@ func AccountKey(target, user string) string {
 	return user + "@" + serverHost(target)
 }
 
+// normalizeAccount brings any "user@TARGET" key to AccountKey's form, so
+// that a caller may pass the target as written in its scenario (the runner's
+// scenarios.AccountKey) and still meet the results saved under the same
+// server by another transport or port.
+func normalizeAccount(key string) string {
+	user, target, ok := strings.Cut(key, "@")
+	if !ok || user == "" {
+		return key
+	}
+	return AccountKey(target, user)
+}
+
 // serverHost reduces a TARGET (DESIGN.md §1) to its lower-cased host.
 func serverHost(target string) string {
 	t := strings.TrimSpace(target)
@@ -71,12 +83,20 @@ const (
 )
 
 // credentialsVerdict says what a result tells about the account's
-// credentials: refused, accepted, or nothing (no user, or no answer).
+// credentials: refused, accepted, or nothing. Nothing is said without a
+// user, without a final response (a timeout, or a result the runner made up
+// for a probe it skipped — counting those would extend a cool-down forever),
+// or by a negative test whose rejection was the expectation: that test sends
+// a deliberately wrong password once per run, and must not hold back the
+// account's real credentials. This matches scenarios.CredentialsRejected.
 func credentialsVerdict(r results.Result) string {
-	if r.User == "" {
+	if r.User == "" || r.FinalCode == 0 {
 		return ""
 	}
 	if isRejection(r.Diagnosis.ID) {
+		if r.Expect != nil && r.Expect.Met {
+			return ""
+		}
 		return credRejected
 	}
 	if r.FinalCode >= 200 && r.FinalCode < 300 {

@@ -52,6 +52,12 @@ func TestRejectedRecently(t *testing.T) {
 		{"rejected-after-acceptance", []results.Result{ok(t0.Add(-30 * time.Minute)), wrong(t0)}, t0.Add(-h), true},
 		{"timeout-does-not-clear", []results.Result{wrong(t0.Add(-30 * time.Minute)), timeout(t0)}, t0.Add(-h), true},
 		{"unknown-user-counts", []results.Result{res("reg", t0, results.StatusCritical, 404, "unknown-user", 1)}, t0.Add(-h), true},
+		{"expected-rejection-of-negative-test-ignored", []results.Result{func() results.Result {
+			r := wrong(t0)
+			r.Expect = &results.ExpectationResult{Met: true}
+			return r
+		}()}, t0.Add(-h), false},
+		{"skipped-result-without-answer-ignored", []results.Result{res("reg", t0, results.StatusCritical, 0, "wrong-password", 0)}, t0.Add(-h), false},
 		{"other-transport-same-account", []results.Result{func() results.Result {
 			r := wrong(t0)
 			r.Target, r.Transport = "sips:pbx.test:5061", "tls"
@@ -68,6 +74,15 @@ func TestRejectedRecently(t *testing.T) {
 			}
 		})
 	}
+	t.Run("runner-key-as-written", func(t *testing.T) {
+		s := openTemp(t)
+		mustSave(t, s, "run", wrong(t0))
+		// scenarios.AccountKey is user + "@" + target as written.
+		got, err := s.RejectedRecently(context.Background(), "120@sip:pbx.test:5060;transport=tcp", t0.Add(-h))
+		if err != nil || !got {
+			t.Fatalf("RejectedRecently(runner key) = %v, %v; want true", got, err)
+		}
+	})
 	t.Run("other-user-unaffected", func(t *testing.T) {
 		s := openTemp(t)
 		mustSave(t, s, "run", wrong(t0))

@@ -27,7 +27,7 @@ func (s *Store) LastStatus(ctx context.Context, name string) (results.Status, bo
 }
 
 // RejectedRecently reports whether the server refused the credentials of
-// account (see AccountKey) at or after since, and has not accepted them
+// account ("user@TARGET", normalised as AccountKey does) at or after since, and has not accepted them
 // since then. Only results that say something about the credentials count:
 // a timeout in between neither clears nor renews a rejection, while a
 // successful registration after the password was fixed clears it, so a
@@ -39,7 +39,7 @@ func (s *Store) RejectedRecently(ctx context.Context, account string, since time
 	var verdict string
 	err := s.db.QueryRowContext(ctx, `SELECT credentials FROM results
 		WHERE account = ? AND started_at >= ? AND credentials <> ''
-		ORDER BY started_at DESC, id DESC LIMIT 1`, account, since.UnixNano()).Scan(&verdict)
+		ORDER BY started_at DESC, id DESC LIMIT 1`, normalizeAccount(account), since.UnixNano()).Scan(&verdict)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
