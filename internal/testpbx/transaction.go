@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo/sip"
-	
 )
 
 // serverTx is the PBX side of one request: it builds responses with one To
@@ -21,9 +20,9 @@ type serverTx struct {
 	created time.Time
 
 	// acked is closed when the ACK for an INVITE's final response arrives.
-	acked    chan struct{}
-	ackOnce  sync.Once
-	ignoreACK bool// set for an IgnoreACK extension's 2xx: ACKs are not heard
+	acked     chan struct{}
+	ackOnce   sync.Once
+	ignoreACK bool // set for an IgnoreACK extension's 2xx: ACKs are not heard
 
 	mu        sync.Mutex
 	last      []byte
