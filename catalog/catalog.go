@@ -1,137 +1,140 @@
 // Package catalog maps what a probe saw to a diagnosis with causes and
-// remedies. The entries are data; the rules that pick one are small.
-//
-// NOTE: this is the seam only. Issue 3 replaces the stub table below with
-// the embedded, validated catalogue of every status code and reason phrase.
+// remedies. The entries are data (data/*.json, embedded); the rules that
+// pick one are small (rules.go) and table-tested.
 package catalog
 
 import (
 	"fmt"
-	"os"
-	"strings"
+	"io/fs"
+	"slices"
 	"sync"
 )
 
-// Lang selects the language of the catalogue text.
-type Lang string
-
-const (
-	EN Lang = "en"
-	RU Lang = "ru"
-)
-
-// ParseLang accepts "en", "ru" or a locale such as "ru_RU.UTF-8"; empty
-// means: look at LC_ALL, LC_MESSAGES and LANG, then English.
-func ParseLang(s string) (Lang, error) {
-	if s == "" {
-		for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-			if v := os.Getenv(k); v != "" {
-				s = v
-				break
-			}
-		}
-		if l, err := ParseLang(strings.ToLower(s)); err == nil && s != "" {
-			return l, nil
-		}
-		return EN, nil
-	}
-	switch {
-	case strings.HasPrefix(strings.ToLower(s), "ru"):
-		return RU, nil
-	case strings.HasPrefix(strings.ToLower(s), "en"), s == "C", s == "POSIX":
-		return EN, nil
-	}
-	return EN, fmt.Errorf("%w: %q (want en or ru)", ErrUnknownLang, s)
-}
-
-// Catalog is the loaded, validated set of entries. It is immutable.
+// Catalog is the loaded, validated set of entries. It is immutable: every
+// method returns copies, so callers may change what they get.
 type Catalog struct {
-	byID map[string]stubEntry
+	entries  []*entry // sorted by id
+	byID     map[string]*entry
+	byCode   map[int]*entry    // bare status code -> entry
+	stdName  map[int]string    // status code -> standard reason phrase
+	byClass  map[int]*entry    // 1..6 -> fallback for unregistered codes
+	words    map[string]*entry // normalised explain words
+	phrases  []phrase          // standard and vendor reason phrases
+	q850     map[int]causeData
+	warnings map[int]causeData
+	notes    map[string]noteData
 }
 
-type stubEntry struct {
+// entry is a validated catalogue entry.
+type entry struct {
+	id       string
 	sev      Severity
-	summary  string
-	causes   []string
-	remedies []string
+	codes    []int
+	phrases  []string // "403 Wrong Guess", as written
+	related  []int
+	words    []string
+	class    int
+	en, ru   text
+	kinds    map[string]kindData
+	specific bool // has vendor phrases: more precise than a bare code
 }
 
-var defaultOnce = sync.OnceValue(func() *Catalog {
-	return &Catalog{byID: stubEntries}
+// defaultCatalog loads the embedded data once. The data is part of the
+// binary, so a failure is a programming error that the package tests catch;
+// at run time it degrades to a minimal catalogue instead of panicking.
+var defaultCatalog = sync.OnceValue(func() *Catalog {
+	sub, err := fs.Sub(embedded, "data")
+	if err == nil {
+		var c *Catalog
+		if c, err = Load(sub); err == nil {
+			return c
+		}
+	}
+	return fallbackCatalog(err)
 })
 
 // Default returns the embedded catalogue, loaded once.
-func Default() *Catalog { return defaultOnce() }
+func Default() *Catalog { return defaultCatalog() }
 
-// Lookup returns the entry with that id.
+// Load reads and validates the *.json data files at the root of fsys.
+func Load(fsys fs.FS) (*Catalog, error) {
+	d, err := readData(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return build(d)
+}
+
+// Lookup returns the entry with that id, with placeholders left empty.
 func (c *Catalog) Lookup(id string, lang Lang) (Diagnosis, bool) {
 	e, ok := c.byID[id]
 	if !ok {
 		return Diagnosis{}, false
 	}
-	return Diagnosis{ID: id, Severity: e.sev, Summary: e.summary, Causes: e.causes, Remedies: e.remedies}, true
+	return c.render(e, "", lang, vars{}), true
+}
+
+// LookupErr is Lookup with an error that wraps ErrUnknownID.
+func (c *Catalog) LookupErr(id string, lang Lang) (Diagnosis, error) {
+	d, ok := c.Lookup(id, lang)
+	if !ok {
+		return d, fmt.Errorf("%w: %q", ErrUnknownID, id)
+	}
+	return d, nil
 }
 
 // Has reports whether id names an entry (used to validate expectations).
 func (c *Catalog) Has(id string) bool { _, ok := c.byID[id]; return ok }
 
-// Diagnose picks the entry that explains ex.
-func (c *Catalog) Diagnose(ex Exchange, lang Lang) Diagnosis {
-	id := chooseStub(ex)
-	d, _ := c.Lookup(id, lang)
-	if ex.Detail != "" {
-		d.Notes = append(d.Notes, ex.Detail)
-	}
-	return d
+// Entry describes one catalogue entry for listings.
+type Entry struct {
+	ID       string   `json:"id"`
+	Severity Severity `json:"severity"`
+	// Codes are the status codes the entry explains by default.
+	Codes []int `json:"codes,omitempty"`
+	// Phrases are the "CODE Reason" variants that select it.
+	Phrases []string `json:"phrases,omitempty"`
+	// Related are codes that context rules map to it.
+	Related []int `json:"related,omitempty"`
+	// Class is set for the fallback of unregistered NXX codes.
+	Class int `json:"class,omitempty"`
+	// Words are the outcome words `catalog explain` accepts for it.
+	Words []string `json:"words,omitempty"`
+	// Kinds are the failure kinds with their own summary (TLS, DNS).
+	Kinds []string `json:"kinds,omitempty"`
 }
 
-func chooseStub(ex Exchange) string {
-	switch ex.Outcome {
-	case OutcomeTimeout:
-		if ex.Transport == "udp" {
-			return "nat-timeout"
+// AllCodes is every status code the entry concerns, sorted.
+func (e Entry) AllCodes() []int {
+	all := slices.Concat(e.Codes, e.Related)
+	for _, p := range e.Phrases {
+		if code, _, ok := splitPhrase(p); ok && code > 0 {
+			all = append(all, code)
 		}
-		return "no-response"
-	case OutcomePortUnreachable, OutcomeRefused:
-		return "port-unreachable"
-	case OutcomeConnectTimeout:
-		return "no-response"
-	case OutcomeTLS:
-		return "tls-failure"
-	case OutcomeDNS:
-		return "dns-failure"
-	case OutcomeResponse:
-	default:
-		return "internal-error"
 	}
-	code := ex.Final.Code
-	switch {
-	case code >= 200 && code < 300:
-		return "ok"
-	case (code == 401 || code == 407) && ex.AuthSent:
-		return "wrong-password"
-	case (code == 401 || code == 407) && ex.Method == "OPTIONS":
-		return "ok"
-	case code == 403 && ex.AuthSent:
-		return "wrong-password"
-	case code == 404 && ex.Method == "REGISTER":
-		return "unknown-user"
-	case code == 488 || code == 415 || code == 606:
-		return "codec-mismatch"
-	}
-	return "server-error"
+	slices.Sort(all)
+	return slices.Compact(all)
 }
 
-var stubEntries = map[string]stubEntry{
-	"ok":               {SeverityOK, "The server answered as expected.", []string{"-"}, []string{"-"}},
-	"wrong-password":   {SeverityCritical, "The server rejected the credentials.", []string{"wrong password"}, []string{"check the password"}},
-	"unknown-user":     {SeverityCritical, "The user does not exist on the server.", []string{"no such account"}, []string{"check the user name"}},
-	"codec-mismatch":   {SeverityCritical, "No common codec.", []string{"codec lists do not overlap"}, []string{"allow a common codec"}},
-	"nat-timeout":      {SeverityCritical, "No answer over UDP.", []string{"NAT/firewall"}, []string{"try TCP"}},
-	"no-response":      {SeverityCritical, "No answer.", []string{"server down"}, []string{"check the server"}},
-	"port-unreachable": {SeverityCritical, "Nothing listens on that port.", []string{"server down or wrong port"}, []string{"check the port"}},
-	"tls-failure":      {SeverityCritical, "The TLS handshake failed.", []string{"certificate"}, []string{"check the certificate"}},
-	"dns-failure":      {SeverityCritical, "The name does not resolve.", []string{"DNS"}, []string{"use the IP"}},
-	"server-error":     {SeverityCritical, "The server refused the request.", []string{"see the code"}, []string{"see the code"}},
-	"internal-error":   {SeverityUnknown, "sipprobe could not run the probe.", []string{"internal"}, []string{"report a bug"}},
+// Entries lists every entry, sorted by id.
+func (c *Catalog) Entries() []Entry {
+	out := make([]Entry, 0, len(c.entries))
+	for _, e := range c.entries {
+		ee := Entry{
+			ID: e.id, Severity: e.sev, Class: e.class,
+			Codes:   slices.Clone(e.codes),
+			Phrases: slices.Clone(e.phrases),
+			Related: slices.Clone(e.related),
+			Words:   slices.Clone(e.words),
+		}
+		for k := range e.kinds {
+			ee.Kinds = append(ee.Kinds, k)
+		}
+		slices.Sort(ee.Kinds)
+		out = append(out, ee)
+	}
+	return out
 }
+
+// StandardReason is the registered reason phrase of code ("" if none).
+func (c *Catalog) StandardReason(code int) string { return c.stdName[code] }

@@ -6,4 +6,7 @@ import "errors"
 var (
 	ErrUnknownLang = errors.New("unknown language")
 	ErrUnknownID   = errors.New("unknown diagnosis id")
+	// ErrInvalidCatalog means the data files are inconsistent: a bug in
+	// the catalogue caught by its tests, never a user error.
+	ErrInvalidCatalog = errors.New("invalid catalogue")
 )

@@ -1,0 +1,162 @@
+package catalog
+
+import (
+	"strings"
+	"unicode"
+)
+
+// maxReason bounds the work the fuzzy matcher does on hostile input.
+const maxReason = 200
+
+// phrase is a reason phrase that selects an entry.
+type phrase struct {
+	code     int // 0: any 4xx-6xx code
+	norm     string
+	words    int
+	entry    *entry
+	specific bool // a vendor phrase, not the code's standard one
+}
+
+func newPhrase(code int, reason string, e *entry, specific bool) phrase {
+	n := normalize(reason)
+	return phrase{code: code, norm: n, words: len(strings.Fields(n)), entry: e, specific: specific}
+}
+
+// homoglyphs are Cyrillic letters that look Latin. Reason phrases are
+// English, but texts copied through Russian documents pick them up (the
+// seeds spell "Service Unavailablе" with a Cyrillic "е").
+var homoglyphs = strings.NewReplacer(
+	"а", "a", "в", "b", "е", "e", "ё", "e", "к", "k", "м", "m", "н", "h",
+	"о", "o", "р", "p", "с", "c", "т", "t", "у", "y", "х", "x",
+)
+
+// normalize lower-cases s, maps look-alike letters, turns punctuation into
+// spaces and collapses runs of space: "AUTH Error: Stall nonce" and
+// "auth error - stall nonce" compare equal.
+func normalize(s string) string {
+	if len(s) > 4*maxReason {
+		s = s[:4*maxReason]
+	}
+	s = homoglyphs.Replace(strings.ToLower(s))
+	var b strings.Builder
+	space := true
+	n := 0
+	for _, r := range s {
+		if n >= maxReason {
+			break
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			space = false
+			n++
+			continue
+		}
+		if !space {
+			b.WriteByte(' ')
+			space = true
+			n++
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// allowedEdits is how many typos a phrase of n runes tolerates: none for
+// short words (where one letter changes the meaning), more for long ones.
+func allowedEdits(n int) int {
+	switch {
+	case n < 6:
+		return 0
+	case n < 12:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// matchPhrase finds the phrase that reason means under code. It prefers an
+// exact match, then a near spelling, then a phrase contained in a longer
+// reason; phrases registered for this code beat the any-code ones.
+func (c *Catalog) matchPhrase(code int, reason string) (phrase, bool) {
+	n := normalize(reason)
+	if n == "" {
+		return phrase{}, false
+	}
+	anyOK := code >= 400 && code <= 699
+	applies := func(p phrase) bool { return p.code == code || (p.code == 0 && anyOK) }
+	better := func(p, best phrase) bool { return best.entry == nil || (p.code != 0 && best.code == 0) }
+
+	var best phrase
+	for _, p := range c.phrases {
+		if applies(p) && p.norm == n && better(p, best) {
+			best = p
+		}
+	}
+	if best.entry != nil {
+		return best, true
+	}
+	bestDist := maxReason
+	nr := []rune(n)
+	for _, p := range c.phrases {
+		if !applies(p) {
+			continue
+		}
+		pr := []rune(p.norm)
+		limit := allowedEdits(len(pr))
+		if limit == 0 || abs(len(pr)-len(nr)) > limit {
+			continue
+		}
+		if d := editDistance(pr, nr, limit); d <= limit && (d < bestDist || (d == bestDist && better(p, best))) {
+			best, bestDist = p, d
+		}
+	}
+	if best.entry != nil {
+		return best, true
+	}
+	padded := " " + n + " "
+	for _, p := range c.phrases {
+		// A single short word ("You", "Gone") inside a longer reason is
+		// too weak a signal; whole multi-word phrases are not.
+		if !applies(p) || (p.words < 2 && len(p.norm) < 8) {
+			continue
+		}
+		if strings.Contains(padded, " "+p.norm+" ") && (best.entry == nil || len(p.norm) > len(best.norm) ||
+			(len(p.norm) == len(best.norm) && better(p, best))) {
+			best = p
+		}
+	}
+	return best, best.entry != nil
+}
+
+// editDistance is the Levenshtein distance of a and b, giving up (returning
+// limit+1) once every path exceeds limit.
+func editDistance(a, b []rune, limit int) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -1,0 +1,200 @@
+package catalog
+
+import "strings"
+
+// choice is what the rules decided: an entry, maybe a failure kind, and
+// whether the reason phrase selected it.
+type choice struct {
+	id       string
+	kind     string
+	byPhrase bool
+}
+
+// Diagnose picks the entry that explains ex and adds the facts behind it
+// as notes. It never fails: an exchange it cannot read is internal-error.
+func (c *Catalog) Diagnose(ex Exchange, lang Lang) Diagnosis {
+	ch := c.choose(ex)
+	e := c.byID[ch.id]
+	if e == nil {
+		e = c.byID[idInternal]
+	}
+	v := c.varsOf(ex)
+	d := c.render(e, ch.kind, lang, v)
+	d.Notes = c.notesFor(ex, ch, lang, v)
+	return d
+}
+
+// choose applies the rules in order; the first that fits wins.
+func (c *Catalog) choose(ex Exchange) choice {
+	outcome := ex.Outcome
+	if outcome == "" && ex.Final != nil {
+		outcome = OutcomeResponse
+	}
+	switch outcome {
+	case OutcomeResponse:
+		if ex.Final == nil {
+			return choice{id: idInternal}
+		}
+		return c.chooseResponse(ex)
+	case OutcomeTimeout:
+		return chooseSilence(ex)
+	case OutcomePortUnreachable, OutcomeRefused:
+		// fail2ban's default ban action REJECTs with icmp-port-unreachable,
+		// so a ban after failures looks like a closed port.
+		if ex.EarlierFailures > 0 {
+			return choice{id: "fail2ban-ban"}
+		}
+		return choice{id: "port-unreachable"}
+	case OutcomeConnectTimeout:
+		return chooseSilence(ex)
+	case OutcomeClosed:
+		return choice{id: "connection-closed"}
+	case OutcomeTLS:
+		return choice{id: "tls-failure", kind: ex.TLSFailure}
+	case OutcomeDNS:
+		return choice{id: "dns-failure", kind: ex.DNSFailure}
+	case OutcomeMalformed:
+		return choice{id: "malformed-response"}
+	case OutcomeTooLarge:
+		return choice{id: "udp-message-too-large"}
+	case OutcomeCanceled:
+		return choice{id: "canceled"}
+	}
+	return choice{id: idInternal}
+}
+
+// chooseSilence explains a request that got no final response.
+func chooseSilence(ex Exchange) choice {
+	switch {
+	case ex.RingTimeout:
+		return choice{id: "no-answer"}
+	case ex.EarlierFailures > 0:
+		return choice{id: "fail2ban-ban"}
+	case len(ex.Provisional) > 0:
+		// Something answered 1xx, so the path works; the final never came.
+		return choice{id: "no-final-response"}
+	case isUDP(ex.Transport):
+		// DESIGN.md §3: UDP silence is nat-timeout whatever the fallback
+		// found; the notes say what the other transport did.
+		return choice{id: "nat-timeout"}
+	case ex.Alt != nil && ex.Alt.Answered:
+		return choice{id: "transport-mismatch"}
+	}
+	return choice{id: "no-response"}
+}
+
+func isUDP(t string) bool { return t == "" || strings.EqualFold(t, "udp") }
+
+// chooseResponse explains a final response, using the method, whether we
+// had authenticated, the reason phrase, the headers and the SDP findings.
+func (c *Catalog) chooseResponse(ex Exchange) choice {
+	f := ex.Final
+	code, method := f.Code, strings.ToUpper(ex.Method)
+	if code < 100 || code > 699 {
+		return choice{id: "invalid-status-code"}
+	}
+	if code >= 200 && code < 300 {
+		return chooseSuccess(ex)
+	}
+	if ex.RingTimeout && (code == 487 || code >= 400) {
+		return choice{id: "no-answer"}
+	}
+	if method == "OPTIONS" {
+		switch code {
+		case 401, 407:
+			return choice{id: "auth-required-alive"}
+		case 403:
+			return choice{id: "options-forbidden"}
+		case 405, 501:
+			return choice{id: "options-not-supported"}
+		}
+	}
+	if p, ok := c.matchPhrase(code, f.Reason); ok && p.specific {
+		return choice{id: p.entry.id, byPhrase: true}
+	}
+	if ex.Alt != nil && ex.Alt.Answered && ex.Alt.Code >= 200 && ex.Alt.Code < 300 && code >= 400 {
+		return choice{id: "transport-mismatch"}
+	}
+	switch code {
+	case 401, 407:
+		switch {
+		case ex.AuthSent:
+			return choice{id: "wrong-password"}
+		case !ex.CredentialsGiven:
+			return choice{id: "credentials-required"}
+		}
+		return choice{id: "auth-unsupported"}
+	case 403:
+		switch {
+		case method == "REGISTER" && ex.AuthSent:
+			return choice{id: "wrong-password"}
+		case method == "REGISTER":
+			return choice{id: "registration-forbidden"}
+		case method == "INVITE":
+			return choice{id: "call-forbidden"}
+		}
+	case 404:
+		switch method {
+		case "REGISTER":
+			return choice{id: "unknown-user"}
+		case "INVITE":
+			return choice{id: "number-not-found"}
+		}
+	case 415:
+		if method != "INVITE" && method != "" {
+			return choice{id: "unsupported-media-type"}
+		}
+	}
+	if method == "INVITE" || method == "" {
+		if q, ok := c.q850[q850Cause(f.ReasonHdr)]; ok && q.ID != "" && c.genericFor(code) {
+			return choice{id: q.ID}
+		}
+	}
+	if e := c.byCode[code]; e != nil {
+		return choice{id: e.id}
+	}
+	if e := c.byClass[code/100]; e != nil {
+		return choice{id: e.id}
+	}
+	return choice{id: idInternal}
+}
+
+// genericFor reports whether code alone says little about why a call
+// failed, so a Q.850 cause in the Reason header is the better guide.
+func (c *Catalog) genericFor(code int) bool {
+	switch code {
+	case 403, 404, 408, 410, 480, 484, 486, 500, 502, 503, 504, 600, 603, 604:
+		return true
+	}
+	return c.byCode[code] == nil
+}
+
+// finding is a fact a probe reported behind a 2xx and the entry it means.
+type finding struct {
+	on bool
+	id string
+}
+
+// successFindings lists what can make a 2xx a failure or a warning, worst
+// first: the first one that is on is the diagnosis, the rest become notes.
+func successFindings(ex Exchange) []finding {
+	return []finding{
+		{ex.ACKNotReceived, "ack-not-received"},
+		{ex.NoCommonCodec, "codec-mismatch"},
+		{ex.MediaRejected, "media-rejected"},
+		{ex.NoRTPBack, "no-rtp-back"},
+		{ex.PrivateMediaAddr, "nat-media-private-address"},
+		{ex.BindingNotListed, "binding-not-listed"},
+		{ex.NoContacts, "no-contacts"},
+	}
+}
+
+// chooseSuccess looks behind a 2xx.
+func chooseSuccess(ex Exchange) choice {
+	for _, f := range successFindings(ex) {
+		if f.on {
+			return choice{id: f.id}
+		}
+	}
+	return choice{id: "ok"}
+}
