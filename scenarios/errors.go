@@ -17,11 +17,11 @@ var (
 
 // Problem is one validation finding, located in the file.
 type Problem struct {
-	File string
-	Line int    // 1-based; 0 when the problem has no single place
+	File  string
+	Line  int    // 1-based; 0 when the problem has no single place
 	Where string // "defaults", `probe "reg-120"`, "probe #3" or "" (whole file)
-	Key  string // dotted key inside Where, e.g. "expect.diagnosis"
-	Msg  string
+	Key   string // dotted key inside Where, e.g. "expect.diagnosis"
+	Msg   string
 }
 
 // String renders "file:line: where: key: message", leaving out empty parts.

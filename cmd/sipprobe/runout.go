@@ -1,0 +1,186 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sipprobe/sipprobe/results"
+	"github.com/sipprobe/sipprobe/scenarios"
+)
+
+// resultSink is one output of a run: stdout in the chosen format, or one
+// of the --junit/--json/--prom-file files.
+type resultSink interface {
+	Add(r results.Result) error
+	// Close finishes the output; elapsed is the run's duration, end its end.
+	Close(elapsed time.Duration, end time.Time) error
+}
+
+// outputs fans results out to stdout (which --notify-on-change filters)
+// and to the files (which always get every result).
+type outputs struct {
+	stdout resultSink
+	files  []resultSink
+	shown  int
+	notify bool
+}
+
+func newOutputs(c *cli.Context, format string, f *scenarios.File, start time.Time) (*outputs, error) {
+	o := &outputs{notify: c.Bool("notify-on-change")}
+	var err error
+	if o.stdout, err = newSink(format, c.App.Writer, "", f, start); err != nil {
+		return nil, err
+	}
+	for _, ff := range []struct{ flag, format string }{{"junit", "junit"}, {"json", "json"}, {"prom-file", "prom"}} {
+		if path := c.String(ff.flag); path != "" {
+			s, err := newSink(ff.format, nil, path, f, start)
+			if err != nil {
+				return nil, err
+			}
+			o.files = append(o.files, s)
+		}
+	}
+	return o, nil
+}
+
+func (o *outputs) add(r results.Result, show bool) error {
+	for _, s := range o.files {
+		if err := s.Add(r); err != nil {
+			return err
+		}
+	}
+	if !show {
+		return nil
+	}
+	o.shown++
+	return o.stdout.Add(r)
+}
+
+func (o *outputs) close(elapsed time.Duration, end time.Time) error {
+	var first error
+	for _, s := range o.files {
+		if err := s.Close(elapsed, end); err != nil && first == nil {
+			first = err
+		}
+	}
+	// With --notify-on-change and no change, print nothing at all: cron
+	// mails only non-empty output.
+	if o.notify && o.shown == 0 {
+		return first
+	}
+	if err := o.stdout.Close(elapsed, end); err != nil && first == nil {
+		first = err
+	}
+	return first
+}
+
+// newSink makes the writer of one format, to w or, when path is set, to
+// that file (JUnit and Prometheus files are replaced atomically).
+func newSink(format string, w io.Writer, path string, f *scenarios.File, start time.Time) (resultSink, error) {
+	switch format {
+	case "text":
+		names := f.Names()
+		targets := make([]string, 0, len(f.Probes))
+		for _, p := range f.Probes {
+			// The engine reports targets as URIs ("sip:host:port").
+			t := p.Config.Target
+			if !strings.HasPrefix(t, "sip:") && !strings.HasPrefix(t, "sips:") {
+				t = "sips:" + t
+			}
+			targets = append(targets, t)
+		}
+		return &tableSink{t: results.NewTable(w, results.TableOptions{Color: isTerminal(w), Names: names, Targets: targets})}, nil
+	case "json":
+		if path == "" {
+			return &jsonSink{w: w}, nil
+		}
+		fh, err := os.Create(path)
+		if err != nil {
+			return nil, fmt.Errorf("--json: %w", err)
+		}
+		return &jsonSink{w: fh, f: fh}, nil
+	case "junit":
+		j, err := results.NewJUnit(f.Name, start)
+		if err != nil {
+			return nil, err
+		}
+		return &junitSink{j: j, w: w, path: path}, nil
+	case "nagios":
+		warn := map[string]float64{}
+		for _, p := range f.Probes {
+			if p.Expect.MaxMs > 0 {
+				warn[p.Name] = p.Expect.MaxMs
+			}
+		}
+		return &nagiosSink{n: results.NewNagios(w, results.NagiosOptions{WarnMs: func(r results.Result) float64 { return warn[baseName(r.Name)] }})}, nil
+	case "prom":
+		return &promSink{p: results.NewProm(), w: w, path: path}, nil
+	}
+	return nil, usagef("--output %q: want text, json, junit, nagios or prom", format)
+}
+
+// baseName is the probe name of a fanned-out job name ("reg/udp" → "reg").
+func baseName(job string) string {
+	for i := len(job) - 1; i >= 0; i-- {
+		if job[i] == '/' {
+			return job[:i]
+		}
+	}
+	return job
+}
+
+type tableSink struct{ t *results.Table }
+
+func (s *tableSink) Add(r results.Result) error                     { return s.t.Add(r) }
+func (s *tableSink) Close(elapsed time.Duration, _ time.Time) error { return s.t.Close(elapsed) }
+
+type jsonSink struct {
+	w io.Writer
+	f *os.File
+}
+
+func (s *jsonSink) Add(r results.Result) error { return results.WriteJSON(s.w, r) }
+func (s *jsonSink) Close(time.Duration, time.Time) error {
+	if s.f != nil {
+		return s.f.Close()
+	}
+	return nil
+}
+
+type junitSink struct {
+	j    *results.JUnit
+	w    io.Writer
+	path string
+}
+
+func (s *junitSink) Add(r results.Result) error { return s.j.Add(r) }
+func (s *junitSink) Close(time.Duration, time.Time) error {
+	if s.path == "" {
+		return s.j.Finish(s.w)
+	}
+	return results.WriteFileAtomic(s.path, s.j.Finish)
+}
+
+type nagiosSink struct{ n *results.Nagios }
+
+func (s *nagiosSink) Add(r results.Result) error           { return s.n.Add(r) }
+func (s *nagiosSink) Close(time.Duration, time.Time) error { return s.n.Close() }
+
+type promSink struct {
+	p    *results.Prom
+	w    io.Writer
+	path string
+}
+
+func (s *promSink) Add(r results.Result) error { return s.p.Add(r) }
+func (s *promSink) Close(_ time.Duration, end time.Time) error {
+	if s.path == "" {
+		return s.p.Write(s.w, end)
+	}
+	return s.p.WriteFile(s.path, end)
+}

@@ -1,0 +1,130 @@
+package scenarios
+
+import (
+	"context"
+	"sync"
+
+	"golang.org/x/time/rate"
+)
+
+// accounts enforces the in-run ban-safety rules: one authenticated probe
+// per account at a time, and no credentials for an account once they were
+// rejected. Entries of idle accounts are dropped, so a sweep of thousands
+// of accounts holds only the ones in flight (plus the rejected ones).
+type accounts struct {
+	mu       sync.Mutex
+	busy     map[string]*accountLock
+	rejected map[string]string // account → name of the probe that saw the rejection
+}
+
+type accountLock struct {
+	ch   chan struct{} // capacity 1: holding the token is holding the account
+	refs int
+}
+
+func newAccounts() *accounts {
+	return &accounts{busy: map[string]*accountLock{}, rejected: map[string]string{}}
+}
+
+// acquire waits until no other probe uses account; release must be called.
+func (a *accounts) acquire(ctx context.Context, account string) (release func(), err error) {
+	a.mu.Lock()
+	l := a.busy[account]
+	if l == nil {
+		l = &accountLock{ch: make(chan struct{}, 1)}
+		a.busy[account] = l
+	}
+	l.refs++
+	a.mu.Unlock()
+
+	drop := func() {
+		a.mu.Lock()
+		if l.refs--; l.refs == 0 {
+			delete(a.busy, account)
+		}
+		a.mu.Unlock()
+	}
+	select {
+	case l.ch <- struct{}{}:
+		return func() { <-l.ch; drop() }, nil
+	case <-ctx.Done():
+		drop()
+		return nil, ctx.Err()
+	}
+}
+
+func (a *accounts) reject(account, by string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.rejected[account]; !ok {
+		a.rejected[account] = by
+	}
+}
+
+// rejectedBy names the probe whose credentials for account were refused.
+func (a *accounts) rejectedBy(account string) (string, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	by, ok := a.rejected[account]
+	return by, ok
+}
+
+// limiters hold one token bucket per target, so a sweep never floods a PBX
+// whatever --parallel says (fail2ban and pike count requests per second).
+type limiters struct {
+	mu    sync.Mutex
+	limit rate.Limit
+	burst int
+	clock Clock
+	byKey map[string]*rate.Limiter
+}
+
+func newLimiters(perSecond float64, burst int, clock Clock) *limiters {
+	l := rate.Limit(perSecond)
+	if perSecond <= 0 {
+		l = rate.Inf
+	}
+	return &limiters{limit: l, burst: max(1, burst), clock: clock, byKey: map[string]*rate.Limiter{}}
+}
+
+// wait blocks until target may receive n more requests. It reserves on the
+// injected clock so tests can check the schedule without sleeping.
+func (l *limiters) wait(ctx context.Context, target string, n int) error {
+	l.mu.Lock()
+	lim := l.byKey[target]
+	if lim == nil {
+		lim = rate.NewLimiter(l.limit, l.burst)
+		l.byKey[target] = lim
+	}
+	l.mu.Unlock()
+	n = min(n, l.burst)
+	now := l.clock.Now()
+	r := lim.ReserveN(now, n)
+	if !r.OK() {
+		return nil // only when n > burst, which min() excludes
+	}
+	d := r.DelayFrom(now)
+	if d <= 0 {
+		return nil
+	}
+	select {
+	case <-l.clock.After(d):
+		return nil
+	case <-ctx.Done():
+		r.CancelAt(l.clock.Now())
+		return ctx.Err()
+	}
+}
+
+// requestsOf estimates the requests a probe sends, for the rate limit:
+// an authenticated REGISTER is two (challenge, then credentials), a call
+// at least INVITE, ACK and BYE.
+func requestsOf(j Job) int {
+	switch {
+	case j.Kind == "invite":
+		return 3
+	case j.Account != "":
+		return 2
+	}
+	return 1
+}

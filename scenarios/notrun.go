@@ -1,0 +1,98 @@
+package scenarios
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/results"
+)
+
+// Results the runner makes up for probes it did not send.
+//
+// A probe skipped for ban safety is CRITICAL with the wrong-password
+// diagnosis, not UNKNOWN: the account's credentials were refused and
+// nothing has shown otherwise, so the monitoring state stays what it was
+// (no flapping to UNKNOWN, no --notify-on-change mail on every cron run)
+// while a note says plainly that nothing was sent. It has no final code,
+// which is how CredentialsRejected tells it from a real refusal.
+//
+// A probe that did not run because the run was interrupted is UNKNOWN
+// (exit 3: sipprobe could not check) with diagnosis results.NotRunID.
+
+func identify(r results.Result, j Job) results.Result {
+	if r.Name == "" {
+		r.Name = j.Name
+	}
+	if r.Probe == "" {
+		r.Probe = string(j.Kind)
+	}
+	if r.Target == "" {
+		r.Target = j.Config.Target
+	}
+	if r.Transport == "" {
+		r.Transport = transportOf(j)
+	}
+	if r.User == "" {
+		r.User = j.Config.User
+	}
+	return r
+}
+
+// transportOf is the transport the engine will pick (DESIGN.md §1).
+func transportOf(j Job) string {
+	switch {
+	case j.Config.Transport != "":
+		return j.Config.Transport
+	case strings.HasPrefix(strings.ToLower(j.Config.Target), "sips:"):
+		return "tls"
+	}
+	return "udp"
+}
+
+func made(j Job, now time.Time) results.Result {
+	return identify(results.Result{StartedAt: now.UTC()}, j)
+}
+
+func notRun(j Job, now time.Time, why string) results.Result {
+	r := made(j, now)
+	r.Status = results.StatusUnknown
+	r.Error = "not run: " + why
+	r.Diagnosis = lookup(results.NotRunID, j, catalog.SeverityUnknown, "The probe was not run: "+why+".")
+	return r
+}
+
+// interrupted marks a probe whose answer never came because the run was
+// canceled under it: a cancel is not a NAT timeout.
+func interrupted(r results.Result, j Job) results.Result {
+	r.Status = results.StatusUnknown
+	r.Error = "interrupted: the run was canceled while this probe was in flight"
+	r.Diagnosis = lookup(results.NotRunID, j, catalog.SeverityUnknown, "The probe was interrupted before an answer came.")
+	return r
+}
+
+func skippedInRun(j Job, now time.Time, by string) results.Result {
+	return skipped(j, now, fmt.Sprintf("Not sent: the credentials of %s were refused earlier in this run (probe %s); sipprobe does not repeat refused credentials, so that fail2ban does not ban this host.", j.Config.User, by))
+}
+
+func skippedCooldown(j Job, now time.Time, cooldown time.Duration) results.Result {
+	return skipped(j, now, fmt.Sprintf("Not sent: the credentials of %s were refused in a run within the last %s; sipprobe leaves the account alone for that long so that fail2ban does not ban this host. Fix the password, then run with --force.", j.Config.User, cooldown))
+}
+
+func skipped(j Job, now time.Time, note string) results.Result {
+	r := made(j, now)
+	r.Status = results.StatusCritical
+	r.Diagnosis = lookup(diagWrongPassword, j, catalog.SeverityCritical, "The server rejected the credentials.")
+	r.Diagnosis.Notes = append(r.Diagnosis.Notes, note)
+	return r
+}
+
+// lookup takes the catalogue's entry, or builds a minimal one while the
+// catalogue lacks the id.
+func lookup(id string, j Job, sev catalog.Severity, summary string) catalog.Diagnosis {
+	if d, ok := catalog.Default().Lookup(id, j.Config.Lang); ok {
+		return d
+	}
+	return catalog.Diagnosis{ID: id, Severity: sev, Summary: summary}
+}

@@ -1,0 +1,291 @@
+package scenarios
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"iter"
+	"sync"
+	"time"
+
+	"github.com/sipprobe/sipprobe/probe"
+	"github.com/sipprobe/sipprobe/results"
+)
+
+// Prober runs one probe; probe.Run in production, a fake in tests. It must
+// return a result, also when ctx is canceled.
+type Prober func(ctx context.Context, kind probe.Kind, cfg probe.Config) results.Result
+
+// Defaults of the runner. The rate is per target and counts requests, so
+// ten a second is a few authenticated probes: far below what fail2ban or
+// Kamailio's pike module treat as an attack.
+const (
+	DefaultParallel = 4
+	DefaultRate     = 10.0
+	DefaultCooldown = time.Hour
+	// rateBurst lets one probe's requests (at most 3) go out together.
+	rateBurst = 3
+)
+
+// Runner runs jobs on a bounded worker pool. It holds configuration only;
+// every Run has its own state, so one Runner may run several files.
+type Runner struct {
+	parallel int
+	rate     float64
+	prober   Prober
+	history  History
+	clock    Clock
+	force    bool
+	cooldown time.Duration
+	runID    string
+}
+
+// Option configures a Runner.
+type Option func(*Runner)
+
+// WithParallel sets how many probes run at once (n < 1 means 1).
+func WithParallel(n int) Option { return func(r *Runner) { r.parallel = max(1, n) } }
+
+// WithRateLimit sets the requests per second each target may receive;
+// 0 or less removes the limit (for benchmarks against a lab server).
+func WithRateLimit(perSecond float64) Option { return func(r *Runner) { r.rate = perSecond } }
+
+// WithProber replaces probe.Run.
+func WithProber(p Prober) Option { return func(r *Runner) { r.prober = p } }
+
+// WithHistory plugs in the store of past runs; nil is allowed.
+func WithHistory(h History) Option { return func(r *Runner) { r.history = h } }
+
+// WithClock replaces the wall clock (timestamps, intervals, rate limit).
+func WithClock(c Clock) Option { return func(r *Runner) { r.clock = c } }
+
+// WithForce sends credentials even when the history says they were
+// rejected within the cool-down.
+func WithForce(force bool) Option { return func(r *Runner) { r.force = force } }
+
+// WithCooldown sets how long an account whose credentials were rejected in
+// an earlier run is left alone.
+func WithCooldown(d time.Duration) Option { return func(r *Runner) { r.cooldown = d } }
+
+// WithRunID sets the id results are saved under (default: time + random).
+func WithRunID(id string) Option { return func(r *Runner) { r.runID = id } }
+
+// NewRunner returns a runner with the defaults above.
+func NewRunner(opts ...Option) *Runner {
+	r := &Runner{
+		parallel: DefaultParallel,
+		rate:     DefaultRate,
+		prober:   func(ctx context.Context, k probe.Kind, c probe.Config) results.Result { return probe.Run(ctx, k, c) },
+		clock:    realClock{},
+		cooldown: DefaultCooldown,
+	}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
+}
+
+// Event is one result as the runner hands it out, with what the history
+// knew of the probe's previous status.
+type Event struct {
+	Result      results.Result
+	Previous    results.Status
+	HasPrevious bool
+}
+
+// Changed reports whether the status differs from the previous run's; a
+// probe never seen before counts as changed (--notify-on-change).
+func (e Event) Changed() bool { return !e.HasPrevious || e.Previous != e.Result.Status }
+
+// Summary is what a run did.
+type Summary struct {
+	RunID   string
+	Started time.Time
+	Elapsed time.Duration
+	Total   int
+	Counts  map[results.Status]int
+	Overall results.Status // UNKNOWN when nothing ran
+	// HistoryErrors are failures of the history store; they do not stop
+	// the run (the in-run ban safety does not depend on it).
+	HistoryErrors []error
+}
+
+// Run runs jobs and calls emit once per result, from the caller's
+// goroutine, in completion order. At most parallel probes run at once and
+// results are not retained, so memory does not grow with the number of
+// jobs. When ctx is canceled, probes in flight see the cancellation and
+// every job not yet started yields a "not run" result: each job repetition
+// yields exactly one result. If emit fails, the run is canceled the same
+// way and the first emit error is returned.
+func (r *Runner) Run(ctx context.Context, jobs iter.Seq[Job], emit func(Event) error) (Summary, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	st := &runState{Runner: r, acc: newAccounts(), lim: newLimiters(r.rate, rateBurst, r.clock)}
+	sum := Summary{RunID: r.runID, Started: r.clock.Now(), Counts: map[results.Status]int{}}
+	if sum.RunID == "" {
+		sum.RunID = newRunID(sum.Started)
+	}
+
+	out := make(chan results.Result, r.parallel)
+	todo := make(chan Job)
+	var workers sync.WaitGroup
+	for range r.parallel {
+		workers.Go(func() {
+			for j := range todo {
+				st.runJob(ctx, j, out)
+			}
+		})
+	}
+	go func() {
+		for j := range jobs {
+			select {
+			case todo <- j:
+			case <-ctx.Done():
+				st.notRunAll(j, 0, out)
+			}
+		}
+		close(todo)
+		workers.Wait()
+		close(out)
+	}()
+
+	var emitErr error
+	// History I/O outlives a Ctrl-C: what was done is stored.
+	hctx := context.WithoutCancel(ctx)
+	for res := range out {
+		ev := Event{Result: res}
+		if r.history != nil {
+			prev, ok, err := r.history.LastStatus(hctx, res.Name)
+			st.historyErr(err)
+			ev.Previous, ev.HasPrevious = prev, ok && err == nil
+			st.historyErr(r.history.Save(hctx, sum.RunID, res))
+		}
+		sum.Total++
+		sum.Counts[res.Status]++
+		if emitErr == nil {
+			if emitErr = emit(ev); emitErr != nil {
+				cancel()
+			}
+		}
+	}
+	sum.Elapsed = r.clock.Now().Sub(sum.Started)
+	sum.Overall = overall(sum.Counts)
+	sum.HistoryErrors = st.herrs
+	return sum, emitErr
+}
+
+func overall(counts map[results.Status]int) results.Status {
+	worst := results.StatusUnknown
+	first := true
+	for s, n := range counts {
+		if n == 0 {
+			continue
+		}
+		if first || s.Worse(worst) {
+			worst, first = s, false
+		}
+	}
+	return worst
+}
+
+func newRunID(t time.Time) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
+}
+
+// runState is the mutable state of one Run.
+type runState struct {
+	*Runner
+	acc *accounts
+	lim *limiters
+
+	mu    sync.Mutex
+	herrs []error
+}
+
+const maxHistoryErrors = 5
+
+func (st *runState) historyErr(err error) {
+	if err == nil {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if len(st.herrs) < maxHistoryErrors {
+		st.herrs = append(st.herrs, err)
+	}
+}
+
+// runJob runs the repetitions of j, spaced by its interval.
+func (st *runState) runJob(ctx context.Context, j Job, out chan<- results.Result) {
+	for i := range max(1, j.Repeat) {
+		if i > 0 && j.Interval > 0 {
+			select {
+			case <-st.clock.After(j.Interval):
+			case <-ctx.Done():
+			}
+		}
+		if ctx.Err() != nil {
+			st.notRunAll(j, i, out)
+			return
+		}
+		out <- st.once(ctx, j)
+	}
+}
+
+// notRunAll reports repetitions from..Repeat of j as not run.
+func (st *runState) notRunAll(j Job, from int, out chan<- results.Result) {
+	for range max(1, j.Repeat) - from {
+		out <- notRun(j, st.clock.Now(), "the run was interrupted before this probe started")
+	}
+}
+
+// once runs one repetition under the ban-safety rules.
+func (st *runState) once(ctx context.Context, j Job) results.Result {
+	if j.Account != "" {
+		if res, skip := st.banned(ctx, j); skip {
+			return res
+		}
+		release, err := st.acc.acquire(ctx, j.Account)
+		if err != nil {
+			return notRun(j, st.clock.Now(), "the run was interrupted while another probe used the same account")
+		}
+		defer release()
+		// Another probe of this account may have been refused while we waited.
+		if by, ok := st.acc.rejectedBy(j.Account); ok {
+			return skippedInRun(j, st.clock.Now(), by)
+		}
+	}
+	if err := st.lim.wait(ctx, j.Config.Target, requestsOf(j)); err != nil {
+		return notRun(j, st.clock.Now(), "the run was interrupted while waiting for the rate limit")
+	}
+	res := st.prober(ctx, j.Kind, j.Config)
+	res = identify(res, j)
+	if ctx.Err() != nil && res.FinalCode == 0 {
+		res = interrupted(res, j)
+	}
+	res = j.Expect.Judge(res)
+	if j.Account != "" && CredentialsRejected(res) {
+		st.acc.reject(j.Account, j.Name)
+	}
+	return res
+}
+
+// banned decides whether j must not send credentials: they were refused
+// earlier in this run, or (unless --force) in a run within the cool-down.
+func (st *runState) banned(ctx context.Context, j Job) (results.Result, bool) {
+	now := st.clock.Now()
+	if by, ok := st.acc.rejectedBy(j.Account); ok {
+		return skippedInRun(j, now, by), true
+	}
+	if st.history == nil || st.force {
+		return results.Result{}, false
+	}
+	rej, err := st.history.RejectedRecently(context.WithoutCancel(ctx), j.Account, now.Add(-st.cooldown))
+	st.historyErr(err)
+	if err == nil && rej {
+		return skippedCooldown(j, now, st.cooldown), true
+	}
+	return results.Result{}, false
+}
