@@ -85,7 +85,7 @@ func WithQop() Option { return func(c *config) { c.qop = true } }
 func WithSHA256() Option { return func(c *config) { c.sha256 = true } }
 
 // WithMaxContacts limits the bindings per account (registrar max_contacts);
-// a REGISTER beyond it gets "503 Too many registered contacts".
+// a REGISTER beyond it gets "503 Service Unavailable" (Kamailio 5.6).
 func WithMaxContacts(n int) Option { return func(c *config) { c.maxContacts = n } }
 
 // WithInviteRoute relays every INVITE (phone -> Kamailio -> addr) to the
