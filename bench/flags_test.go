@@ -1,0 +1,10 @@
+package bench
+
+import "flag"
+
+// Sizes of the sweep. The defaults are the tiny version that any `go test
+// -bench` run can afford; scripts/bench passes the real ones.
+var (
+	flagProbes   = flag.Int("sweep.probes", 50, "accounts to probe per repetition (one REGISTER-with-auth each)")
+	flagParallel = flag.Int("sweep.parallel", 50, "probes in flight at once (sipprobe workers, SIPp -l)")
+)
