@@ -126,6 +126,11 @@ func pickFault(rules []faultRule, method string) faultSpec {
 		if r.limit > 0 && r.used >= r.limit {
 			continue
 		}
+		// An ACK has no response (RFC 3261 §17.1.1.3): only dropping it,
+		// or its connection, means anything.
+		if method == "ACK" && r.spec.kind != kindSilence && r.spec.kind != kindCloseTCP {
+			continue
+		}
 		r.used++
 		return r.spec
 	}

@@ -2,6 +2,7 @@ package testpbx
 
 import (
 	"bytes"
+	"errors"
 	"testing"
 	"time"
 
@@ -121,8 +122,8 @@ func TestFaultValidation(t *testing.T) {
 		"dup account": func(c *config) error { _ = WithAccount("1", "p")(c); return WithAccount("1", "p")(c) },
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := New(opt); err == nil {
-				t.Fatal("accepted")
+			if _, err := New(opt); !errors.Is(err, ErrInvalidOption) {
+				t.Fatalf("got %v, want ErrInvalidOption", err)
 			}
 		})
 	}

@@ -1,8 +1,8 @@
 package testpbx
 
 import (
-	"bufio"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"strconv"
@@ -35,17 +35,20 @@ type rawClient struct {
 	t         *testing.T
 	transport string
 	conn      net.Conn
-	rd        *bufio.Reader
 	stream    *sip.ParserStream
 }
 
 func dialRaw(t *testing.T, p *PBX, transport string) *rawClient {
 	t.Helper()
-	network := transport
+	var c net.Conn
+	var err error
 	if transport == "tls" {
-		t.Fatal("use dialTLS")
+		// The test PBX's certificate is self-signed; the handshake is what
+		// is under test here, not verification.
+		c, err = tls.Dial("tcp", p.Addr("tls"), &tls.Config{InsecureSkipVerify: true}) //nolint:gosec
+	} else {
+		c, err = net.Dial(transport, p.Addr(transport))
 	}
-	c, err := net.Dial(network, p.Addr(transport))
 	if err != nil {
 		t.Fatalf("dial %s: %v", transport, err)
 	}
@@ -225,17 +228,34 @@ func (c *rawClient) do(req *sip.Request, user, password string) *sip.Response {
 	return res
 }
 
+// dialogReq builds a request that follows an INVITE: ACK, CANCEL or an
+// in-dialog request. to is the To header to use (with the PBX's tag once it
+// answered); newBranch is false only for CANCEL and the non-2xx ACK, which
+// belong to the INVITE's transaction (RFC 3261 §9.1, §17.1.1.3).
+func dialogReq(method sip.RequestMethod, inv *sip.Request, to *sip.ToHeader, seq uint32, newBranch bool) *sip.Request {
+	r := sip.NewRequest(method, inv.Recipient)
+	via := inv.Via().Clone()
+	if newBranch {
+		via.Params.Add("branch", sip.GenerateBranch())
+	}
+	r.AppendHeader(via)
+	r.AppendHeader(inv.From())
+	r.AppendHeader(to)
+	callID := *inv.CallID()
+	r.AppendHeader(&callID)
+	r.AppendHeader(&sip.CSeqHeader{SeqNo: seq, MethodName: method})
+	r.SetBody(nil)
+	return r
+}
+
 // ackNon2xx acknowledges a failure response to an INVITE (RFC 3261 §17.1.1.3).
 func (c *rawClient) ackNon2xx(inv *sip.Request, res *sip.Response) {
-	ack := sip.NewRequest(sip.ACK, inv.Recipient)
-	ack.AppendHeader(inv.Via().Clone())
-	ack.AppendHeader(inv.From())
-	ack.AppendHeader(res.To())
-	callID := *inv.CallID()
-	ack.AppendHeader(&callID)
-	ack.AppendHeader(&sip.CSeqHeader{SeqNo: inv.CSeq().SeqNo, MethodName: sip.ACK})
-	ack.SetBody(nil)
-	c.send(ack)
+	c.send(dialogReq(sip.ACK, inv, res.To(), inv.CSeq().SeqNo, false))
+}
+
+// ack2xx acknowledges a 2xx: a new transaction, same CSeq number (§13.2.2.4).
+func (c *rawClient) ack2xx(inv *sip.Request, res *sip.Response) {
+	c.send(dialogReq(sip.ACK, inv, res.To(), inv.CSeq().SeqNo, true))
 }
 
 // sipgoClient returns a sipgo client bound to loopback.

@@ -39,36 +39,6 @@ func (c *rawClient) call(p *PBX, ext, offer string) *sip.Request {
 	return next
 }
 
-// ack2xx acknowledges a 2xx: a new transaction, same CSeq number (§13.2.2.4).
-func (c *rawClient) ack2xx(inv *sip.Request, res *sip.Response) {
-	ack := sip.NewRequest(sip.ACK, inv.Recipient)
-	via := inv.Via().Clone()
-	via.Params.Add("branch", sip.GenerateBranch())
-	ack.AppendHeader(via)
-	ack.AppendHeader(inv.From())
-	ack.AppendHeader(res.To())
-	callID := *inv.CallID()
-	ack.AppendHeader(&callID)
-	ack.AppendHeader(&sip.CSeqHeader{SeqNo: inv.CSeq().SeqNo, MethodName: sip.ACK})
-	ack.SetBody(nil)
-	c.send(ack)
-}
-
-// inDialog builds BYE/CANCEL-like requests for the caller's side.
-func (c *rawClient) inDialog(method sip.RequestMethod, inv *sip.Request, res *sip.Response, seq uint32) *sip.Request {
-	r := sip.NewRequest(method, inv.Recipient)
-	via := inv.Via().Clone()
-	via.Params.Add("branch", sip.GenerateBranch())
-	r.AppendHeader(via)
-	r.AppendHeader(inv.From())
-	r.AppendHeader(res.To())
-	callID := *inv.CallID()
-	r.AppendHeader(&callID)
-	r.AppendHeader(&sip.CSeqHeader{SeqNo: seq, MethodName: method})
-	r.SetBody(nil)
-	return r
-}
-
 // answer parses the response's SDP.
 func answer(t *testing.T, res *sip.Response) *sdp.SessionDescription {
 	t.Helper()
@@ -165,13 +135,13 @@ func TestInviteAnswer(t *testing.T) {
 			}
 			tt.check(t, answer(t, res))
 			c.ack2xx(inv, res)
-			bye := c.inDialog(sip.BYE, inv, res, inv.CSeq().SeqNo+1)
+			bye := dialogReq(sip.BYE, inv, res.To(), inv.CSeq().SeqNo+1, true)
 			c.send(bye)
 			if r := c.finalResponse(time.Second); r.StatusCode != 200 || r.CSeq().MethodName != sip.BYE {
 				t.Fatalf("BYE answered %v", r.Short())
 			}
 			c.send(bye.Clone())
-			c.send(c.inDialog(sip.BYE, inv, res, inv.CSeq().SeqNo+2))
+			c.send(dialogReq(sip.BYE, inv, res.To(), inv.CSeq().SeqNo+2, true))
 			if r := c.finalResponse(time.Second); r.StatusCode != 200 {
 				t.Fatalf("retransmitted BYE: %d", r.StatusCode)
 			}
@@ -193,14 +163,7 @@ func TestInviteRingForeverCancel(t *testing.T) {
 	if m := c.readMsg(150 * time.Millisecond); m != nil {
 		t.Fatalf("ringing call sent %s", m.String())
 	}
-	cancel := sip.NewRequest(sip.CANCEL, inv.Recipient)
-	cancel.AppendHeader(inv.Via().Clone())
-	cancel.AppendHeader(inv.From())
-	cancel.AppendHeader(inv.To())
-	callID := *inv.CallID()
-	cancel.AppendHeader(&callID)
-	cancel.AppendHeader(&sip.CSeqHeader{SeqNo: inv.CSeq().SeqNo, MethodName: sip.CANCEL})
-	cancel.SetBody(nil)
+	cancel := dialogReq(sip.CANCEL, inv, inv.To(), inv.CSeq().SeqNo, false)
 	c.send(cancel)
 	got := map[string]int{}
 	for range 2 {
@@ -357,5 +320,35 @@ func TestInviteSipgoDialog(t *testing.T) {
 	_, auth := countAuth(p.Requests(), "INVITE")
 	if auth != 1 {
 		t.Fatalf("%d authenticated INVITEs", auth)
+	}
+}
+
+// TestInviteAckLostOnTheWay: silencing ACK is the path-level version of
+// IgnoreACK (a SIP-ALG eating our ACK): the 200 OK keeps coming.
+func TestInviteAckLostOnTheWay(t *testing.T) {
+	p, c := withExt(t, ExtensionBehaviour{}, WithFault(FaultSilence, "ACK"))
+	inv := c.call(p, "600", offerPCMU)
+	res := c.finalResponse(time.Second)
+	c.ack2xx(inv, res)
+	// The ACK to the 401 was eaten too, so its retransmissions mix in.
+	for n := 0; n < 2; {
+		r := c.finalResponse(time.Second)
+		if r.CSeq().SeqNo != inv.CSeq().SeqNo {
+			continue
+		}
+		if r.StatusCode != 200 {
+			t.Fatalf("retransmission %d: %d", n, r.StatusCode)
+		}
+		n++
+	}
+}
+
+// TestInviteLateOffer: an INVITE without SDP gets an offer in the 200 OK.
+func TestInviteLateOffer(t *testing.T) {
+	p, c := withExt(t, ExtensionBehaviour{})
+	c.call(p, "600", "")
+	res := c.finalResponse(time.Second)
+	if res.StatusCode != 200 || formats(answer(t, res)) != "0 8 101" {
+		t.Fatalf("%d %s", res.StatusCode, res.Body())
 	}
 }

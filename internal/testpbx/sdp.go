@@ -22,10 +22,12 @@ type codec struct {
 	enc  string // encoding parameters (channels), may be empty
 }
 
-// staticCodecs are RFC 3551 payload types an offer may use without rtpmap.
-var staticCodecs = map[uint8]codec{
-	0: {0, "PCMU", 8000, ""}, 3: {3, "GSM", 8000, ""}, 4: {4, "G723", 8000, ""},
-	8: {8, "PCMA", 8000, ""}, 9: {9, "G722", 8000, ""}, 18: {18, "G729", 8000, ""},
+// staticCodec returns the RFC 3551 payload types an offer may use without
+// rtpmap.
+func staticCodec(pt uint8) (codec, bool) {
+	names := map[uint8]string{0: "PCMU", 3: "GSM", 4: "G723", 8: "PCMA", 9: "G722", 18: "G729"}
+	name, ok := names[pt]
+	return codec{pt: pt, name: name, rate: 8000}, ok
 }
 
 // offerCodecs lists the payload formats of an audio media description, in
@@ -37,7 +39,7 @@ func offerCodecs(md *sdp.MediaDescription) []codec {
 		if err != nil {
 			continue
 		}
-		c, ok := staticCodecs[uint8(n)]
+		c, ok := staticCodec(uint8(n))
 		if !ok {
 			c = codec{pt: uint8(n)}
 		}
@@ -88,7 +90,7 @@ func pickCodecs(offered []codec, accept []string) ([]codec, error) {
 // NoCommonCodec behaviour.
 func foreignCodec(offered []codec) codec {
 	for _, pt := range []uint8{18, 3, 4, 0, 8, 9} {
-		c := staticCodecs[pt]
+		c, _ := staticCodec(pt)
 		if !slices.ContainsFunc(offered, func(o codec) bool { return strings.EqualFold(o.name, c.name) || o.pt == pt }) {
 			return c
 		}
@@ -98,7 +100,9 @@ func foreignCodec(offered []codec) codec {
 
 // defaultOffer is what the PBX offers in a 200 OK to an INVITE without SDP
 // (late offer, RFC 3261 §13.2.1).
-var defaultOffer = []codec{{0, "PCMU", 8000, ""}, {8, "PCMA", 8000, ""}, {101, "telephone-event", 8000, ""}}
+func defaultOffer() []codec {
+	return []codec{{0, "PCMU", 8000, ""}, {8, "PCMA", 8000, ""}, {101, "telephone-event", 8000, ""}}
+}
 
 // answerSDP builds the SDP answer (RFC 3264 §6) with pion/sdp: one m= line
 // per offered stream, the first audio stream accepted with the chosen
@@ -133,7 +137,7 @@ func answerSDP(offer []byte, b ExtensionBehaviour, addr string, port int) ([]byt
 		}
 		offered := offerCodecs(md)
 		if len(offer) == 0 {
-			offered = defaultOffer
+			offered = defaultOffer()
 		}
 		var chosen []codec
 		switch {

@@ -42,23 +42,50 @@ func (p *PBX) newServerTx(req *sip.Request, pe *peer, f faultSpec) *serverTx {
 	}
 }
 
-// reasons are the phrases used when a caller gives none.
-var reasons = map[int]string{
-	100: "Trying", 180: "Ringing", 183: "Session Progress", 200: "OK",
-	400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-	405: "Method Not Allowed", 407: "Proxy Authentication Required",
-	423: "Interval Too Brief", 480: "Temporarily Unavailable",
-	481: "Call/Transaction Does Not Exist", 486: "Busy Here",
-	487: "Request Terminated", 488: "Not Acceptable Here",
-	500: "Server Internal Error", 503: "Service Unavailable", 603: "Decline",
-}
-
+// reasonFor returns reason, or the standard phrase when it is empty.
 func reasonFor(code int, reason string) string {
 	if reason != "" {
 		return reason
 	}
-	if r, ok := reasons[code]; ok {
-		return r
+	switch code {
+	case 100:
+		return "Trying"
+	case 180:
+		return "Ringing"
+	case 183:
+		return "Session Progress"
+	case 200:
+		return "OK"
+	case 400:
+		return "Bad Request"
+	case 401:
+		return "Unauthorized"
+	case 403:
+		return "Forbidden"
+	case 404:
+		return "Not Found"
+	case 405:
+		return "Method Not Allowed"
+	case 407:
+		return "Proxy Authentication Required"
+	case 423:
+		return "Interval Too Brief"
+	case 480:
+		return "Temporarily Unavailable"
+	case 481:
+		return "Call/Transaction Does Not Exist"
+	case 486:
+		return "Busy Here"
+	case 487:
+		return "Request Terminated"
+	case 488:
+		return "Not Acceptable Here"
+	case 500:
+		return "Server Internal Error"
+	case 503:
+		return "Service Unavailable"
+	case 603:
+		return "Decline"
 	}
 	return "Status " + strconv.Itoa(code)
 }
@@ -137,14 +164,17 @@ func (tx *serverTx) final() (int, bool) {
 // the background, retransmitting as RFC 3261 requires: a 2xx on every
 // transport (§13.3.1.4), a failure only over UDP (Timer G, §17.2.1).
 func (tx *serverTx) sendFinal(res *sip.Response) {
-	tx.send(res)
 	if tx.req.Method != sip.INVITE {
+		tx.send(res)
 		return
 	}
+	// Index the transaction before the response leaves: a fast client's
+	// ACK must find it.
 	p := tx.p
 	p.mu.Lock()
 	p.invites[inviteKey(tx.req)] = tx
 	p.mu.Unlock()
+	tx.send(res)
 	if res.StatusCode >= 300 && tx.pe.transport != "udp" {
 		return
 	}
