@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/sipprobe/sipprobe/internal/testpbx"
 )
@@ -48,6 +49,12 @@ func startLab(ctx context.Context) (*lab, error) {
 		return nil, fmt.Errorf("demo PBX: %w", err)
 	}
 	if err := pbx.Start(ctx); err != nil {
+		return nil, fmt.Errorf("demo PBX: %w", err)
+	}
+	// Account 100 has a "phone" registered, so the credentials check shows
+	// what it is for: the bindings are listed and left untouched.
+	if err := pbx.AddBinding(demoUser, "sip:100@192.0.2.50:5062;transport=udp", time.Hour); err != nil {
+		_ = pbx.Close()
 		return nil, fmt.Errorf("demo PBX: %w", err)
 	}
 	l := &lab{pbx: pbx}
