@@ -51,8 +51,14 @@ func transportOf(j Job) string {
 	return "udp"
 }
 
+// made starts a result the engine did not produce, with the target written
+// the way the engine reports it (a URI), so outputs and metric labels match.
 func made(j Job, now time.Time) results.Result {
-	return identify(results.Result{StartedAt: now.UTC()}, j)
+	r := identify(results.Result{StartedAt: now.UTC()}, j)
+	if l := strings.ToLower(r.Target); !strings.HasPrefix(l, "sip:") && !strings.HasPrefix(l, "sips:") {
+		r.Target = "sip:" + r.Target
+	}
+	return r
 }
 
 func notRun(j Job, now time.Time, why string) results.Result {
