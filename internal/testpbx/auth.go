@@ -14,6 +14,9 @@ func token() string {
 	return strings.ToLower(rand.Text()[:16])
 }
 
+// maxNonces bounds the memory a long-running demo PBX spends on nonces.
+const maxNonces = 4096
+
 // authOutcome is what checking a request's credentials found.
 type authOutcome int
 
@@ -92,6 +95,11 @@ func (p *PBX) failed(pe *peer) {
 func (p *PBX) challenge(tx *serverTx, stale bool) {
 	nonce := token()
 	p.mu.Lock()
+	if len(p.nonces) >= maxNonces {
+		// Forget old nonces wholesale: a client answering one of them
+		// gets stale=true, which is how real servers expire nonces.
+		clear(p.nonces)
+	}
 	p.nonces[nonce] = struct{}{}
 	p.mu.Unlock()
 	chal := digest.Challenge{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"log/slog"
 	"net"
 	"strconv"
 	"strings"
@@ -261,11 +262,16 @@ func (c *rawClient) ack2xx(inv *sip.Request, res *sip.Response) {
 // sipgoClient returns a sipgo client bound to loopback.
 func sipgoClient(t *testing.T) *sipgo.Client {
 	t.Helper()
-	ua, err := sipgo.NewUA(sipgo.WithUserAgent("pbxtest"))
+	// sipgo logs per UA through these options; the package-level logger is
+	// left alone (the probe engine owns it).
+	quiet := slog.New(slog.DiscardHandler)
+	ua, err := sipgo.NewUA(sipgo.WithUserAgent("pbxtest"),
+		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(quiet)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(quiet)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl, err := sipgo.NewClient(ua, sipgo.WithClientHostname("127.0.0.1"))
+	cl, err := sipgo.NewClient(ua, sipgo.WithClientHostname("127.0.0.1"), sipgo.WithClientLogger(quiet))
 	if err != nil {
 		t.Fatal(err)
 	}
