@@ -110,6 +110,9 @@ func (c Config) Validate(kind Kind) error {
 		if c.Invite.To == "" {
 			return fmt.Errorf("%w: --to is required", ErrConfig)
 		}
+		if err := ValidateCodecs(c.Invite.Codecs); err != nil {
+			return fmt.Errorf("%w: --codecs: %v", ErrConfig, err)
+		}
 	case KindOptions:
 	default:
 		return fmt.Errorf("%w: unknown probe kind %q", ErrConfig, kind)

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/emiago/sipgo"
@@ -26,7 +27,13 @@ type link struct {
 	served    chan struct{}
 	tls       *tls.ConnectionState
 	connected time.Duration // TCP connect plus TLS handshake; 0 for UDP
+	// inbound handles requests the server sends us (see dispatch).
+	inbound atomic.Pointer[requestHandler]
 }
+
+// requestHandler answers one request the server sent on this link; sipgo
+// made a server transaction for it.
+type requestHandler func(req *sip.Request, tx sip.ServerTransaction)
 
 func openLink(ctx context.Context, transport, localAddr string, raddr netip.AddrPort, tlsConf *tls.Config, userAgent string, w *wire) (*link, error) {
 	configureSIPGo()
@@ -51,6 +58,11 @@ func openLink(ctx context.Context, transport, localAddr string, raddr netip.Addr
 		return nil, fmt.Errorf("sipgo user agent: %w", err)
 	}
 	l.ua = ua
+	// Requests from the server (a PBX's in-dialog BYE, OPTIONS, re-INVITE or
+	// UPDATE during a test call) reach sipgo's transaction layer, which
+	// hands each new server transaction to one handler. We install it here
+	// instead of using sipgo.Server, whose handlers are fixed per UA.
+	ua.TransactionLayer().OnRequest(l.dispatch)
 	l.client, err = sipgo.NewClient(ua)
 	if err != nil {
 		_ = c.Close()
@@ -105,6 +117,32 @@ func (l *link) write(req *sip.Request) error {
 	req.SetDestination(l.raddr.String())
 	req.Laddr = sip.Addr{IP: net.IP(l.laddr.Addr().AsSlice()), Port: int(l.laddr.Port())}
 	return l.client.WriteRequest(req, func(*sipgo.Client, *sip.Request) error { return nil })
+}
+
+// onRequest installs h for requests arriving from the server; nil restores
+// the default answer.
+func (l *link) onRequest(h requestHandler) {
+	if h == nil {
+		l.inbound.Store(nil)
+		return
+	}
+	l.inbound.Store(&h)
+}
+
+// dispatch is sipgo's request handler. Without a probe's handler a request
+// matches no dialog of ours: 481 (RFC 3261 §12.2.2); an ACK gets no answer
+// (RFC 3261 §17.2.3). The transaction is released afterwards, as sipgo's
+// own Server does, so none outlives the probe.
+func (l *link) dispatch(req *sip.Request, tx *sip.ServerTx) {
+	defer tx.TerminateGracefully()
+	if h := l.inbound.Load(); h != nil {
+		(*h)(req, tx)
+		return
+	}
+	if req.IsAck() {
+		return
+	}
+	_ = tx.Respond(sip.NewResponseFromRequest(req, 481, "Call/Transaction Does Not Exist", nil))
 }
 
 // close stops sipgo and the socket and waits for the reader goroutine.

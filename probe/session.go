@@ -32,7 +32,11 @@ type session struct {
 	cat      *catalog.Catalog
 	resolver Resolver
 
-	start  time.Time
+	start time.Time
+	// parent is the caller's context: it carries Ctrl-C but not --timeout,
+	// for the phases of a test call that --timeout does not bound (ringing,
+	// hold).
+	parent context.Context
 	target target
 	host   string // the server's name, for URIs and SNI
 	wire   *wire
@@ -55,6 +59,7 @@ func newSession(kind Kind, cfg Config, opts ...Option) *session {
 // run performs the probe and always returns exactly one result.
 func (s *session) run(parent context.Context) (r results.Result) {
 	s.start = time.Now()
+	s.parent = parent
 	r = results.Result{Probe: string(s.kind), Target: s.cfg.Target, Transport: s.cfg.Transport, User: s.cfg.User, StartedAt: s.start.UTC()}
 	ex := catalog.Exchange{Method: s.method(), User: s.cfg.User, Target: s.cfg.Target, CredentialsGiven: s.cfg.Password != ""}
 	defer func() {

@@ -96,4 +96,29 @@ type InviteDetails struct {
 	RTPReceived        int      `json:"rtp_received,omitempty"`
 	AcceptedCodecs     []string `json:"accepted_codecs,omitempty"` // --codec-sweep
 	RejectedCodecs     []string `json:"rejected_codecs,omitempty"`
+
+	// AnswerDirection is the answer's sendrecv/sendonly/recvonly/inactive.
+	AnswerDirection string `json:"answer_direction,omitempty"`
+	// PrivateMediaAddr: the answer's media address is private (RFC 1918/6598)
+	// while the server's is not.
+	PrivateMediaAddr bool `json:"private_media_addr,omitempty"`
+	// HeldMs is how long the answered call was up before it ended.
+	HeldMs Millis `json:"held_ms,omitempty"`
+	// OKRetransmissions counts the 2xx copies received after our ACK.
+	OKRetransmissions int `json:"ok_retransmissions,omitempty"`
+	// ByeCode is the final status of our BYE (0: none came).
+	ByeCode int `json:"bye_code,omitempty"`
+	// InDialogRequests lists the far end's requests during the call.
+	InDialogRequests []string `json:"in_dialog_requests,omitempty"`
+	// Sweep is one entry per codec offered alone (--codec-sweep).
+	Sweep []CodecAttempt `json:"sweep,omitempty"`
+}
+
+// CodecAttempt is one call of a codec sweep.
+type CodecAttempt struct {
+	Codec    string `json:"codec"`
+	Accepted bool   `json:"accepted"`
+	Code     int    `json:"code,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+	Detail   string `json:"detail,omitempty"`
 }

@@ -1,8 +1,51 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"strings"
 
-// inviteCommand is a placeholder until its issue lands.
+	"github.com/urfave/cli/v2"
+
+	"github.com/sipprobe/sipprobe/probe"
+)
+
+// inviteCommand places a real test call (issue 4).
 func inviteCommand() *cli.Command {
-	return &cli.Command{Name: "invite", Hidden: true, Action: func(*cli.Context) error { return usagef("invite: not built yet") }}
+	flags := append(commonFlags(), credentialFlags()...)
+	flags = append(flags,
+		&cli.StringFlag{Name: "to", Usage: "`EXTENSION`, number or SIP URI to call (an echo test is best)", EnvVars: env("TO")},
+		&cli.StringFlag{Name: "codecs", Value: strings.Join(probe.DefaultCodecs(), ","), Usage: "codecs to offer, in order: pcmu, pcma, g722, g729, opus, telephone-event", EnvVars: env("CODECS")},
+		durationFlag("hold", probe.DefaultHold, "how long to keep the answered call up (in addition to --timeout)"),
+		durationFlag("ring-timeout", probe.DefaultRingTimeout, "how long to let it ring before CANCEL (counts from the first 180/183, in addition to --timeout)"),
+		&cli.BoolFlag{Name: "rtp", Usage: "send RTP to the answer's address during the hold and count what comes back (two-way audio with an echo extension)", EnvVars: env("RTP")},
+		&cli.BoolFlag{Name: "codec-sweep", Usage: "offer each codec alone, one short call each, and report which the PBX accepts", EnvVars: env("CODEC_SWEEP")},
+	)
+	return &cli.Command{
+		Name:  "invite",
+		Usage: "does a test call work? (INVITE with SDP, codec negotiation, setup timings, ACK/NAT checks, BYE)",
+		UsageText: "sipprobe invite --server TARGET --user 120 --to 600 [--password P | --password-file F] [--codecs pcmu,pcma] [--hold 3s] [--rtp] [flags]\n\n" +
+			"--timeout bounds the setup until the far end rings; --ring-timeout then bounds the ringing (CANCEL after it);\n" +
+			"--hold is added once the call is answered; ending the call gets up to 2s more, also after Ctrl-C.",
+		Flags: flags,
+		Action: probeAction(probe.KindInvite, func(c *cli.Context, cfg *probe.Config) {
+			cfg.Invite = probe.InviteConfig{
+				To:          c.String("to"),
+				Codecs:      splitList(c.String("codecs")),
+				Hold:        c.Duration("hold"),
+				RingTimeout: c.Duration("ring-timeout"),
+				RTP:         c.Bool("rtp"),
+				CodecSweep:  c.Bool("codec-sweep"),
+			}
+		}),
+	}
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

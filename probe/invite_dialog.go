@@ -1,0 +1,164 @@
+package probe
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/emiago/sipgo/sip"
+)
+
+// dialog is the confirmed dialog a 2xx created (RFC 3261 §12.1.2).
+type dialog struct {
+	toTag  string
+	target sip.Uri      // the 2xx's Contact: where in-dialog requests go
+	routes []sip.Header // Record-Route reversed
+	ack    *sip.Request
+
+	mu       sync.Mutex
+	requests []string      // in-dialog requests the far end sent
+	bye      chan struct{} // closed when the far end sends BYE
+	byeOnce  sync.Once
+}
+
+// confirm builds the dialog from the INVITE's 2xx and sends the ACK. The
+// ACK to a 2xx is the UAC core's job, not the transaction's, and so is
+// sending it again for every retransmitted 2xx (RFC 3261 §13.2.2.4).
+func (c *call) confirm(res *sip.Response) *dialog {
+	d := &dialog{target: c.inv.Recipient, bye: make(chan struct{})}
+	if to := res.To(); to != nil {
+		d.toTag, _ = to.Params.Get("tag")
+	}
+	if ct := res.Contact(); ct != nil {
+		d.target = ct.Address
+	}
+	rr := res.GetHeaders("Record-Route")
+	for i := len(rr) - 1; i >= 0; i-- {
+		d.routes = append(d.routes, sip.NewHeader("Route", rr[i].Value()))
+	}
+	d.ack = c.inDialog(d, sip.ACK)
+	// The ACK carries the INVITE's CSeq number (RFC 3261 §13.2.2.4).
+	c.ids.cseq--
+	if cs := d.ack.CSeq(); cs != nil {
+		cs.SeqNo = c.inv.CSeq().SeqNo
+	}
+	_ = c.l.write(d.ack.Clone())
+	if tx, ok := c.invTx.(*sip.ClientTx); ok {
+		tx.OnRetransmission(func(*sip.Response) { _ = c.l.write(d.ack.Clone()) })
+	}
+	return d
+}
+
+// inDialog builds a request within the dialog: to the remote target, along
+// the route set, with the next CSeq (RFC 3261 §12.2.1.1).
+func (c *call) inDialog(d *dialog, method sip.RequestMethod) *sip.Request {
+	spec := requestSpec{method: method, ruri: d.target, from: c.spec.from, to: c.spec.to, toTag: d.toTag}
+	spec.extra = append(spec.extra, d.routes...)
+	return c.s.buildRequest(c.l, c.ids, spec)
+}
+
+// bye ends the dialog from our side and returns the BYE's final status (0
+// when none came within the budget). A PBX that challenges the BYE gets one
+// authenticated retry.
+func (c *call) bye(ctx context.Context, d *dialog) (int, string) {
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), teardownBudget)
+	defer cancel()
+	req := c.inDialog(d, sip.BYE)
+	res, err := c.s.do(tctx, c.l, req, nil)
+	if err == nil && (res.StatusCode == 401 || res.StatusCode == 407) && c.s.cfg.Password != "" {
+		if ch, cerr := pickChallenge(res); cerr == nil {
+			next := c.inDialog(d, sip.BYE)
+			if authorize(next, ch, c.s.authUser(), c.s.cfg.Password) == nil {
+				res, err = c.s.do(tctx, c.l, next, nil)
+			}
+		}
+	}
+	if err != nil {
+		return 0, ""
+	}
+	return int(res.StatusCode), res.Reason
+}
+
+// serve answers the far end's requests within the dialog while the call is
+// up: BYE ends it, OPTIONS (a keep-alive) and a session refresh by
+// re-INVITE or UPDATE (RFC 4028) get 200, re-offers get our SDP again.
+func (c *call) serve(d *dialog) requestHandler {
+	callID := c.ids.callID
+	return func(req *sip.Request, tx sip.ServerTransaction) {
+		if req.IsAck() {
+			return // for our 200 to a re-INVITE
+		}
+		if id := req.CallID(); id == nil || string(*id) != callID {
+			_ = tx.Respond(sip.NewResponseFromRequest(req, 481, "Call/Transaction Does Not Exist", nil))
+			return
+		}
+		d.mu.Lock()
+		d.requests = append(d.requests, string(req.Method))
+		d.mu.Unlock()
+		switch req.Method {
+		case sip.BYE:
+			_ = tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
+			d.byeOnce.Do(func() { close(d.bye) })
+		case sip.INVITE, sip.UPDATE:
+			// Unchanged session: the same SDP with the same o= version
+			// (RFC 3264 §8). An UPDATE without an offer gets no SDP.
+			var body []byte
+			if req.IsInvite() || len(req.Body()) > 0 {
+				body, _ = buildOffer(c.l.laddr.Addr(), c.media.port, c.offer, c.sdpID, 1)
+			}
+			res := sip.NewResponseFromRequest(req, 200, "OK", body)
+			if len(body) > 0 {
+				res.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+			}
+			res.AppendHeader(&sip.ContactHeader{Address: c.l.localURI(c.s.cfg.User), Params: sip.NewParams()})
+			_ = tx.Respond(res)
+		case sip.OPTIONS, sip.INFO, sip.NOTIFY:
+			_ = tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
+		default:
+			_ = tx.Respond(sip.NewResponseFromRequest(req, 501, "Not Implemented", nil))
+		}
+	}
+}
+
+// inDialogRequests lists what the far end sent during the call.
+func (d *dialog) inDialogRequests() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.requests...)
+}
+
+// cancelRequest builds the CANCEL of inv (RFC 3261 §9.1): the same
+// Request-URI, Call-ID, From, To, CSeq number and top Via, so that it
+// matches the INVITE's transaction.
+func cancelRequest(inv *sip.Request) *sip.Request {
+	req := sip.NewRequest(sip.CANCEL, *inv.Recipient.Clone())
+	if via := inv.Via(); via != nil {
+		req.AppendHeader(via.Clone())
+	}
+	for _, h := range inv.GetHeaders("Route") {
+		req.AppendHeader(sip.NewHeader("Route", h.Value()))
+	}
+	req.AppendHeader(sip.NewHeader("Max-Forwards", "70"))
+	for _, name := range []string{"From", "To", "Call-ID"} {
+		sip.CopyHeaders(name, inv, req)
+	}
+	if cs := inv.CSeq(); cs != nil {
+		req.AppendHeader(&sip.CSeqHeader{SeqNo: cs.SeqNo, MethodName: sip.CANCEL})
+	}
+	if ua := inv.GetHeader("User-Agent"); ua != nil {
+		req.AppendHeader(sip.NewHeader("User-Agent", ua.Value()))
+	}
+	req.SetBody(nil)
+	if req.ContentLength() == nil {
+		cl := sip.ContentLengthHeader(0)
+		req.AppendHeader(&cl)
+	}
+	return req
+}
+
+// isCodecPhrase reports a reason phrase about codecs ("Codec Mismatch",
+// "No codecs match"), for the sweep's reading of non-488 rejections.
+func isCodecPhrase(reason string) bool {
+	r := strings.ToLower(reason)
+	return strings.Contains(r, "codec") || strings.Contains(r, "media")
+}
