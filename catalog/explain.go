@@ -39,6 +39,12 @@ func (c *Catalog) Explain(code int, reason string, lang Lang) Diagnosis {
 // nxdomain") or a bare vendor phrase ("Wrong Guess").
 func (c *Catalog) ExplainText(s string, lang Lang) (Diagnosis, bool) {
 	s = strings.TrimSpace(s)
+	// Accept lines pasted from logs and articles: "SIP/2.0 403 Wrong Guess".
+	for _, prefix := range []string{"sip/2.0 ", "sip "} {
+		if len(s) > len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+			s = strings.TrimSpace(s[len(prefix):])
+		}
+	}
 	head, rest, _ := strings.Cut(s, " ")
 	if code, err := strconv.Atoi(strings.TrimSuffix(head, ":")); err == nil {
 		return c.Explain(code, strings.Trim(rest, " -–—:()"), lang), true

@@ -1,0 +1,198 @@
+package catalog
+
+import (
+	"strings"
+	"testing"
+)
+
+func resp(code int, reason string) *Reply { return &Reply{Code: code, Reason: reason} }
+
+// TestDiagnoseRules: the context rules, one case per rule.
+func TestDiagnoseRules(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ex   Exchange
+		want string
+	}{
+		{"200 to OPTIONS", Exchange{Method: "OPTIONS", Outcome: OutcomeResponse, Final: resp(200, "OK")}, "ok"},
+		{"outcome omitted but final set", Exchange{Method: "OPTIONS", Final: resp(200, "OK")}, "ok"},
+		{"202 counts as ok", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(202, "Accepted")}, "ok"},
+		{"response outcome without final", Exchange{Outcome: OutcomeResponse}, "internal-error"},
+		{"unknown outcome", Exchange{Outcome: "weird"}, "internal-error"},
+
+		{"OPTIONS 401 is alive", Exchange{Method: "OPTIONS", Outcome: OutcomeResponse, Final: resp(401, "Unauthorized")}, "auth-required-alive"},
+		{"OPTIONS 407 is alive", Exchange{Method: "OPTIONS", Outcome: OutcomeResponse, Final: resp(407, "Proxy Authentication Required")}, "auth-required-alive"},
+		{"OPTIONS 403", Exchange{Method: "OPTIONS", Outcome: OutcomeResponse, Final: resp(403, "Forbidden")}, "options-forbidden"},
+		{"OPTIONS 405", Exchange{Method: "OPTIONS", Outcome: OutcomeResponse, Final: resp(405, "Method Not Allowed")}, "options-not-supported"},
+
+		{"REGISTER 401 final without password", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(401, "Unauthorized"), Challenges: 1}, "credentials-required"},
+		{"REGISTER 401 after auth", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(401, "Unauthorized"), AuthSent: true, CredentialsGiven: true, Challenges: 2}, "wrong-password"},
+		{"REGISTER 407 after auth", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(407, "Proxy Authentication Required"), AuthSent: true, CredentialsGiven: true}, "wrong-password"},
+		{"401 unanswerable challenge", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(401, "Unauthorized"), CredentialsGiven: true}, "auth-unsupported"},
+		{"401 stale nonce phrase", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(401, "AUTH Error: Stall nonce"), AuthSent: true}, "stale-nonce"},
+		{"401 expired authorization", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(401, "Expired Authorization"), AuthSent: true}, "authorization-expired"},
+
+		{"REGISTER 403 without auth", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(403, "Forbidden")}, "registration-forbidden"},
+		{"REGISTER 403 after auth", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(403, "Forbidden"), AuthSent: true}, "wrong-password"},
+		{"REGISTER 403 Wrong Guess", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(403, "Wrong Guess")}, "wrong-password"},
+		{"REGISTER 403 User Disabled after auth", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(403, "User Disabled"), AuthSent: true}, "user-disabled"},
+		{"REGISTER 403 No Such User", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(403, "No Such User")}, "unknown-user"},
+		{"INVITE 403", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(403, "Forbidden"), AuthSent: true}, "call-forbidden"},
+		{"INVITE 403 no money", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(403, "No Money Left on RFC Account")}, "no-funds"},
+
+		{"REGISTER 404", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(404, "Not Found")}, "unknown-user"},
+		{"INVITE 404", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(404, "Not Found")}, "number-not-found"},
+		{"OPTIONS 404", Exchange{Method: "OPTIONS", Outcome: OutcomeResponse, Final: resp(404, "Not Found")}, "not-found"},
+		{"INVITE 404 Out of Order", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(404, "Out of Order")}, "no-route"},
+
+		{"INVITE 486", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(486, "Busy Here")}, "busy"},
+		{"INVITE 488", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(488, "Not Acceptable Here")}, "codec-mismatch"},
+		{"INVITE 488 Private IP", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(488, "Private IP Address")}, "private-ip-rejected"},
+		{"INVITE 415", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(415, "Unsupported Media Type")}, "codec-mismatch"},
+		{"MESSAGE 415", Exchange{Method: "MESSAGE", Outcome: OutcomeResponse, Final: resp(415, "Unsupported Media Type")}, "unsupported-media-type"},
+		{"INVITE 606", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(606, "Not Acceptable")}, "codec-mismatch"},
+		{"INVITE 499 Codec Mismatch", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(499, "Codec Mismatch")}, "codec-mismatch"},
+		{"INVITE 499 other", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(499, "Whatever")}, "unknown-4xx"},
+		{"INVITE 480 with Q.850 17", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: &Reply{Code: 480, Reason: "Temporarily Unavailable", ReasonHdr: "Q.850;cause=17;text=\"User busy\""}}, "busy"},
+		{"INVITE 503 with Q.850 1", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: &Reply{Code: 503, ReasonHdr: "SIP;cause=503, Q.850 ; cause = 1"}}, "number-not-found"},
+		{"INVITE 486 with Q.850 16 keeps busy", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: &Reply{Code: 486, ReasonHdr: "Q.850;cause=16"}}, "busy"},
+		{"REGISTER 480 ignores Q.850", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: &Reply{Code: 480, ReasonHdr: "Q.850;cause=17"}}, "temporarily-unavailable"},
+		{"INVITE 487 after ring timeout", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(487, "Request Terminated"), RingTimeout: true}, "no-answer"},
+		{"INVITE 487 otherwise", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(487, "Request Terminated")}, "request-terminated"},
+		{"REGISTER 423", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: &Reply{Code: 423, MinExpires: "3600"}}, "interval-too-brief"},
+		{"503", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: &Reply{Code: 503, RetryAfter: "120"}}, "service-unavailable"},
+		{"status code 700", Exchange{Outcome: OutcomeResponse, Final: resp(700, "X")}, "invalid-status-code"},
+		{"status code 0", Exchange{Outcome: OutcomeResponse, Final: resp(0, "")}, "invalid-status-code"},
+		{"599 unregistered", Exchange{Outcome: OutcomeResponse, Final: resp(599, "")}, "unknown-5xx"},
+		{"4xx after UDP while TCP registers", Exchange{Method: "REGISTER", Transport: "udp", Outcome: OutcomeResponse, Final: resp(403, "Forbidden"), Alt: &AltTransport{Transport: "tcp", Answered: true, Code: 200}}, "transport-mismatch"},
+
+		{"2xx no common codec", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(200, "OK"), NoCommonCodec: true}, "codec-mismatch"},
+		{"2xx media rejected", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(200, "OK"), MediaRejected: true}, "media-rejected"},
+		{"2xx private media address", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(200, "OK"), PrivateMediaAddr: true}, "nat-media-private-address"},
+		{"2xx ACK lost beats private address", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(200, "OK"), PrivateMediaAddr: true, ACKNotReceived: true}, "ack-not-received"},
+		{"2xx no RTP back", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(200, "OK"), NoRTPBack: true}, "no-rtp-back"},
+		{"2xx REGISTER no contacts", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(200, "OK"), NoContacts: true, AuthSent: true}, "no-contacts"},
+		{"2xx REGISTER binding not listed", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(200, "OK"), BindingNotListed: true}, "binding-not-listed"},
+
+		{"UDP timeout", Exchange{Method: "OPTIONS", Transport: "udp", Outcome: OutcomeTimeout}, "nat-timeout"},
+		{"UDP timeout, TCP answered", Exchange{Method: "OPTIONS", Transport: "udp", Outcome: OutcomeTimeout, Alt: &AltTransport{Transport: "tcp", Answered: true, Code: 200}}, "nat-timeout"},
+		{"UDP timeout, TCP silent", Exchange{Method: "OPTIONS", Transport: "udp", Outcome: OutcomeTimeout, Alt: &AltTransport{Transport: "tcp"}}, "nat-timeout"},
+		{"TCP timeout", Exchange{Method: "OPTIONS", Transport: "tcp", Outcome: OutcomeTimeout}, "no-response"},
+		{"TLS connect timeout", Exchange{Method: "OPTIONS", Transport: "tls", Outcome: OutcomeConnectTimeout}, "no-response"},
+		{"TCP timeout, UDP answered", Exchange{Method: "REGISTER", Transport: "tcp", Outcome: OutcomeTimeout, Alt: &AltTransport{Transport: "udp", Answered: true, Code: 401}}, "transport-mismatch"},
+		{"timeout after failures", Exchange{Method: "REGISTER", Transport: "udp", Outcome: OutcomeTimeout, EarlierFailures: 3}, "fail2ban-ban"},
+		{"port unreachable after failures", Exchange{Method: "REGISTER", Transport: "udp", Outcome: OutcomePortUnreachable, EarlierFailures: 4}, "fail2ban-ban"},
+		{"timeout after 100 Trying", Exchange{Method: "INVITE", Transport: "udp", Outcome: OutcomeTimeout, Provisional: []Reply{{Code: 100, Reason: "Trying"}}}, "no-final-response"},
+		{"ring timeout", Exchange{Method: "INVITE", Transport: "udp", Outcome: OutcomeTimeout, RingTimeout: true, Provisional: []Reply{{Code: 180}}}, "no-answer"},
+		{"ICMP unreachable", Exchange{Transport: "udp", Outcome: OutcomePortUnreachable}, "port-unreachable"},
+		{"TCP refused", Exchange{Transport: "tcp", Outcome: OutcomeRefused}, "port-unreachable"},
+		{"connection closed", Exchange{Transport: "tcp", Outcome: OutcomeClosed}, "connection-closed"},
+		{"TLS failure", Exchange{Transport: "tls", Outcome: OutcomeTLS, TLSFailure: TLSExpired}, "tls-failure"},
+		{"DNS failure", Exchange{Outcome: OutcomeDNS, DNSFailure: DNSNotFound}, "dns-failure"},
+		{"malformed", Exchange{Outcome: OutcomeMalformed}, "malformed-response"},
+		{"too large", Exchange{Outcome: OutcomeTooLarge}, "udp-message-too-large"},
+		{"canceled", Exchange{Outcome: OutcomeCanceled}, "canceled"},
+		{"internal", Exchange{Outcome: OutcomeInternal}, "internal-error"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, lang := range []Lang{EN, RU} {
+				d := Default().Diagnose(tc.ex, lang)
+				if d.ID != tc.want {
+					t.Fatalf("%s: got %s (%s), want %s", lang, d.ID, d.Summary, tc.want)
+				}
+				if d.Summary == "" || len(d.Causes) == 0 || len(d.Remedies) == 0 {
+					t.Fatalf("%s: incomplete diagnosis %+v", lang, d)
+				}
+			}
+		})
+	}
+}
+
+// TestDiagnoseNotes: the facts behind a diagnosis reach its notes.
+func TestDiagnoseNotes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ex   Exchange
+		lang Lang
+		want []string
+	}{
+		{"Retry-After", Exchange{Method: "INVITE", Final: &Reply{Code: 503, RetryAfter: "120;duration=60"}}, EN, []string{"try again in 120 s"}},
+		{"Retry-After ru", Exchange{Method: "INVITE", Final: &Reply{Code: 503, RetryAfter: "30"}}, RU, []string{"повторить через 30 с"}},
+		{"Min-Expires", Exchange{Method: "REGISTER", Final: &Reply{Code: 423, MinExpires: "3600"}}, EN, []string{"--expires 3600"}},
+		{"Warning code", Exchange{Method: "INVITE", Final: &Reply{Code: 488, Warning: `305 pbx "Incompatible media format"`}}, EN, []string{"Warning 305", "none of the offered codecs"}},
+		{"Warning free text", Exchange{Method: "INVITE", Final: &Reply{Code: 488, Warning: "bad stuff"}}, EN, []string{"Warning header: bad stuff"}},
+		{"Q.850", Exchange{Method: "INVITE", Final: &Reply{Code: 480, ReasonHdr: "Q.850;cause=34"}}, EN, []string{"Q.850 cause 34", "No circuit"}},
+		{"Q.850 unknown cause", Exchange{Method: "INVITE", Final: &Reply{Code: 480, ReasonHdr: "Q.850;cause=99"}}, EN, []string{"Q.850 cause 99"}},
+		{"Asterisk wrong password", Exchange{Method: "REGISTER", AuthSent: true, Final: &Reply{Code: 401, Server: "Asterisk PBX 20.5.0"}}, EN, []string{"unknown user, a wrong password and an ACL mismatch"}},
+		{"vendor phrase is quoted", Exchange{Method: "INVITE", Final: resp(480, "Strange Vendor Words")}, EN, []string{`"480 Strange Vendor Words"`}},
+		{"UDP silence, TCP answered", Exchange{Transport: "udp", Outcome: OutcomeTimeout, Alt: &AltTransport{Transport: "tcp", Answered: true, Code: 200}}, EN, []string{"Checked over TCP: the same server answered 200 OK"}},
+		{"UDP silence, TCP silent", Exchange{Transport: "udp", Outcome: OutcomeTimeout, Alt: &AltTransport{Transport: "tcp"}}, EN, []string{"Checked over TCP: no answer there either"}},
+		{"UDP silence, TCP answered ru", Exchange{Transport: "udp", Outcome: OutcomeTimeout, Alt: &AltTransport{Transport: "tcp", Answered: true}}, RU, []string{"Проверка по TCP: тот же сервер ответил"}},
+		{"earlier failures", Exchange{Transport: "udp", Outcome: OutcomeTimeout, EarlierFailures: 3}, EN, []string{"3 failed attempt(s)"}},
+		{"provisional", Exchange{Outcome: OutcomeTimeout, Provisional: []Reply{{Code: 100}}}, EN, []string{"100 Trying"}},
+		{"detail", Exchange{Outcome: OutcomeDNS, Detail: "SRV _sip._udp.x: NXDOMAIN; A x: NXDOMAIN"}, EN, []string{"SRV _sip._udp.x"}},
+		{"second media finding", Exchange{Method: "INVITE", Final: resp(200, "OK"), NoRTPBack: true, PrivateMediaAddr: true}, EN, []string{"Also: The call was answered, but the server's SDP answer gives a private media address"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := Default().Diagnose(tc.ex, tc.lang)
+			notes := strings.Join(d.Notes, "\n")
+			for _, w := range tc.want {
+				if !strings.Contains(notes, w) {
+					t.Errorf("notes lack %q:\n%s", w, notes)
+				}
+			}
+		})
+	}
+}
+
+func TestSummaryPlaceholders(t *testing.T) {
+	c := Default()
+	d := c.Diagnose(Exchange{Method: "REGISTER", AuthSent: true, User: "120", Final: resp(403, "Forbidden")}, EN)
+	if !strings.Contains(d.Summary, "for 120") {
+		t.Errorf("user missing: %q", d.Summary)
+	}
+	d = c.Diagnose(Exchange{Method: "REGISTER", AuthSent: true, Final: resp(403, "Forbidden")}, RU)
+	if strings.Contains(d.Summary, "пользователя ") || strings.ContainsAny(d.Summary, "{}[]") {
+		t.Errorf("empty user left a hole: %q", d.Summary)
+	}
+	d = c.Diagnose(Exchange{Transport: "tls", Outcome: OutcomeTLS, TLSFailure: TLSNameMismatch, Target: "sips:pbx.example.com"}, EN)
+	if !strings.Contains(d.Summary, "another name") || !strings.Contains(d.Summary, "pbx.example.com") {
+		t.Errorf("TLS kind summary: %q", d.Summary)
+	}
+	d = c.Diagnose(Exchange{Outcome: OutcomeDNS, DNSFailure: "weird"}, EN)
+	if d.ID != "dns-failure" || d.Summary == "" {
+		t.Errorf("unknown DNS kind: %+v", d)
+	}
+}
+
+func TestExplainText(t *testing.T) {
+	c := Default()
+	for _, tc := range []struct{ in, want string }{
+		{"403 Wrong Guess", "wrong-password"},
+		{"SIP 403: Wrong Guess", "wrong-password"},
+		{"SIP/2.0 486 Busy Here", "busy"},
+		{"sip/2.0 503 Service Unavailable", "service-unavailable"},
+		{"403: Wrong Guess", "wrong-password"},
+		{"488", "codec-mismatch"},
+		{"484 – Addres incomplete", "address-incomplete"},
+		{"timeout", "nat-timeout"},
+		{"nat-timeout", "nat-timeout"},
+		{"tls name mismatch", "tls-failure"},
+		{"dns no answer", "dns-failure"},
+		{"wrong guess", "wrong-password"},
+		{"no such user", "unknown-user"},
+		{"   ", ""},
+		{"banana", ""},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			d, ok := c.ExplainText(tc.in, EN)
+			if ok != (tc.want != "") || d.ID != tc.want {
+				t.Errorf("got %q %v, want %q", d.ID, ok, tc.want)
+			}
+		})
+	}
+	d, _ := c.ExplainText("tls expired", RU)
+	if !strings.Contains(d.Summary, "срок действия") {
+		t.Errorf("kind not applied: %q", d.Summary)
+	}
+}
