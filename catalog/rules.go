@@ -96,7 +96,9 @@ func (c *Catalog) chooseResponse(ex Exchange) choice {
 	if code >= 200 && code < 300 {
 		return chooseSuccess(ex)
 	}
-	if ex.RingTimeout && (code == 487 || code >= 400) {
+	// We gave up ringing and sent CANCEL: whatever came back (487, or a
+	// 1xx recorded as last) means nobody answered.
+	if ex.RingTimeout {
 		return choice{id: "no-answer"}
 	}
 	if method == "OPTIONS" {

@@ -58,6 +58,7 @@ func TestDiagnoseRules(t *testing.T) {
 		{"INVITE 486 with Q.850 16 keeps busy", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: &Reply{Code: 486, ReasonHdr: "Q.850;cause=16"}}, "busy"},
 		{"REGISTER 480 ignores Q.850", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: &Reply{Code: 480, ReasonHdr: "Q.850;cause=17"}}, "temporarily-unavailable"},
 		{"INVITE 487 after ring timeout", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(487, "Request Terminated"), RingTimeout: true}, "no-answer"},
+		{"ring timeout with 180 as last", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(180, "Ringing"), RingTimeout: true}, "no-answer"},
 		{"INVITE 487 otherwise", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(487, "Request Terminated")}, "request-terminated"},
 		{"REGISTER 423", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: &Reply{Code: 423, MinExpires: "3600"}}, "interval-too-brief"},
 		{"503", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: &Reply{Code: 503, RetryAfter: "120"}}, "service-unavailable"},
