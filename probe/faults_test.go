@@ -1,0 +1,195 @@
+package probe
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/sipprobe/sipprobe/results"
+)
+
+func closedPort(t *testing.T, network string) string {
+	t.Helper()
+	switch network {
+	case "udp":
+		c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := c.LocalAddr().String()
+		c.Close()
+		return a
+	default:
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := l.Addr().String()
+		l.Close()
+		return a
+	}
+}
+
+func runProbe(t *testing.T, kind Kind, cfg Config) results.Result {
+	t.Helper()
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 2 * time.Second
+	}
+	return Run(context.Background(), kind, cfg, WithResolver(&fakeResolver{}))
+}
+
+func TestTransportFaults(t *testing.T) {
+	silent, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	// A TCP listener on the silent UDP port's number that answers: the
+	// fallback check must find it.
+	answering := startRawServer(t, func(req *sip.Request) ([]string, bool) {
+		if req.Transport() == "UDP" {
+			return nil, false // silent over UDP
+		}
+		return []string{respondTo(req, 200, "OK")}, false
+	})
+
+	tests := []struct {
+		name      string
+		cfg       Config
+		diagnosis string
+		maxTotal  time.Duration
+		check     func(t *testing.T, r results.Result)
+	}{
+		{
+			name: "closed UDP port is ICMP port unreachable", diagnosis: "port-unreachable",
+			cfg: Config{Target: closedPort(t, "udp")}, maxTotal: 500 * time.Millisecond,
+		},
+		{
+			name: "closed TCP port is connection refused", diagnosis: "port-unreachable",
+			cfg: Config{Target: closedPort(t, "tcp"), Transport: "tcp"}, maxTotal: 500 * time.Millisecond,
+		},
+		{
+			name: "silent UDP listener is a NAT timeout, TCP fallback refused", diagnosis: "nat-timeout",
+			cfg: Config{Target: silent.LocalAddr().String(), Timeout: time.Second}, maxTotal: 1500 * time.Millisecond,
+			check: func(t *testing.T, r results.Result) {
+				a := r.Details.AltTransport
+				if a == nil || a.Answered {
+					t.Fatalf("fallback = %+v, want tried and not answered", a)
+				}
+			},
+		},
+		{
+			name: "silent UDP but TCP answers", diagnosis: "nat-timeout",
+			cfg: Config{Target: answering.addr(), Timeout: time.Second}, maxTotal: 1500 * time.Millisecond,
+			check: func(t *testing.T, r results.Result) {
+				a := r.Details.AltTransport
+				if a == nil || !a.Answered || a.Code != 200 {
+					t.Fatalf("fallback = %+v, want TCP answered 200", a)
+				}
+			},
+		},
+		{
+			name: "name under .invalid", diagnosis: "dns-failure",
+			cfg: Config{Target: "pbx.invalid"}, maxTotal: 500 * time.Millisecond,
+			check: func(t *testing.T, r results.Result) {
+				if r.Details == nil || len(r.Details.Resolution) == 0 {
+					t.Fatalf("no lookups reported: %+v", r.Details)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			r := runProbe(t, KindOptions, tt.cfg)
+			if took := time.Since(start); took > tt.maxTotal {
+				t.Errorf("took %v, want under %v", took, tt.maxTotal)
+			}
+			if r.Diagnosis.ID != tt.diagnosis {
+				t.Fatalf("diagnosis = %s (%s), want %s; notes %v", r.Diagnosis.ID, r.Diagnosis.Summary, tt.diagnosis, r.Diagnosis.Notes)
+			}
+			if r.Status != results.StatusCritical || r.FinalCode != 0 {
+				t.Errorf("status %s code %d, want critical and no final code", r.Status, r.FinalCode)
+			}
+			if tt.check != nil {
+				tt.check(t, r)
+			}
+		})
+	}
+}
+
+func TestHostileServer(t *testing.T) {
+	tests := []struct {
+		name      string
+		transport string
+		b         behaviour
+		diagnosis string
+		note      string
+		messages  int // at least this many in the transcript
+	}{
+		{"garbage bytes over UDP", "udp", func(*sip.Request) ([]string, bool) {
+			return []string{"\x00\x01garbage\xff\xfe not sip at all"}, false
+		}, "malformed-response", "unparseable", 2},
+		{"response without Via", "udp", func(r *sip.Request) ([]string, bool) {
+			return []string{respondTo(r, 200, "OK", func(res *sip.Response) { res.RemoveHeader("Via") })}, false
+		}, "malformed-response", "no Via", 2},
+		{"truncated message then close over TCP", "tcp", func(r *sip.Request) ([]string, bool) {
+			full := respondTo(r, 200, "OK")
+			return []string{full[:len(full)/2]}, true
+		}, "connection-closed", "truncated", 2},
+		{"server closes TCP mid-transaction", "tcp", func(*sip.Request) ([]string, bool) {
+			return nil, true
+		}, "connection-closed", "closed the connection", 1},
+		{"odd reason phrase still a response", "udp", func(r *sip.Request) ([]string, bool) {
+			return []string{respondTo(r, 503, "Ñot tödäy \x7f")}, false
+		}, "", "", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startRawServer(t, tt.b)
+			start := time.Now()
+			r := runProbe(t, KindOptions, Config{Target: srv.addr(), Transport: tt.transport, Timeout: time.Second, NoFallback: true})
+			if took := time.Since(start); took > 1500*time.Millisecond {
+				t.Errorf("took %v", took)
+			}
+			if tt.diagnosis == "" {
+				if r.FinalCode != 503 {
+					t.Fatalf("final = %d %q", r.FinalCode, r.FinalReason)
+				}
+				return
+			}
+			if r.Diagnosis.ID != tt.diagnosis {
+				t.Fatalf("diagnosis = %s, want %s; notes %v", r.Diagnosis.ID, tt.diagnosis, r.Diagnosis.Notes)
+			}
+			if !strings.Contains(strings.Join(r.Diagnosis.Notes, " "), tt.note) {
+				t.Errorf("notes %q do not mention %q", r.Diagnosis.Notes, tt.note)
+			}
+			if len(r.Messages) < tt.messages {
+				t.Errorf("transcript lost the exchange: %d messages", len(r.Messages))
+			}
+		})
+	}
+}
+
+func TestUDPRetransmissionsInTranscript(t *testing.T) {
+	silent, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	r := runProbe(t, KindOptions, Config{Target: silent.LocalAddr().String(), Timeout: 1600 * time.Millisecond, NoFallback: true})
+	out := 0
+	for _, m := range r.Messages {
+		if m.Dir == results.DirOut {
+			out++
+		}
+	}
+	// RFC 3261 Timer E: sends at 0, 0.5 s and 1.5 s.
+	if out < 3 {
+		t.Errorf("transcript has %d sends, want the retransmissions too", out)
+	}
+}
