@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -192,4 +193,44 @@ func TestUDPRetransmissionsInTranscript(t *testing.T) {
 	if out < 3 {
 		t.Errorf("transcript has %d sends, want the retransmissions too", out)
 	}
+}
+
+func TestIPv6Loopback(t *testing.T) {
+	srv, err := net.ListenUDP("udp6", &net.UDPAddr{IP: net.IPv6loopback})
+	if err != nil {
+		t.Skipf("no IPv6 loopback here: %v", err)
+	}
+	defer srv.Close()
+	go func() {
+		buf := make([]byte, 65535)
+		for {
+			n, from, err := srv.ReadFromUDP(buf)
+			if err != nil {
+				return
+			}
+			msg, err := sip.ParseMessage(append([]byte(nil), buf[:n]...))
+			if req, ok := msg.(*sip.Request); ok && err == nil {
+				_, _ = srv.WriteToUDP([]byte(respondTo(req, 200, "OK")), from)
+			}
+		}
+	}()
+	port := srv.LocalAddr().(*net.UDPAddr).Port
+	for _, target := range []string{
+		net.JoinHostPort("::1", strconv.Itoa(port)),
+		"sip:[::1]:" + strconv.Itoa(port),
+	} {
+		t.Run(target, func(t *testing.T) {
+			r := runProbe(t, KindOptions, Config{Target: target})
+			if r.FinalCode != 200 || !strings.HasPrefix(r.RemoteAddr, "[::1]:") || !strings.HasPrefix(r.LocalAddr, "[::1]:") {
+				t.Fatalf("got %d from %s via %s (%s)", r.FinalCode, r.RemoteAddr, r.LocalAddr, r.Diagnosis.ID)
+			}
+		})
+	}
+	srv.Close()
+	t.Run("closed v6 port", func(t *testing.T) {
+		r := runProbe(t, KindOptions, Config{Target: net.JoinHostPort("::1", strconv.Itoa(port))})
+		if r.Diagnosis.ID != "port-unreachable" {
+			t.Fatalf("diagnosis %s", r.Diagnosis.ID)
+		}
+	})
 }
