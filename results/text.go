@@ -126,7 +126,7 @@ func writeDetails(b *strings.Builder, r Result) {
 	if d == nil {
 		return
 	}
-	if d.ServerAgent != "" {
+	if d.ServerAgent != "" && !mentioned(r.Diagnosis.Notes, d.ServerAgent) {
 		fmt.Fprintf(b, "Server: %s\n", d.ServerAgent)
 	}
 	if d.NAT != nil {
@@ -264,4 +264,14 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// mentioned reports whether a diagnosis note already says s.
+func mentioned(notes []string, s string) bool {
+	for _, n := range notes {
+		if strings.Contains(n, s) {
+			return true
+		}
+	}
+	return false
 }
