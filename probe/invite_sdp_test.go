@@ -1,0 +1,130 @@
+package probe
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestInviteOfferSDP(t *testing.T) {
+	offer, err := parseCodecs([]string{"opus", "PCMA", "telephone-event", "pcma"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := buildOffer(netip.MustParseAddr("192.0.2.7"), 40000, offer, 42, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(body)
+	for _, want := range []string{
+		"c=IN IP4 192.0.2.7\r\n", "m=audio 40000 RTP/AVP 111 8 101\r\n",
+		"a=rtpmap:111 opus/48000/2\r\n", "a=rtpmap:8 PCMA/8000\r\n", "a=fmtp:101 0-16\r\n", "a=sendrecv\r\n",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("offer lacks %q:\n%s", want, s)
+		}
+	}
+	// Our own offer read back as an answer agrees with itself.
+	a := analyzeAnswer(offer, body)
+	if !slices.Equal(a.common, []string{"opus", "pcma"}) || a.send == nil || a.send.pt != 111 || a.private {
+		t.Errorf("self-answer: %+v", a)
+	}
+	body6, _ := buildOffer(netip.MustParseAddr("2001:db8::1"), 40000, offer, 42, 1)
+	if !strings.Contains(string(body6), "c=IN IP6 2001:db8::1") {
+		t.Errorf("IPv6 offer:\n%s", body6)
+	}
+}
+
+func TestInviteCodecsValidation(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		in    []string
+		valid bool
+	}{
+		{"default", nil, true},
+		{"all", []string{"pcmu", "pcma", "g722", "g729", "opus", "telephone-event"}, true},
+		{"unknown", []string{"pcmu", "amr"}, false},
+		{"events only", []string{"telephone-event"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := ValidateCodecs(tc.in); (err == nil) != tc.valid {
+				t.Errorf("ValidateCodecs(%v) = %v", tc.in, err)
+			}
+		})
+	}
+}
+
+const answerHead = "v=0\r\no=- 1 1 IN IP4 203.0.113.5\r\ns=-\r\nc=IN IP4 203.0.113.5\r\nt=0 0\r\n"
+
+func TestInviteAnalyzeAnswer(t *testing.T) {
+	offer, _ := parseCodecs(nil) // pcmu, pcma, g722, telephone-event
+	cases := []struct {
+		name       string
+		body       string
+		common     []string
+		rejected   bool
+		private    bool
+		addr       string
+		sendPT     int // -1: nothing to send with
+		problemHas string
+	}{
+		{name: "pcma preferred", body: answerHead + "m=audio 5004 RTP/AVP 8 0 101\r\na=rtpmap:101 telephone-event/8000\r\n",
+			common: []string{"pcma", "pcmu"}, addr: "203.0.113.5", sendPT: 8},
+		{name: "static without rtpmap", body: answerHead + "m=audio 5004 RTP/AVP 9\r\n", common: []string{"g722"}, addr: "203.0.113.5", sendPT: 9},
+		{name: "dynamic renumbered", body: answerHead + "m=audio 5004 RTP/AVP 96\r\na=rtpmap:96 PCMU/8000\r\n", common: []string{"pcmu"}, addr: "203.0.113.5", sendPT: 96},
+		{name: "g729 only", body: answerHead + "m=audio 5004 RTP/AVP 18\r\n", addr: "203.0.113.5", sendPT: -1, problemHas: "none of which"},
+		{name: "telephone-event only", body: answerHead + "m=audio 5004 RTP/AVP 101\r\na=rtpmap:101 telephone-event/8000\r\n", addr: "203.0.113.5", sendPT: -1},
+		{name: "port 0", body: answerHead + "m=audio 0 RTP/AVP 0\r\n", common: []string{"pcmu"}, rejected: true, addr: "203.0.113.5", sendPT: 0, problemHas: "port 0"},
+		{name: "media-level private address wins", body: answerHead + "m=audio 5004 RTP/AVP 0\r\nc=IN IP4 192.168.1.20\r\n",
+			common: []string{"pcmu"}, private: true, addr: "192.168.1.20", sendPT: 0},
+		{name: "carrier-grade NAT", body: strings.Replace(answerHead, "203.0.113.5", "100.64.3.3", 2) + "m=audio 5004 RTP/AVP 0\r\n",
+			common: []string{"pcmu"}, private: true, addr: "100.64.3.3", sendPT: 0},
+		{name: "no audio", body: answerHead + "m=video 5006 RTP/AVP 96\r\n", sendPT: -1, problemHas: "no audio"},
+		{name: "empty", body: "", sendPT: -1, problemHas: "no SDP"},
+		{name: "garbage", body: "hello\r\n", sendPT: -1, problemHas: "could not be parsed"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := analyzeAnswer(offer, []byte(tc.body))
+			if !slices.Equal(a.common, tc.common) || a.rejected != tc.rejected || a.private != tc.private || a.addr != tc.addr {
+				t.Errorf("got %+v", a)
+			}
+			switch {
+			case tc.sendPT < 0 && a.send != nil, tc.sendPT >= 0 && (a.send == nil || int(a.send.pt) != tc.sendPT):
+				t.Errorf("send codec %+v, want pt %d", a.send, tc.sendPT)
+			}
+			if !strings.Contains(a.problem, tc.problemHas) {
+				t.Errorf("problem %q, want it to mention %q", a.problem, tc.problemHas)
+			}
+		})
+	}
+}
+
+func TestInviteG711Encoders(t *testing.T) {
+	// Reference points of ITU-T G.711: silence and full scale.
+	if linearToULaw(0) != 0xff || linearToALaw(0) != 0xd5 {
+		t.Errorf("silence: μ %#x A %#x", linearToULaw(0), linearToALaw(0))
+	}
+	if linearToULaw(32767) != 0x80 || linearToULaw(-32768) != 0x00 {
+		t.Errorf("μ-law full scale: %#x %#x", linearToULaw(32767), linearToULaw(-32768))
+	}
+	if linearToALaw(32767) != 0xaa || linearToALaw(-32768) != 0x2a {
+		t.Errorf("A-law full scale: %#x %#x", linearToALaw(32767), linearToALaw(-32768))
+	}
+}
+
+// FuzzAnalyzeAnswer: whatever a PBX puts in its SDP, the analysis returns.
+func FuzzAnalyzeAnswer(f *testing.F) {
+	offer, _ := parseCodecs([]string{"pcmu", "pcma", "g722", "g729", "opus", "telephone-event"})
+	f.Add([]byte(answerHead + "m=audio 5004 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n"))
+	f.Add([]byte(answerHead + "m=audio 0 RTP/AVP 96\r\na=rtpmap:96\r\na=rtpmap:x\r\nc=IN IP4 10.0.0.1\r\n"))
+	f.Add([]byte("v=0\no=\ns=\nm=audio 99999999999 RTP/AVP -1 300 abc\n"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, body []byte) {
+		a := analyzeAnswer(offer, body)
+		if a.send != nil && len(a.common) == 0 {
+			t.Errorf("a codec to send with but no common codec: %+v", a)
+		}
+	})
+}
