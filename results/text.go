@@ -204,8 +204,24 @@ func writeInvite(b *strings.Builder, in *InviteDetails) {
 	if in.FirstProvisionalMs > 0 || in.RingingMs > 0 || in.AnswerMs > 0 {
 		fmt.Fprintf(b, "Call setup: first provisional %s, ringing %s, answer %s\n", fmtMs(in.FirstProvisionalMs), fmtMs(in.RingingMs), fmtMs(in.AnswerMs))
 	}
+	if in.AnswerDirection != "" && in.AnswerDirection != "sendrecv" {
+		fmt.Fprintf(b, "Media direction in the answer: %s (one-way audio)\n", in.AnswerDirection)
+	}
 	if in.EarlyMedia {
 		b.WriteString("Early media: yes (183 with SDP)\n")
+	}
+	if in.OKRetransmissions > 0 {
+		fmt.Fprintf(b, "200 OK retransmitted after our ACK: %d times\n", in.OKRetransmissions)
+	}
+	if len(in.InDialogRequests) > 0 {
+		fmt.Fprintf(b, "Requests from the far end during the call: %s\n", strings.Join(in.InDialogRequests, ", "))
+	}
+	if in.HeldMs > 0 {
+		fmt.Fprintf(b, "Call held for %s", fmtMs(in.HeldMs))
+		if in.ByeCode != 0 {
+			fmt.Fprintf(b, ", our BYE answered %d", in.ByeCode)
+		}
+		b.WriteString("\n")
 	}
 	if in.ACKConfirmed != nil {
 		fmt.Fprintf(b, "ACK reached the server: %s\n", yesNo(*in.ACKConfirmed))
@@ -218,6 +234,20 @@ func writeInvite(b *strings.Builder, in *InviteDetails) {
 	}
 	if len(in.AcceptedCodecs) > 0 || len(in.RejectedCodecs) > 0 {
 		fmt.Fprintf(b, "Codec sweep: accepted %s; rejected %s\n", orDash(strings.Join(in.AcceptedCodecs, ", ")), orDash(strings.Join(in.RejectedCodecs, ", ")))
+		for _, a := range in.Sweep {
+			verdict := "rejected"
+			if a.Accepted {
+				verdict = "accepted"
+			}
+			line := fmt.Sprintf("  - %-16s %s", a.Codec, verdict)
+			if a.Code != 0 {
+				line += fmt.Sprintf(" (%d %s)", a.Code, a.Reason)
+			}
+			if a.Detail != "" {
+				line += ": " + a.Detail
+			}
+			b.WriteString(line + "\n")
+		}
 	}
 }
 

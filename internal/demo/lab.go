@@ -20,6 +20,8 @@ const (
 	// codecUser may call codecExt, which only takes G.722: an offer of
 	// PCMU/PCMA gets 488 Not Acceptable Here.
 	codecExt = "600"
+	// answerExt answers any common codec.
+	answerExt = "700"
 )
 
 // lab is everything the demo probes talk to, all on 127.0.0.1 with ports
@@ -42,6 +44,7 @@ func startLab(ctx context.Context) (*lab, error) {
 			// the diagnosis must come from the whole exchange, not the code.
 			testpbx.RejectWrongPassword(403, "Wrong Guess"),
 			testpbx.Extension(codecExt, testpbx.ExtensionBehaviour{Codecs: []string{"G722"}}),
+			testpbx.Extension(answerExt, testpbx.ExtensionBehaviour{}),
 		),
 		testpbx.WithUnknownUser(404, "Not Found"),
 	)

@@ -27,6 +27,11 @@ func (l *lab) steps(c config) []Step {
 		cfg.User, cfg.Password = user, password
 		return cfg
 	}
+	// call holds for 1 s: the least that confirms the PBX got our ACK.
+	call := func(cfg probe.Config, to string, codecs []string) probe.Config {
+		cfg.Invite = probe.InviteConfig{To: to, Codecs: codecs, Hold: time.Second, RingTimeout: 2 * time.Second}
+		return cfg
+	}
 	return []Step{
 		{
 			Name: "demo-options", Title: "Is the PBX alive? OPTIONS over UDP",
@@ -43,6 +48,14 @@ func (l *lab) steps(c config) []Step {
 		{
 			Name: "demo-unknown-user", Title: "An account the PBX does not have (999)",
 			Kind: probe.KindRegister, Config: account(fast(pbx), "999", "whatever"), Expect: "unknown-user",
+		},
+		{
+			Name: "demo-call", Title: "A test call from 100 to 700, which answers (INVITE, ACK, 1 s of call, BYE)",
+			Kind: probe.KindInvite, Config: call(account(fast(pbx), demoUser, demoPassword), answerExt, nil), Expect: "ok",
+		},
+		{
+			Name: "demo-codec-mismatch", Title: "A call to 600, which takes only G.722, offering PCMU and PCMA (488)",
+			Kind: probe.KindInvite, Config: call(account(fast(pbx), demoUser, demoPassword), codecExt, []string{"pcmu", "pcma"}), Expect: "codec-mismatch",
 		},
 		{
 			Name: "demo-nat-timeout", Title: "A server whose UDP is swallowed by a firewall while TCP works",
