@@ -3,6 +3,8 @@ package catalog
 import (
 	"strings"
 	"unicode"
+
+	"github.com/sipprobe/sipprobe/internal/editdist"
 )
 
 // maxReason bounds the work the fuzzy matcher does on hostile input.
@@ -105,7 +107,7 @@ func (c *Catalog) matchPhrase(code int, reason string) (phrase, bool) {
 		if limit == 0 || abs(len(pr)-len(nr)) > limit {
 			continue
 		}
-		if d := editDistance(pr, nr, limit); d <= limit && (d < bestDist || (d == bestDist && better(p, best))) {
+		if d := editdist.Distance(pr, nr, limit); d <= limit && (d < bestDist || (d == bestDist && better(p, best))) {
 			best, bestDist = p, d
 		}
 	}
@@ -125,33 +127,6 @@ func (c *Catalog) matchPhrase(code int, reason string) (phrase, bool) {
 		}
 	}
 	return best, best.entry != nil
-}
-
-// editDistance is the Levenshtein distance of a and b, giving up (returning
-// limit+1) once every path exceeds limit.
-func editDistance(a, b []rune, limit int) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func abs(x int) int {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/sipprobe/sipprobe/internal/testpbx"
-	"github.com/sipprobe/sipprobe/results"
 )
 
 func startPBX(t *testing.T, opts ...testpbx.Option) *testpbx.PBX {
@@ -161,29 +160,6 @@ func TestNoLeaks(t *testing.T) {
 			_ = Run(context.Background(), c.kind, c.cfg)
 		}
 	}
-	probeAll() // warm up: sipgo and the runtime start lazily
-	g0, fd0 := settle(t)
-	probeAll()
-	g1, fd1 := settle(t)
-	if g1 > g0 {
-		t.Errorf("goroutines: %d before, %d after", g0, g1)
-	}
-	if fd1 > fd0 {
-		t.Errorf("open fds: %d before, %d after", fd0, fd1)
-	}
+	assertNoLeaks(t, probeAll)
 }
 
-func settle(t *testing.T) (goroutines, fds int) {
-	t.Helper()
-	var g int
-	for i := 0; i < 50; i++ {
-		g = countGoroutines()
-		time.Sleep(20 * time.Millisecond)
-		if countGoroutines() == g {
-			break
-		}
-	}
-	return g, countFDs(t)
-}
-
-var _ = results.StatusOK

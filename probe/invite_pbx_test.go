@@ -141,14 +141,5 @@ func TestInviteNoLeaks(t *testing.T) {
 			}))
 		}
 	}
-	calls() // warm up: sipgo and the runtime start lazily
-	g0, fd0 := settle(t)
-	calls()
-	g1, fd1 := settle(t)
-	if g1 > g0 {
-		t.Errorf("goroutines: %d before, %d after", g0, g1)
-	}
-	if fd1 > fd0 {
-		t.Errorf("open fds: %d before, %d after", fd0, fd1)
-	}
+	assertNoLeaks(t, calls)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+	"github.com/sipprobe/sipprobe/internal/editdist"
 )
 
 // decodeSection decodes one section strictly. The document it decodes is
@@ -266,7 +267,7 @@ func suggest(key string, s *section) string {
 	}
 	best, bestD := "", 3
 	for _, name := range tagNames(t) {
-		if d := distance(last, name); d < bestD {
+		if d := editdist.Distance([]rune(last), []rune(name), bestD-1); d < bestD {
 			best, bestD = name, d
 		}
 	}
@@ -291,25 +292,4 @@ func tagNames(t reflect.Type) []string {
 		names = append(names, name)
 	}
 	return names
-}
-
-// distance is the Levenshtein edit distance, for key suggestions.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
