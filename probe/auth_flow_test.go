@@ -162,4 +162,3 @@ func TestNoLeaks(t *testing.T) {
 	}
 	assertNoLeaks(t, probeAll)
 }
-
