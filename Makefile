@@ -19,6 +19,7 @@ deps:
 	./scripts/install-test-deps.sh
 
 vet:
+	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
 test: deps vet
