@@ -55,6 +55,9 @@ type AltTransport struct {
 	Transport string
 	Answered  bool
 	Code      int
+	// Silent: the other transport got no answer at all either (timeout),
+	// as opposed to a refused connection.
+	Silent bool
 }
 
 // Exchange is the whole story of one probe, as the diagnosis rules need it.

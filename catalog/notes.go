@@ -75,8 +75,10 @@ func (c *Catalog) notesFor(ex Exchange, ch choice, lang Lang, v vars) []string {
 			add("alt-answered", av)
 		case a.Answered:
 			add("alt-answered-nocode", av)
-		default:
+		case a.Silent:
 			add("alt-silent", av)
+		default:
+			add("alt-refused", av)
 		}
 	}
 	if ex.EarlierFailures > 0 {

@@ -73,9 +73,13 @@ func chooseSilence(ex Exchange) choice {
 	case len(ex.Provisional) > 0:
 		// Something answered 1xx, so the path works; the final never came.
 		return choice{id: "no-final-response"}
+	case isUDP(ex.Transport) && ex.Alt != nil && ex.Alt.Silent:
+		// DESIGN.md §3: silence on every transport tried is no-response;
+		// the NAT/firewall story needs a transport that does get through
+		// or at least is refused.
+		return choice{id: "no-response"}
 	case isUDP(ex.Transport):
-		// DESIGN.md §3: UDP silence is nat-timeout whatever the fallback
-		// found; the notes say what the other transport did.
+		// UDP silence: nat-timeout; the notes say what the other transport did.
 		return choice{id: "nat-timeout"}
 	case ex.Alt != nil && ex.Alt.Answered:
 		return choice{id: "transport-mismatch"}

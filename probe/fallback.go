@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -52,7 +53,9 @@ func (a *altCheck) run(ctx context.Context, s *session, res resolution) {
 	sub.cfg.Transport, sub.cfg.User, sub.cfg.Password = "tcp", "", ""
 	l, err := openLink(ctx, "tcp", s.cfg.LocalAddr, res.Addr, nil, s.cfg.UserAgent, a.w)
 	if err != nil {
+		var de *dialError
 		out.Error = err.Error()
+		out.Silent = errors.As(err, &de) && de.outcome == catalog.OutcomeConnectTimeout
 		a.set(out)
 		return
 	}
@@ -65,6 +68,7 @@ func (a *altCheck) run(ctx context.Context, s *session, res resolution) {
 		out.Answered, out.Code, out.Reason = true, ex.Final.Code, ex.Final.Reason
 	} else {
 		out.Error = ex.Detail
+		out.Silent = ex.Outcome == catalog.OutcomeTimeout
 	}
 	a.set(out)
 }

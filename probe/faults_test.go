@@ -58,6 +58,9 @@ func TestTransportFaults(t *testing.T) {
 		return []string{respondTo(req, 200, "OK")}, false
 	})
 
+	// Silent on both transports: TCP connects, then nothing comes back.
+	deaf := startRawServer(t, func(*sip.Request) ([]string, bool) { return nil, false })
+
 	tests := []struct {
 		name      string
 		cfg       Config
@@ -90,6 +93,16 @@ func TestTransportFaults(t *testing.T) {
 				a := r.Details.AltTransport
 				if a == nil || !a.Answered || a.Code != 200 {
 					t.Fatalf("fallback = %+v, want TCP answered 200", a)
+				}
+			},
+		},
+		{
+			name: "silent on UDP and on TCP is no response at all", diagnosis: "no-response",
+			cfg: Config{Target: deaf.addr(), Timeout: time.Second}, maxTotal: 1500 * time.Millisecond,
+			check: func(t *testing.T, r results.Result) {
+				a := r.Details.AltTransport
+				if a == nil || a.Answered || !a.Silent {
+					t.Fatalf("fallback = %+v, want tried and silent", a)
 				}
 			},
 		},

@@ -161,7 +161,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 		if ex.Outcome == catalog.OutcomeTimeout && !s.wire.received() {
 			a := s.alt.wait()
 			s.details(&r).AltTransport = a
-			ex.Alt = &catalog.AltTransport{Transport: a.Transport, Answered: a.Answered, Code: a.Code}
+			ex.Alt = &catalog.AltTransport{Transport: a.Transport, Answered: a.Answered, Code: a.Code, Silent: a.Silent}
 		} else {
 			s.alt.cancel()
 		}

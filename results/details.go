@@ -45,6 +45,7 @@ type NATInfo struct {
 type AltTransportCheck struct {
 	Transport string `json:"transport"`
 	Answered  bool   `json:"answered"`
+	Silent    bool   `json:"silent,omitempty"` // no answer at all, not even a refusal
 	Code      int    `json:"code,omitempty"`
 	Reason    string `json:"reason,omitempty"`
 	Error     string `json:"error,omitempty"`
