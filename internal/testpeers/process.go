@@ -124,9 +124,15 @@ func (p *Process) terminate() error {
 		}
 	}
 	// The main process is reaped; children may still be exiting. Give them
-	// a moment, then kill whatever is left and report it.
-	deadline := time.Now().Add(stopGrace)
+	// a moment, tell orphans (a shell's background jobs never got the
+	// SIGTERM) to stop, then kill whatever is left and report it.
+	nudge := time.Now().Add(termNudge)
+	deadline := nudge.Add(stopGrace)
 	for groupAlive(pgid) {
+		if !nudge.IsZero() && time.Now().After(nudge) {
+			_ = syscall.Kill(-pgid, syscall.SIGTERM)
+			nudge = time.Time{}
+		}
 		if time.Now().After(deadline) {
 			_ = syscall.Kill(-pgid, syscall.SIGKILL)
 			time.Sleep(100 * time.Millisecond)
