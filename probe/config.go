@@ -53,6 +53,9 @@ type Config struct {
 	LocalAddr string
 	UserAgent string
 	TLS       TLSConfig
+	// DNSServer, when set, is the only DNS server asked ("IP[:port]",
+	// port 53 by default; see ParseDNSServer).
+	DNSServer string
 
 	User     string
 	AuthUser string
@@ -90,6 +93,11 @@ func (c Config) Validate(kind Kind) error {
 			if _, _, err := net.SplitHostPort(c.LocalAddr); err != nil {
 				return fmt.Errorf("%w: --local-addr %q is not an IP or IP:port", ErrConfig, c.LocalAddr)
 			}
+		}
+	}
+	if c.DNSServer != "" {
+		if _, err := ParseDNSServer(c.DNSServer); err != nil {
+			return fmt.Errorf("%w: %w", ErrConfig, err)
 		}
 	}
 	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {

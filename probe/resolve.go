@@ -79,7 +79,7 @@ func resolve(ctx context.Context, r Resolver, t target, explicitTransport string
 			service, proto := srvFor(tr)
 			q := fmt.Sprintf("_%s._%s.%s", service, proto, host)
 			_, srvs, err := lookupSRV(ctx, r, service, proto, host)
-			l := results.Lookup{Query: q, Type: "SRV"}
+			l := results.Lookup{Query: q, Type: "SRV", Server: askedServer(r, host)}
 			if err != nil {
 				l.Error = dnsErrText(err)
 				res.Lookups = append(res.Lookups, l)
@@ -104,7 +104,7 @@ func resolve(ctx context.Context, r Resolver, t target, explicitTransport string
 		port = defaultPort(res.Transport)
 	}
 	ips, err := lookupIP(ctx, r, host)
-	l := results.Lookup{Query: host, Type: "A/AAAA"}
+	l := results.Lookup{Query: host, Type: "A/AAAA", Server: askedServer(r, host)}
 	if err != nil {
 		l.Error = dnsErrText(err)
 		res.Lookups = append(res.Lookups, l)
@@ -185,6 +185,11 @@ func dnsErrText(err error) string {
 		}
 		if de.IsTimeout {
 			return "the DNS server did not answer"
+		}
+		// Go keeps only the text of the socket error (DNSError unwraps
+		// to context errors alone); that text names our ephemeral port.
+		if strings.HasSuffix(de.Err, "connection refused") {
+			return "the DNS server's port is closed (connection refused)"
 		}
 		return de.Err
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -20,7 +19,8 @@ import (
 // Option tunes a probe run (for tests and embedding).
 type Option func(*session)
 
-// WithResolver replaces the system DNS resolver.
+// WithResolver replaces the DNS resolver: the system's, or the one that asks
+// only Config.DNSServer.
 func WithResolver(r Resolver) Option { return func(s *session) { s.resolver = r } }
 
 // WithCatalog replaces the embedded catalogue.
@@ -30,7 +30,7 @@ type session struct {
 	kind     Kind
 	cfg      Config
 	cat      *catalog.Catalog
-	resolver Resolver
+	resolver Resolver // nil until run: WithResolver, else from cfg
 
 	start time.Time
 	// parent is the caller's context: it carries Ctrl-C but not --timeout,
@@ -46,7 +46,7 @@ type session struct {
 }
 
 func newSession(kind Kind, cfg Config, opts ...Option) *session {
-	s := &session{kind: kind, cfg: cfg, cat: catalog.Default(), resolver: net.DefaultResolver}
+	s := &session{kind: kind, cfg: cfg, cat: catalog.Default()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -74,6 +74,13 @@ func (s *session) run(parent context.Context) (r results.Result) {
 		ex.Outcome, ex.Detail, r.Error = catalog.OutcomeInternal, err.Error(), err.Error()
 		return r
 	}
+	if s.resolver == nil {
+		var err error
+		if s.resolver, err = s.cfg.resolver(); err != nil {
+			ex.Outcome, ex.Detail, r.Error = catalog.OutcomeInternal, err.Error(), err.Error()
+			return r
+		}
+	}
 	t, err := parseTarget(s.cfg.Target)
 	if err != nil {
 		ex.Outcome, ex.Detail, r.Error = catalog.OutcomeInternal, err.Error(), err.Error()
@@ -98,7 +105,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 		ex.Outcome, ex.Detail = catalog.OutcomeDNS, err.Error()
 		if errors.As(err, &re) {
 			ex.DNSFailure = re.kind
-			ex.Detail = "could not resolve " + t.Host + ": tried " + lookupSummary(re.lookups)
+			ex.Detail = "could not resolve " + t.Host + atServer(re.lookups) + ": tried " + lookupSummary(re.lookups)
 		}
 		if errors.Is(parent.Err(), context.Canceled) {
 			ex.Outcome = catalog.OutcomeCanceled

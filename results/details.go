@@ -58,6 +58,9 @@ type Lookup struct {
 	Type   string   `json:"type"`
 	Answer []string `json:"answer,omitempty"`
 	Error  string   `json:"error,omitempty"`
+	// Server is the DNS server asked (IP:port) when --dns-server chose it;
+	// empty for the system resolver and for names never sent to DNS.
+	Server string `json:"server,omitempty"`
 }
 
 // TLSInfo describes the TLS session or its failure.

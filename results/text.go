@@ -183,7 +183,11 @@ func writeDetails(b *strings.Builder, r Result) {
 			if l.Error != "" {
 				res = l.Error
 			}
-			fmt.Fprintf(b, "  - %s %s: %s\n", l.Type, l.Query, res)
+			at := ""
+			if l.Server != "" {
+				at = " @" + l.Server // as dig writes it
+			}
+			fmt.Fprintf(b, "  - %s %s%s: %s\n", l.Type, l.Query, at, res)
 		}
 	}
 	if d.Invite != nil {

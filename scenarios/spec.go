@@ -19,6 +19,7 @@ type connSpec struct {
 	Transport  *string `toml:"transport"`
 	Timeout    *string `toml:"timeout"`
 	LocalAddr  *string `toml:"local_addr"`
+	DNSServer  *string `toml:"dns_server"`
 	UserAgent  *string `toml:"user_agent"`
 	Lang       *string `toml:"lang"`
 	CAFile     *string `toml:"ca_file"`

@@ -60,6 +60,12 @@ func (v *validator) checkConn(c connSpec, s *section, where string) {
 	if c.Server != nil && strings.TrimSpace(*c.Server) == "" {
 		v.add(s, where, "server", "must not be empty")
 	}
+	if c.DNSServer != nil {
+		// Here, not only in the engine's Validate, to point at the key's line.
+		if _, err := probe.ParseDNSServer(*c.DNSServer); err != nil {
+			v.add(s, where, "dns_server", "%s", strings.TrimPrefix(err.Error(), probe.ErrDNSServer.Error()+" "))
+		}
+	}
 }
 
 func validTransport(t string) bool { return t == "udp" || t == "tcp" || t == "tls" }
@@ -169,7 +175,7 @@ func merge(d, p connSpec) connSpec {
 	}
 	return connSpec{
 		Server: pick(d.Server, p.Server), Transport: pick(d.Transport, p.Transport), Timeout: pick(d.Timeout, p.Timeout),
-		LocalAddr: pick(d.LocalAddr, p.LocalAddr), UserAgent: pick(d.UserAgent, p.UserAgent), Lang: pick(d.Lang, p.Lang),
+		LocalAddr: pick(d.LocalAddr, p.LocalAddr), DNSServer: pick(d.DNSServer, p.DNSServer), UserAgent: pick(d.UserAgent, p.UserAgent), Lang: pick(d.Lang, p.Lang),
 		CAFile: pick(d.CAFile, p.CAFile), Cert: pick(d.Cert, p.Cert), Key: pick(d.Key, p.Key), ServerName: pick(d.ServerName, p.ServerName),
 		Insecure: pickB(d.Insecure, p.Insecure), NoFallback: pickB(d.NoFallback, p.NoFallback),
 	}
@@ -185,7 +191,7 @@ func (v *validator) config(c connSpec) probe.Config {
 		return *p
 	}
 	cfg := probe.Config{
-		Target: str(c.Server), Transport: str(c.Transport), LocalAddr: str(c.LocalAddr), UserAgent: str(c.UserAgent),
+		Target: str(c.Server), Transport: str(c.Transport), LocalAddr: str(c.LocalAddr), DNSServer: str(c.DNSServer), UserAgent: str(c.UserAgent),
 		Timeout: probe.DefaultTimeout,
 		TLS: probe.TLSConfig{
 			CAFile: v.path(str(c.CAFile)), CertFile: v.path(str(c.Cert)), KeyFile: v.path(str(c.Key)),
