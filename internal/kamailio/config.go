@@ -27,6 +27,7 @@ type account struct{ User, Password string }
 // cfgData is what kamailio.cfg.tmpl reads.
 type cfgData struct {
 	RunDir, CtlSocket, TLSConfig string
+	Host                         string
 	Port, TLSPort                int
 	Realm                        string
 	Accounts                     []account
@@ -67,7 +68,7 @@ func newFiles(dir string) files {
 func (c *config) render(f files, port, tlsPort int) error {
 	d := cfgData{
 		RunDir: f.dir, CtlSocket: f.ctl, TLSConfig: f.tls,
-		Port: port, TLSPort: tlsPort,
+		Host: c.host, Port: port, TLSPort: tlsPort,
 		Realm:            c.realm,
 		MaxContacts:      c.maxContacts,
 		DefaultExpires:   c.defaultExpires,

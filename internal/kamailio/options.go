@@ -3,6 +3,7 @@ package kamailio
 import (
 	"time"
 
+	"github.com/sipprobe/sipprobe/internal/netns"
 	"github.com/sipprobe/sipprobe/internal/testcerts"
 )
 
@@ -45,6 +46,8 @@ type config struct {
 	requireClient  bool
 	startTimeout   time.Duration
 	defaultExpires int
+	host           string
+	ns             *netns.NS
 }
 
 func defaultConfig() config {
@@ -52,6 +55,7 @@ func defaultConfig() config {
 		realm:        DefaultRealm,
 		accounts:     DefaultAccounts(),
 		startTimeout: 10 * time.Second,
+		host:         "127.0.0.1",
 	}
 }
 
@@ -112,3 +116,10 @@ func WithRequireClientCert() Option { return func(c *config) { c.requireClient =
 
 // WithDefaultExpires sets the registrar's default_expires in seconds.
 func WithDefaultExpires(s int) Option { return func(c *config) { c.defaultExpires = s } }
+
+// WithNamespace runs Kamailio inside the network namespace ns, listening on
+// host (an address of one of ns's interfaces) on the standard ports 5060
+// and 5061: the namespace is the test's own, so nothing else can hold them.
+func WithNamespace(ns netns.NS, host string) Option {
+	return func(c *config) { c.ns, c.host = &ns, host }
+}

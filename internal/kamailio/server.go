@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipprobe/sipprobe/internal/netns"
 	"github.com/sipprobe/sipprobe/internal/testcerts"
 	"github.com/sipprobe/sipprobe/internal/testpeers"
 )
@@ -41,6 +42,8 @@ type Server struct {
 	// Certs is the PKI the TLS listener uses; trust Certs.CAFile.
 	Certs *testcerts.Set
 
+	host          string
+	ns            *netns.NS // nil: the test's own namespace
 	port, tlsPort int
 	files         files
 	proc          *testpeers.Process
@@ -80,16 +83,9 @@ var errPortTaken = errors.New("port taken")
 
 func start(t testing.TB, bin string, c *config) (*Server, error) {
 	t.Helper()
-	port, err := testpeers.FreePortHost("127.0.0.1")
+	port, tlsPort, err := pickPorts(c)
 	if err != nil {
 		return nil, err
-	}
-	tlsPort, err := testpeers.FreePortHost("127.0.0.1")
-	if err != nil {
-		return nil, err
-	}
-	if tlsPort == port {
-		return nil, errPortTaken
 	}
 	f := newFiles(t.TempDir())
 	if err := c.render(f, port, tlsPort); err != nil {
@@ -97,13 +93,17 @@ func start(t testing.TB, bin string, c *config) (*Server, error) {
 	}
 	// -DD: stay in the foreground (children are still forked), -E: log to
 	// stderr, which StartProcess sends to the log file. Root needs no -u.
-	cmd := exec.Command(bin, "-f", f.cfg, "-P", f.pid, "-DD", "-E")
+	args := []string{"-f", f.cfg, "-P", f.pid, "-DD", "-E"}
+	cmd := exec.Command(bin, args...)
+	if c.ns != nil {
+		cmd = c.ns.Command(bin, args...)
+	}
 	proc, err := testpeers.StartProcess(t, cmd, f.log)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{Realm: c.realm, Accounts: c.accounts, Certs: c.certs,
-		port: port, tlsPort: tlsPort, files: f, proc: proc}
+		host: c.host, ns: c.ns, port: port, tlsPort: tlsPort, files: f, proc: proc}
 	if err := s.waitReady(c.startTimeout); err != nil {
 		stopErr := proc.Stop()
 		log := proc.Log()
@@ -131,14 +131,19 @@ func (s *Server) waitReady(timeout time.Duration) error {
 			return fmt.Errorf("%w after %v", ErrNotReady, timeout)
 		default:
 		}
-		if s.answersUDP(ctx) {
+		if s.inPlace(func() error {
+			if !s.answersUDP(ctx) {
+				return ErrNotReady
+			}
+			return nil
+		}) == nil {
 			break
 		}
 		// Not bound yet: a connected UDP socket fails fast on ICMP.
 		time.Sleep(readyPoll / 5)
 	}
 	for _, addr := range []string{s.Addr("tcp"), s.Addr("tls")} {
-		if err := dialUntil(ctx, addr); err != nil {
+		if err := s.inPlace(func() error { return dialUntil(ctx, addr) }); err != nil {
 			return fmt.Errorf("%w: %s: %w", ErrNotReady, addr, err)
 		}
 	}
@@ -171,14 +176,42 @@ func dialUntil(ctx context.Context, addr string) error {
 	}
 }
 
-// Addr returns "127.0.0.1:port" for transport "udp", "tcp" or "tls".
-// UDP and TCP share one port; TLS has its own.
+// Addr returns "host:port" for transport "udp", "tcp" or "tls", host being
+// 127.0.0.1 unless WithNamespace chose another. UDP and TCP share one port;
+// TLS has its own.
 func (s *Server) Addr(transport string) string {
 	port := s.port
 	if transport == "tls" {
 		port = s.tlsPort
 	}
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	return net.JoinHostPort(s.host, strconv.Itoa(port))
+}
+
+// inPlace runs f where the server's network is: in its namespace if it has
+// one, so that readiness checks can reach it.
+func (s *Server) inPlace(f func() error) error {
+	if s.ns == nil {
+		return f()
+	}
+	return s.ns.Do(f)
+}
+
+// pickPorts chooses free loopback ports, or the standard ones inside a
+// namespace of the test's own.
+func pickPorts(c *config) (port, tlsPort int, err error) {
+	if c.ns != nil {
+		return 5060, 5061, nil
+	}
+	if port, err = testpeers.FreePortHost(c.host); err != nil {
+		return 0, 0, err
+	}
+	if tlsPort, err = testpeers.FreePortHost(c.host); err != nil {
+		return 0, 0, err
+	}
+	if tlsPort == port {
+		return 0, 0, errPortTaken
+	}
+	return port, tlsPort, nil
 }
 
 // Port returns the UDP/TCP port, TLSPort the TLS port.
