@@ -10,6 +10,7 @@ const (
 	OutcomeTimeout         Outcome = "timeout"          // silence until the deadline
 	OutcomePortUnreachable Outcome = "port-unreachable" // ICMP port unreachable (UDP)
 	OutcomeRefused         Outcome = "refused"          // TCP/TLS connection refused
+	OutcomeHostUnreachable Outcome = "host-unreachable" // no route, ICMP host/network unreachable or prohibited (see Exchange.Unreachable)
 	OutcomeConnectTimeout  Outcome = "connect-timeout"  // TCP/TLS connect never completed
 	OutcomeClosed          Outcome = "closed"           // the server closed or reset the connection mid-transaction
 	OutcomeTLS             Outcome = "tls"              // the TLS handshake failed (see Exchange.TLSFailure)
@@ -37,6 +38,15 @@ const (
 	DNSServer   = "server"    // the resolver failed or timed out
 )
 
+// Unreachable kinds, for Exchange.Unreachable: who said the server cannot
+// be reached, which decides where the admin has to look.
+const (
+	UnreachHost       = "host"       // ICMP host unreachable: no ARP/ND answer behind the last router
+	UnreachNet        = "net"        // ICMP network unreachable: a router has no route
+	UnreachLocal      = "no-route"   // this machine has no route; nothing was sent
+	UnreachProhibited = "prohibited" // ICMP administratively prohibited: a firewall's REJECT
+)
+
 // Reply is the part of a SIP response the rules look at.
 type Reply struct {
 	Code   int
@@ -58,6 +68,8 @@ type AltTransport struct {
 	// Silent: the other transport got no answer at all either (timeout),
 	// as opposed to a refused connection.
 	Silent bool
+	// Unreachable: the other transport found no route to the host either.
+	Unreachable bool
 }
 
 // Exchange is the whole story of one probe, as the diagnosis rules need it.
@@ -80,8 +92,9 @@ type Exchange struct {
 	// before this probe (scenario history), for the fail2ban hint.
 	EarlierFailures int
 
-	TLSFailure string
-	DNSFailure string
+	TLSFailure  string
+	DNSFailure  string
+	Unreachable string // UnreachHost, UnreachNet, UnreachLocal, UnreachProhibited
 	// Detail is a short, factual description of the transport error or the
 	// lookups tried; it goes into the diagnosis notes.
 	Detail string

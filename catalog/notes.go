@@ -77,6 +77,8 @@ func (c *Catalog) notesFor(ex Exchange, ch choice, lang Lang, v vars) []string {
 			add("alt-answered-nocode", av)
 		case a.Silent:
 			add("alt-silent", av)
+		case a.Unreachable:
+			add("alt-unreachable", av)
 		default:
 			add("alt-refused", av)
 		}
@@ -157,5 +159,5 @@ func looksLikeAsterisk(s string) bool {
 var requiredNotes = []string{
 	"reason-phrase", "retry-after", "min-expires", "warning-code", "warning",
 	"q850", "q850-unknown", "server", "asterisk-auth", "provisional",
-	"alt-answered", "alt-answered-nocode", "alt-silent", "earlier-failures", "also",
+	"alt-answered", "alt-answered-nocode", "alt-silent", "alt-unreachable", "earlier-failures", "also",
 }

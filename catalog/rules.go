@@ -45,6 +45,15 @@ func (c *Catalog) choose(ex Exchange) choice {
 			return choice{id: "fail2ban-ban"}
 		}
 		return choice{id: "port-unreachable"}
+	case OutcomeHostUnreachable:
+		if ex.Unreachable == UnreachProhibited {
+			// Some fail2ban set-ups reject with icmp-host-prohibited.
+			if ex.EarlierFailures > 0 {
+				return choice{id: "fail2ban-ban"}
+			}
+			return choice{id: "firewall-rejected"}
+		}
+		return choice{id: "host-unreachable", kind: ex.Unreachable}
 	case OutcomeConnectTimeout:
 		return chooseSilence(ex)
 	case OutcomeClosed:
@@ -73,6 +82,10 @@ func chooseSilence(ex Exchange) choice {
 	case len(ex.Provisional) > 0:
 		// Something answered 1xx, so the path works; the final never came.
 		return choice{id: "no-final-response"}
+	case ex.Alt != nil && ex.Alt.Unreachable:
+		// UDP got no answer and TCP was told there is no route: the
+		// network fails, whatever the SIP service does.
+		return choice{id: "host-unreachable"}
 	case isUDP(ex.Transport) && ex.Alt != nil && ex.Alt.Silent:
 		// DESIGN.md §3: silence on every transport tried is no-response;
 		// the NAT/firewall story needs a transport that does get through

@@ -88,6 +88,12 @@ func TestDiagnoseRules(t *testing.T) {
 		{"ring timeout", Exchange{Method: "INVITE", Transport: "udp", Outcome: OutcomeTimeout, RingTimeout: true, Provisional: []Reply{{Code: 180}}}, "no-answer"},
 		{"ICMP unreachable", Exchange{Transport: "udp", Outcome: OutcomePortUnreachable}, "port-unreachable"},
 		{"TCP refused", Exchange{Transport: "tcp", Outcome: OutcomeRefused}, "port-unreachable"},
+		{"ICMP host unreachable", Exchange{Transport: "udp", Outcome: OutcomeHostUnreachable, Unreachable: UnreachHost}, "host-unreachable"},
+		{"no local route", Exchange{Transport: "udp", Outcome: OutcomeHostUnreachable, Unreachable: UnreachLocal}, "host-unreachable"},
+		{"TCP no route to host", Exchange{Transport: "tcp", Outcome: OutcomeHostUnreachable}, "host-unreachable"},
+		{"ICMP admin prohibited", Exchange{Transport: "udp", Outcome: OutcomeHostUnreachable, Unreachable: UnreachProhibited}, "firewall-rejected"},
+		{"prohibited after failures", Exchange{Method: "REGISTER", Transport: "udp", Outcome: OutcomeHostUnreachable, Unreachable: UnreachProhibited, EarlierFailures: 3}, "fail2ban-ban"},
+		{"UDP timeout, TCP no route", Exchange{Method: "OPTIONS", Transport: "udp", Outcome: OutcomeTimeout, Alt: &AltTransport{Transport: "tcp", Unreachable: true}}, "host-unreachable"},
 		{"connection closed", Exchange{Transport: "tcp", Outcome: OutcomeClosed}, "connection-closed"},
 		{"TLS failure", Exchange{Transport: "tls", Outcome: OutcomeTLS, TLSFailure: TLSExpired}, "tls-failure"},
 		{"DNS failure", Exchange{Outcome: OutcomeDNS, DNSFailure: DNSNotFound}, "dns-failure"},
@@ -118,6 +124,7 @@ func TestDiagnoseNotes(t *testing.T) {
 		lang Lang
 		want []string
 	}{
+		{"TCP unreachable too", Exchange{Method: "OPTIONS", Transport: "udp", Outcome: OutcomeTimeout, Alt: &AltTransport{Transport: "tcp", Unreachable: true}}, EN, []string{"no route to the host there either"}},
 		{"Retry-After", Exchange{Method: "INVITE", Final: &Reply{Code: 503, RetryAfter: "120;duration=60"}}, EN, []string{"try again in 120 s"}},
 		{"Retry-After ru", Exchange{Method: "INVITE", Final: &Reply{Code: 503, RetryAfter: "30"}}, RU, []string{"повторить через 30 с"}},
 		{"Min-Expires", Exchange{Method: "REGISTER", Final: &Reply{Code: 423, MinExpires: "3600"}}, EN, []string{"--expires 3600"}},
@@ -197,5 +204,29 @@ func TestExplainText(t *testing.T) {
 	d, _ := c.ExplainText("tls expired", RU)
 	if !strings.Contains(d.Summary, "срок действия") {
 		t.Errorf("kind not applied: %q", d.Summary)
+	}
+}
+
+// TestUnreachableKinds: who reported the server unreachable picks the
+// summary, so the admin knows whether to look at this machine's routes,
+// a router, or the server itself.
+func TestUnreachableKinds(t *testing.T) {
+	for _, tc := range []struct {
+		kind string
+		want map[Lang]string
+	}{
+		{UnreachHost, map[Lang]string{EN: "ICMP host unreachable", RU: "ICMP host unreachable"}},
+		{UnreachNet, map[Lang]string{EN: "ICMP network unreachable", RU: "ICMP network unreachable"}},
+		{UnreachLocal, map[Lang]string{EN: "This machine has no route", RU: "нет маршрута"}},
+		{"", map[Lang]string{EN: "no route to the host", RU: "нет маршрута до узла"}},
+	} {
+		t.Run("kind "+tc.kind, func(t *testing.T) {
+			for lang, want := range tc.want {
+				d := Default().Diagnose(Exchange{Transport: "udp", Outcome: OutcomeHostUnreachable, Unreachable: tc.kind, Target: "sip:pbx.test"}, lang)
+				if d.ID != "host-unreachable" || !strings.Contains(d.Summary, want) || !strings.Contains(d.Summary, "sip:pbx.test") {
+					t.Errorf("%s: got %s %q, want %q and the target in it", lang, d.ID, d.Summary, want)
+				}
+			}
+		})
 	}
 }
