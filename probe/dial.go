@@ -17,6 +17,7 @@ import (
 type dialError struct {
 	outcome    catalog.Outcome
 	tlsFailure string
+	unreach    string // catalog.Unreach* for OutcomeHostUnreachable
 	err        error
 }
 
@@ -39,9 +40,17 @@ func dial(ctx context.Context, transport string, laddr string, raddr netip.AddrP
 		}
 		d.LocalAddr = a
 	}
+	if network == "udp" {
+		d.Control = func(network, _ string, rc syscall.RawConn) error { return enableICMPErrors(network, rc) }
+	}
 	c, err := d.DialContext(ctx, network, raddr.String())
 	if err != nil {
-		return nil, classifyDial(err)
+		de := classifyDial(err)
+		if de.outcome == catalog.OutcomeHostUnreachable && de.unreach == "" && !routeExists(raddr) {
+			de.unreach = catalog.UnreachLocal
+			de.err = fmt.Errorf("no route from this machine to %s: %w", raddr, err)
+		}
+		return nil, de
 	}
 	if transport != "tls" {
 		return c, nil
@@ -78,7 +87,12 @@ func classifyDial(err error) *dialError {
 	case errors.Is(err, context.Canceled):
 		return &dialError{outcome: catalog.OutcomeCanceled, err: err}
 	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
-		return &dialError{outcome: catalog.OutcomeConnectTimeout, err: fmt.Errorf("no route to the server: %w", err)}
+		// TCP does not say which ICMP message (host or network
+		// unreachable, or a firewall's "prohibited") killed the connect.
+		return &dialError{outcome: catalog.OutcomeHostUnreachable, err: fmt.Errorf("no route to the server: %w", err)}
+	case errors.Is(err, syscall.EPERM), errors.Is(err, syscall.EACCES):
+		return &dialError{outcome: catalog.OutcomeHostUnreachable, unreach: catalog.UnreachProhibited,
+			err: fmt.Errorf("this machine's firewall does not let the connection out: %w", err)}
 	case errors.Is(err, syscall.EADDRNOTAVAIL), errors.Is(err, syscall.EADDRINUSE):
 		return &dialError{outcome: catalog.OutcomeInternal, err: fmt.Errorf("cannot use the local address: %w", err)}
 	}
@@ -87,4 +101,15 @@ func classifyDial(err error) *dialError {
 		return &dialError{outcome: catalog.OutcomeConnectTimeout, err: fmt.Errorf("connect timed out: %w", err)}
 	}
 	return &dialError{outcome: catalog.OutcomeInternal, err: err}
+}
+
+// routeExists asks this machine's routing table whether raddr is reachable
+// at all: connecting a UDP socket looks the route up and sends nothing.
+func routeExists(raddr netip.AddrPort) bool {
+	c, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(raddr))
+	if err != nil {
+		return !errors.Is(err, syscall.ENETUNREACH) && !errors.Is(err, syscall.EHOSTUNREACH)
+	}
+	_ = c.Close()
+	return true
 }

@@ -55,7 +55,10 @@ func (a *altCheck) run(ctx context.Context, s *session, res resolution) {
 	if err != nil {
 		var de *dialError
 		out.Error = err.Error()
-		out.Silent = errors.As(err, &de) && de.outcome == catalog.OutcomeConnectTimeout
+		if errors.As(err, &de) {
+			out.Silent = de.outcome == catalog.OutcomeConnectTimeout
+			out.Unreachable = de.outcome == catalog.OutcomeHostUnreachable
+		}
 		a.set(out)
 		return
 	}

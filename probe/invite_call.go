@@ -125,11 +125,8 @@ func (c *call) attempt(ctx context.Context, req *sip.Request) (*sip.Response, er
 		case <-tx.Done():
 			return nil, c.s.txError(tx.Err())
 		case <-c.s.wire.notify:
-			if c.s.wire.has(faultUnreachable) {
-				return nil, &exchangeError{outcome: catalog.OutcomePortUnreachable, detail: "ICMP port unreachable: nothing listens on " + c.l.transport + " " + c.l.raddr.String()}
-			}
-			if c.s.wire.has(faultClosed) {
-				return nil, c.s.closedError()
+			if err := c.s.faultError(c.l); err != nil {
+				return nil, err
 			}
 		case <-setup:
 			return nil, c.s.silenceError(ctx)

@@ -135,7 +135,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 		var de *dialError
 		ex.Outcome, ex.Detail = catalog.OutcomeInternal, err.Error()
 		if errors.As(err, &de) {
-			ex.Outcome, ex.TLSFailure = de.outcome, de.tlsFailure
+			ex.Outcome, ex.TLSFailure, ex.Unreachable = de.outcome, de.tlsFailure, de.unreach
 			if de.outcome == catalog.OutcomeTLS {
 				s.details(&r).TLS.Failure = de.tlsFailure
 				s.details(&r).TLS.Error = de.err.Error()
@@ -168,7 +168,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 		if ex.Outcome == catalog.OutcomeTimeout && !s.wire.received() {
 			a := s.alt.wait()
 			s.details(&r).AltTransport = a
-			ex.Alt = &catalog.AltTransport{Transport: a.Transport, Answered: a.Answered, Code: a.Code, Silent: a.Silent}
+			ex.Alt = &catalog.AltTransport{Transport: a.Transport, Answered: a.Answered, Code: a.Code, Silent: a.Silent, Unreachable: a.Unreachable}
 		} else {
 			s.alt.cancel()
 		}
@@ -276,7 +276,7 @@ func (s *session) setFinal(r *results.Result, ex *catalog.Exchange, res *sip.Res
 func (s *session) setError(ex *catalog.Exchange, err error) {
 	var ee *exchangeError
 	if errors.As(err, &ee) {
-		ex.Outcome, ex.Detail = ee.outcome, ee.detail
+		ex.Outcome, ex.Detail, ex.Unreachable = ee.outcome, ee.detail, ee.unreach
 		return
 	}
 	ex.Outcome, ex.Detail = catalog.OutcomeInternal, err.Error()

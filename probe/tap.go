@@ -4,11 +4,14 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/netip"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/sipprobe/sipprobe/catalog"
 )
 
 // udpTap lets sipgo use our *connected* UDP socket as its listener. A
@@ -17,21 +20,32 @@ import (
 // does (DESIGN.md §4).
 type udpTap struct {
 	*net.UDPConn
-	w      *wire
-	local  string
-	remote string
+	w       *wire
+	local   string
+	remote  string
+	server  netip.Addr
+	localIP netip.Addr
 }
 
 func newUDPTap(c *net.UDPConn, w *wire) *udpTap {
-	return &udpTap{UDPConn: c, w: w, local: c.LocalAddr().String(), remote: c.RemoteAddr().String()}
+	u := &udpTap{UDPConn: c, w: w, local: c.LocalAddr().String(), remote: c.RemoteAddr().String()}
+	if a, ok := c.RemoteAddr().(*net.UDPAddr); ok {
+		u.server = a.AddrPort().Addr().Unmap()
+	}
+	if a, ok := c.LocalAddr().(*net.UDPAddr); ok {
+		u.localIP = a.AddrPort().Addr().Unmap()
+	}
+	return u
 }
 
 func (u *udpTap) ReadFrom(b []byte) (int, net.Addr, error) {
 	for {
 		n, err := u.UDPConn.Read(b)
 		if err != nil {
-			if errors.Is(err, syscall.ECONNREFUSED) {
-				u.w.addFault(faultUnreachable, "ICMP port unreachable from "+u.remote)
+			// An ICMP error is news for the transaction, not the end of
+			// the socket: keep reading so a later answer still arrives.
+			if errno, ok := icmpErrno(err); ok {
+				u.icmp(errno, false)
 				continue
 			}
 			return 0, nil, err
@@ -46,13 +60,41 @@ func (u *udpTap) WriteTo(b []byte, _ net.Addr) (int, error) {
 	at := time.Now()
 	n, err := u.UDPConn.Write(b)
 	if err != nil {
-		if errors.Is(err, syscall.ECONNREFUSED) {
-			u.w.addFault(faultUnreachable, "ICMP port unreachable from "+u.remote)
+		if errno, ok := icmpErrno(err); ok {
+			// Either an earlier ICMP error reported on this send, or
+			// this machine refused to send (no route, own firewall).
+			u.icmp(errno, true)
 		}
 		return n, err
 	}
 	u.w.record(at, "out", "udp", u.local, u.remote, b[:n])
 	return n, nil
+}
+
+// icmp records what the kernel reported, with the ICMP details when the
+// error queue has them.
+func (u *udpTap) icmp(errno syscall.Errno, onSend bool) {
+	rep := icmpReport{errno: errno, local: onSend}
+	if rc, err := u.UDPConn.SyscallConn(); err == nil {
+		if r, ok := readICMP(rc); ok {
+			rep = r
+		}
+	}
+	kind, port, ignore := rep.unreachKind()
+	switch {
+	case ignore:
+	case port && (!rep.from.IsValid() || rep.from == u.server):
+		u.w.addFault(faultUnreachable, "ICMP port unreachable from "+u.remote)
+	case port && rep.from == u.localIP:
+		// iptables -A OUTPUT ... -j REJECT answers from our own address.
+		u.w.addUnreachable(catalog.UnreachProhibited, "this machine's firewall rejects the request to "+u.remote+" ("+rep.describe(u.remote)+")")
+	case port:
+		// Not from the server: a firewall on the path REJECTs, the
+		// server never saw the request, so its port may well be open.
+		u.w.addUnreachable(catalog.UnreachProhibited, rep.describe(u.remote)+": a firewall on the path rejects it, the server never saw it")
+	default:
+		u.w.addUnreachable(kind, rep.describe(u.remote))
+	}
 }
 
 // streamTap records a TCP or TLS connection's messages and notices when the

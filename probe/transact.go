@@ -13,6 +13,7 @@ import (
 // exchangeError is why a request got no final response.
 type exchangeError struct {
 	outcome catalog.Outcome
+	unreach string // catalog.Unreach* for OutcomeHostUnreachable
 	detail  string
 }
 
@@ -44,11 +45,8 @@ func (s *session) do(ctx context.Context, l *link, req *sip.Request, onProvision
 		case <-tx.Done():
 			return nil, s.txError(tx.Err())
 		case <-s.wire.notify:
-			if s.wire.has(faultUnreachable) {
-				return nil, &exchangeError{outcome: catalog.OutcomePortUnreachable, detail: "ICMP port unreachable: nothing listens on " + l.transport + " " + l.raddr.String()}
-			}
-			if s.wire.has(faultClosed) {
-				return nil, s.closedError()
+			if err := s.faultError(l); err != nil {
+				return nil, err
 			}
 			// Malformed input alone is not the end: a good answer may follow.
 		case <-ctx.Done():
@@ -61,20 +59,18 @@ func (s *session) sendError(err error) error {
 	switch {
 	case errors.Is(err, sip.ErrUDPMTUCongestion):
 		return &exchangeError{outcome: catalog.OutcomeTooLarge, detail: "the request is larger than a UDP datagram may safely be; use TCP"}
-	case s.wire.has(faultUnreachable):
-		return &exchangeError{outcome: catalog.OutcomePortUnreachable, detail: "ICMP port unreachable"}
-	case s.wire.has(faultClosed):
-		return s.closedError()
+	}
+	if ferr := s.faultError(nil); ferr != nil {
+		return ferr
 	}
 	return &exchangeError{outcome: catalog.OutcomeInternal, detail: "sending failed: " + err.Error()}
 }
 
 func (s *session) txError(err error) error {
+	if ferr := s.faultError(nil); ferr != nil {
+		return ferr
+	}
 	switch {
-	case s.wire.has(faultUnreachable):
-		return &exchangeError{outcome: catalog.OutcomePortUnreachable, detail: "ICMP port unreachable"}
-	case s.wire.has(faultClosed):
-		return s.closedError()
 	case errors.Is(err, sip.ErrTransactionTimeout):
 		return s.silenceError(context.Background())
 	case errors.Is(err, sip.ErrTransactionTransport):
@@ -84,6 +80,27 @@ func (s *session) txError(err error) error {
 		err = errors.New("transaction ended without a final response")
 	}
 	return &exchangeError{outcome: catalog.OutcomeInternal, detail: err.Error()}
+}
+
+// faultError turns a transport fault that ends the exchange into its
+// error: ICMP port unreachable, no route (or a firewall's ICMP), a closed
+// stream. nil when there is none, as for malformed input, after which a
+// good answer may still follow. l names the server when known.
+func (s *session) faultError(l *link) error {
+	switch {
+	case s.wire.has(faultUnreachable):
+		detail := s.wire.unreachableDetail()
+		if l != nil {
+			detail += ": nothing listens on " + l.transport + " " + l.raddr.String()
+		}
+		return &exchangeError{outcome: catalog.OutcomePortUnreachable, detail: detail}
+	case s.wire.has(faultNoRoute):
+		kind, detail := s.wire.noRoute()
+		return &exchangeError{outcome: catalog.OutcomeHostUnreachable, unreach: kind, detail: detail}
+	case s.wire.has(faultClosed):
+		return s.closedError()
+	}
+	return nil
 }
 
 func (s *session) closedError() error {

@@ -22,6 +22,7 @@ const (
 	faultUnreachable       // ICMP port unreachable on the connected UDP socket
 	faultClosed            // the peer closed or reset the stream
 	faultMalformed         // bytes arrived that are not a usable SIP message
+	faultNoRoute           // the host or network is unreachable, or a firewall rejected with ICMP
 )
 
 // wire records everything sent and received on one probe's connections,
@@ -30,14 +31,16 @@ const (
 type wire struct {
 	t0 time.Time
 
-	mu        sync.Mutex
-	msgs      []results.Message
-	sentAt    time.Time // first send
-	firstIn   time.Time // first message received
-	faults    []fault
-	malformed []string
-	closed    string // why the stream ended
-	notify    chan struct{}
+	mu          sync.Mutex
+	msgs        []results.Message
+	sentAt      time.Time // first send
+	firstIn     time.Time // first message received
+	faults      []fault
+	malformed   []string
+	closed      string                        // why the stream ended
+	unreach     struct{ kind, detail string } // the first faultNoRoute
+	portUnreach string                        // the first faultUnreachable
+	notify      chan struct{}
 }
 
 func newWire(t0 time.Time) *wire {
@@ -98,9 +101,24 @@ func (w *wire) addFault(f fault, detail string) {
 		if w.closed == "" {
 			w.closed = detail
 		}
+	case faultUnreachable:
+		if w.portUnreach == "" {
+			w.portUnreach = detail
+		}
 	}
 	w.mu.Unlock()
 	w.poke()
+}
+
+// addUnreachable records a faultNoRoute of a catalogue kind
+// (catalog.UnreachHost, ...).
+func (w *wire) addUnreachable(kind, detail string) {
+	w.mu.Lock()
+	if w.unreach.detail == "" {
+		w.unreach.kind, w.unreach.detail = kind, detail
+	}
+	w.mu.Unlock()
+	w.addFault(faultNoRoute, detail)
 }
 
 func (w *wire) has(f fault) bool {
@@ -112,6 +130,20 @@ func (w *wire) has(f fault) bool {
 		}
 	}
 	return false
+}
+
+// unreachableDetail says who reported the port unreachable.
+func (w *wire) unreachableDetail() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.portUnreach
+}
+
+// noRoute returns the first faultNoRoute's kind and description.
+func (w *wire) noRoute() (kind, detail string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.unreach.kind, w.unreach.detail
 }
 
 func (w *wire) malformedDetail() string {

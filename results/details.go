@@ -46,10 +46,12 @@ type AltTransportCheck struct {
 	Transport string `json:"transport"`
 	Answered  bool   `json:"answered"`
 	Silent    bool   `json:"silent,omitempty"` // no answer at all, not even a refusal
-	Code      int    `json:"code,omitempty"`
-	Reason    string `json:"reason,omitempty"`
-	Error     string `json:"error,omitempty"`
-	Ms        Millis `json:"ms,omitempty"`
+	// Unreachable: no route to the host over this transport either.
+	Unreachable bool   `json:"unreachable,omitempty"`
+	Code        int    `json:"code,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+	Error       string `json:"error,omitempty"`
+	Ms          Millis `json:"ms,omitempty"`
 }
 
 // Lookup is one DNS query made while resolving the target (RFC 3263).
