@@ -1,0 +1,263 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sipprobe/sipprobe/internal/kamailio"
+	"github.com/sipprobe/sipprobe/internal/netns"
+)
+
+// asSipprobe makes the test binary act as the sipprobe command when a test
+// re-executes it inside a network namespace (ip netns exec), where an
+// in-process probe cannot go: a thread can enter a namespace, a probe's
+// goroutines cannot follow it.
+const asSipprobe = "SIPPROBE_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asSipprobe) == "1" {
+		os.Exit(run(context.Background(), append([]string{"sipprobe"}, os.Args[1:]...), os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// natLab is a phone behind a masquerading router, and a PBX on the
+// router's "public" side (TEST-NET-3, documentation addresses that exist
+// only inside the test's namespaces):
+//
+//	phone 192.168.77.2 ── 192.168.77.1 router 203.0.113.1 ── 203.0.113.10 pbx
+type natLab struct {
+	lab                *netns.Lab
+	phone, router, pbx netns.NS
+	kam                *kamailio.Server
+}
+
+const (
+	phoneIP   = "192.168.77.2"
+	routerWAN = "203.0.113.1"
+	pbxIP     = "203.0.113.10"
+)
+
+func newNATLab(t *testing.T) *natLab {
+	t.Helper()
+	lab := netns.New(t)
+	l := &natLab{lab: lab, phone: lab.Namespace("phone"), router: lab.Namespace("router"), pbx: lab.Namespace("pbx")}
+	lab.Link(l.phone, "eth0", phoneIP+"/24", l.router, "lan", "192.168.77.1/24")
+	lab.Link(l.router, "wan", routerWAN+"/24", l.pbx, "eth0", pbxIP+"/24")
+	lab.Run(l.phone, "ip", "route", "add", "default", "via", "192.168.77.1")
+	lab.Run(l.router, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+	lab.Run(l.router, "iptables", "-t", "nat", "-A", "POSTROUTING", "-o", "wan", "-j", "MASQUERADE")
+	l.kam = kamailio.Start(t, kamailio.WithNamespace(l.pbx, pbxIP))
+	return l
+}
+
+// sipprobe runs the sipprobe command in the phone's namespace.
+func (l *natLab) sipprobe(t *testing.T, env []string, args ...string) (int, string, string) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := l.phone.Command(self, args...)
+	cmd.Env = append(append(os.Environ(), asSipprobe+"=1"), env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err = cmd.Run()
+	var ee *exec.ExitError
+	code := 0
+	if err != nil {
+		if !errorsAs(err, &ee) {
+			t.Fatalf("run sipprobe in %s: %v", l.phone.Name, err)
+		}
+		code = ee.ExitCode()
+	}
+	return code, o.String(), e.String()
+}
+
+// netnsResult is the part of a JSON result these tests check.
+type netnsResult struct {
+	Status    string `json:"status"`
+	FinalCode int    `json:"final_code"`
+	Diagnosis struct {
+		ID      string   `json:"id"`
+		Summary string   `json:"summary"`
+		Notes   []string `json:"notes"`
+	} `json:"diagnosis"`
+	Timings struct {
+		Total float64 `json:"total"`
+	} `json:"timings_ms"`
+	Details struct {
+		NAT *struct {
+			SentBy   string `json:"sent_by"`
+			Received string `json:"received"`
+			Detected bool   `json:"detected"`
+		} `json:"nat"`
+		Alt *struct {
+			Answered    bool `json:"answered"`
+			Silent      bool `json:"silent"`
+			Unreachable bool `json:"unreachable"`
+		} `json:"alt_transport"`
+		Contacts []struct {
+			URI  string `json:"uri"`
+			Ours bool   `json:"ours"`
+		} `json:"contacts"`
+		Unbound bool `json:"unbound"`
+	} `json:"details"`
+}
+
+// TestThroughNetwork runs sipprobe in its own namespace against a real
+// Kamailio behind a real NAT router, and puts the faults of real networks
+// on the path with iptables and routes: the outcomes a loopback test cannot
+// produce (who sent an ICMP error, NAT rewriting, a host that is down).
+func TestThroughNetwork(t *testing.T) {
+	l := newNATLab(t)
+	server := l.kam.Addr("udp")
+	type rule struct {
+		ns   netns.NS
+		args []string // an iptables rule without -A/-D, or an ip route change
+	}
+	tests := []struct {
+		name  string
+		fw    []rule // iptables rules inserted for the case and removed after
+		route bool   // remove the phone's default route for the case
+		args  []string
+		code  int
+		id    string
+		note  string        // in one of the notes
+		max   time.Duration // bound on the probe's own total time, below its timeout
+		check func(t *testing.T, r netnsResult)
+	}{
+		{
+			name: "NAT seen by the server", args: []string{"options", "--server", server},
+			code: 0, id: "ok", max: time.Second,
+			check: func(t *testing.T, r netnsResult) {
+				n := r.Details.NAT
+				if n == nil || !n.Detected || n.Received != routerWAN || !strings.HasPrefix(n.SentBy, phoneIP+":") {
+					t.Errorf("nat = %+v, want detected, sent from %s, seen as %s", n, phoneIP, routerWAN)
+				}
+			},
+		},
+		{
+			name: "register --bind through NAT leaves nothing", args: []string{"register", "--server", server, "--user", "120", "--password", "secret120", "--bind"},
+			code: 0, id: "ok", max: time.Second,
+			check: func(t *testing.T, r netnsResult) {
+				if len(r.Details.Contacts) != 1 || !r.Details.Contacts[0].Ours || !r.Details.Unbound {
+					t.Errorf("contacts %+v unbound %v, want our one contact, removed", r.Details.Contacts, r.Details.Unbound)
+				}
+				if c := l.kam.Contacts(t, "120"); len(c) != 0 {
+					t.Errorf("left behind on the server: %+v", c)
+				}
+			},
+		},
+		{
+			name: "firewall drops UDP, TCP gets through",
+			fw:   []rule{{l.router, []string{"FORWARD", "-p", "udp", "--dport", "5060", "-j", "DROP"}}},
+			args: []string{"options", "--server", server, "--timeout", "2s"},
+			code: 2, id: "nat-timeout", note: "Checked over TCP: the same server answered 200 OK", max: 2500 * time.Millisecond,
+			check: func(t *testing.T, r netnsResult) {
+				if r.Details.Alt == nil || !r.Details.Alt.Answered {
+					t.Errorf("alt_transport = %+v, want TCP answered", r.Details.Alt)
+				}
+			},
+		},
+		{
+			name: "firewall drops everything",
+			fw: []rule{{l.router, []string{"FORWARD", "-p", "udp", "--dport", "5060", "-j", "DROP"}},
+				{l.router, []string{"FORWARD", "-p", "tcp", "--dport", "5060", "-j", "DROP"}}},
+			args: []string{"options", "--server", server, "--timeout", "2s"},
+			code: 2, id: "no-response", note: "no answer there either", max: 2500 * time.Millisecond,
+		},
+		{
+			name: "router rejects with port unreachable",
+			fw:   []rule{{l.router, []string{"FORWARD", "-p", "udp", "--dport", "5060", "-j", "REJECT", "--reject-with", "icmp-port-unreachable"}}},
+			args: []string{"options", "--server", server},
+			code: 2, id: "firewall-rejected", note: "ICMP port unreachable from 192.168.77.1", max: time.Second,
+		},
+		{
+			name: "router rejects with host prohibited (firewalld's default)",
+			fw:   []rule{{l.router, []string{"FORWARD", "-p", "udp", "--dport", "5060", "-j", "REJECT", "--reject-with", "icmp-host-prohibited"}}},
+			args: []string{"options", "--server", server},
+			code: 2, id: "firewall-rejected", note: "ICMP host administratively prohibited from 192.168.77.1", max: time.Second,
+		},
+		{
+			name: "server's own firewall rejects with port unreachable",
+			fw:   []rule{{l.pbx, []string{"INPUT", "-p", "udp", "--dport", "5060", "-j", "REJECT", "--reject-with", "icmp-port-unreachable"}}},
+			args: []string{"options", "--server", server},
+			code: 2, id: "port-unreachable", note: "ICMP port unreachable from " + server, max: time.Second,
+		},
+		{
+			name: "this machine's firewall blocks SIP",
+			fw:   []rule{{l.phone, []string{"OUTPUT", "-p", "udp", "--dport", "5060", "-j", "REJECT"}}},
+			args: []string{"options", "--server", server},
+			code: 2, id: "firewall-rejected", note: "this machine's firewall", max: time.Second,
+		},
+		{
+			name: "TCP rejected by a firewall",
+			fw:   []rule{{l.router, []string{"FORWARD", "-p", "tcp", "--dport", "5060", "-j", "REJECT", "--reject-with", "icmp-admin-prohibited"}}},
+			args: []string{"options", "--server", server, "--transport", "tcp"},
+			code: 2, id: "host-unreachable", note: "no route to host", max: time.Second,
+		},
+		{
+			name: "host down", args: []string{"options", "--server", "203.0.113.20:5060"},
+			code: 2, id: "host-unreachable", note: "ICMP host unreachable from " + routerWAN, max: 4500 * time.Millisecond,
+			check: func(t *testing.T, r netnsResult) {
+				if !strings.Contains(r.Diagnosis.Summary, "ICMP host unreachable") {
+					t.Errorf("summary %q does not say who answered", r.Diagnosis.Summary)
+				}
+			},
+		},
+		{
+			name: "no route on this machine", route: true, args: []string{"options", "--server", server},
+			code: 2, id: "host-unreachable", note: "no route from this machine", max: time.Second,
+		},
+		{
+			name: "no route on this machine over TCP", route: true, args: []string{"options", "--server", server, "--transport", "tcp"},
+			code: 2, id: "host-unreachable", note: "no route", max: time.Second,
+			check: func(t *testing.T, r netnsResult) {
+				if !strings.Contains(r.Diagnosis.Summary, "This machine has no route") {
+					t.Errorf("summary %q does not blame the local routing", r.Diagnosis.Summary)
+				}
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, r := range tc.fw {
+				l.lab.Run(r.ns, "iptables", append([]string{"-I"}, r.args...)...)
+				t.Cleanup(func() { l.lab.Run(r.ns, "iptables", append([]string{"-D"}, r.args...)...) })
+			}
+			if tc.route {
+				l.lab.Run(l.phone, "ip", "route", "del", "default")
+				t.Cleanup(func() { l.lab.Run(l.phone, "ip", "route", "add", "default", "via", "192.168.77.1") })
+			}
+			code, out, errOut := l.sipprobe(t, nil, append(tc.args, "--output", "json")...)
+			var r netnsResult
+			if err := json.Unmarshal([]byte(out), &r); err != nil {
+				t.Fatalf("exit %d, bad JSON %v:\n%s\n%s", code, err, out, errOut)
+			}
+			if code != tc.code || r.Diagnosis.ID != tc.id {
+				t.Fatalf("exit %d diagnosis %s (%s), want exit %d %s\nnotes: %q\n%s", code, r.Diagnosis.ID, r.Diagnosis.Summary, tc.code, tc.id, r.Diagnosis.Notes, errOut)
+			}
+			if tc.note != "" && !slices.ContainsFunc(r.Diagnosis.Notes, func(n string) bool { return strings.Contains(n, tc.note) }) {
+				t.Errorf("no note with %q in %q", tc.note, r.Diagnosis.Notes)
+			}
+			// An ICMP error must end the probe well before its timeout.
+			if took := time.Duration(r.Timings.Total * float64(time.Millisecond)); took > tc.max {
+				t.Errorf("the probe took %v, want under %v", took, tc.max)
+			}
+			if tc.check != nil {
+				tc.check(t, r)
+			}
+		})
+	}
+}
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
