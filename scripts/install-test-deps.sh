@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the real SIP peers the integration tests run against (Kamailio
-# with TLS, kamcmd, SIPp, sipsak) on Debian/Ubuntu, and makes sure no
+# Installs the real peers the integration tests run against (Kamailio with
+# TLS, kamcmd, SIPp, sipsak, dnsmasq) and the tools that build their test
+# networks (iproute2's ip, iptables) on Debian/Ubuntu, and makes sure no
 # packaged Kamailio service runs: the tests start their own instances on
 # free loopback ports and must never talk to a system one on 5060.
 # Idempotent: does nothing but the service check when all is installed.
@@ -17,7 +18,7 @@ have_tls_module() {
 }
 
 missing=0
-for bin in kamailio kamcmd sipp sipsak iptables; do
+for bin in kamailio kamcmd sipp sipsak iptables dnsmasq ip; do
 	if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$bin" ]; then
 		echo "install-test-deps: $bin missing"
 		missing=1
@@ -31,7 +32,7 @@ fi
 if [ "$missing" -eq 1 ]; then
 	"${sudo_cmd[@]}" apt-get update
 	"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		kamailio kamailio-tls-modules sip-tester sipsak iptables
+		kamailio kamailio-tls-modules sip-tester sipsak iptables dnsmasq-base iproute2
 fi
 
 # The package may have started a kamailio with the default config on
@@ -53,3 +54,4 @@ done
 
 kamailio -v 2>&1 | sed -n 1p
 sipp -v 2>/dev/null | grep -m1 -o 'SIPp v[^ ]*' || true
+/usr/sbin/dnsmasq --version 2>/dev/null | sed -n 1p || true
