@@ -30,9 +30,6 @@ var (
 	ErrExited = errors.New("kamailio: exited during start-up")
 )
 
-// startAttempts bounds retries after losing a port race to another test.
-const startAttempts = 5
-
 // Server is a running Kamailio.
 type Server struct {
 	// Realm is the digest realm and the server's domain alias.
@@ -62,24 +59,12 @@ func Start(t testing.TB, opts ...Option) *Server {
 	if c.certs == nil {
 		c.certs = testcerts.New(t)
 	}
-	var lastErr error
-	for range startAttempts {
-		s, err := start(t, bin, &c)
-		if err == nil {
-			return s
-		}
-		lastErr = err
-		if !errors.Is(err, errPortTaken) {
-			break
-		}
+	s, err := testpeers.RetryPortTaken(func() (*Server, error) { return start(t, bin, &c) })
+	if err != nil {
+		t.Fatalf("kamailio: %v", err)
 	}
-	t.Fatalf("kamailio: %v", lastErr)
-	return nil
+	return s
 }
-
-// errPortTaken marks a start that failed because another process bound one
-// of our ports between picking and binding it; Start retries on new ports.
-var errPortTaken = errors.New("port taken")
 
 func start(t testing.TB, bin string, c *config) (*Server, error) {
 	t.Helper()
@@ -108,7 +93,7 @@ func start(t testing.TB, bin string, c *config) (*Server, error) {
 		stopErr := proc.Stop()
 		log := proc.Log()
 		if strings.Contains(log, "Address already in use") {
-			return nil, fmt.Errorf("%w: %w", errPortTaken, err)
+			return nil, fmt.Errorf("%w: %w", testpeers.ErrPortTaken, err)
 		}
 		return nil, errors.Join(fmt.Errorf("%w\n%s", err, proc.LogTail(30)), stopErr)
 	}
@@ -209,7 +194,7 @@ func pickPorts(c *config) (port, tlsPort int, err error) {
 		return 0, 0, err
 	}
 	if tlsPort == port {
-		return 0, 0, errPortTaken
+		return 0, 0, testpeers.ErrPortTaken
 	}
 	return port, tlsPort, nil
 }
