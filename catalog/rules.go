@@ -24,6 +24,12 @@ func (c *Catalog) Diagnose(ex Exchange, lang Lang) Diagnosis {
 	return d
 }
 
+// banThreshold is how many refused logins before a probe make its silence
+// or refusal a likely ban: fail2ban's maxretry is 3 to 5 in the usual
+// Asterisk jails. Fewer are still noted, but a scenario's single negative
+// test must not turn every later timeout of the run into a ban.
+const banThreshold = 3
+
 // choose applies the rules in order; the first that fits wins.
 func (c *Catalog) choose(ex Exchange) choice {
 	outcome := ex.Outcome
@@ -41,14 +47,14 @@ func (c *Catalog) choose(ex Exchange) choice {
 	case OutcomePortUnreachable, OutcomeRefused:
 		// fail2ban's default ban action REJECTs with icmp-port-unreachable,
 		// so a ban after failures looks like a closed port.
-		if ex.EarlierFailures > 0 {
+		if ex.EarlierFailures >= banThreshold {
 			return choice{id: "fail2ban-ban"}
 		}
 		return choice{id: "port-unreachable"}
 	case OutcomeHostUnreachable:
 		if ex.Unreachable == UnreachProhibited {
 			// Some fail2ban set-ups reject with icmp-host-prohibited.
-			if ex.EarlierFailures > 0 {
+			if ex.EarlierFailures >= banThreshold {
 				return choice{id: "fail2ban-ban"}
 			}
 			return choice{id: "firewall-rejected"}
@@ -77,7 +83,7 @@ func chooseSilence(ex Exchange) choice {
 	switch {
 	case ex.RingTimeout:
 		return choice{id: "no-answer"}
-	case ex.EarlierFailures > 0:
+	case ex.EarlierFailures >= banThreshold:
 		return choice{id: "fail2ban-ban"}
 	case len(ex.Provisional) > 0:
 		// Something answered 1xx, so the path works; the final never came.

@@ -66,6 +66,12 @@ type Config struct {
 
 	Invite InviteConfig
 
+	// EarlierFailures is how many logins from this machine the server
+	// refused shortly before (the runner counts them from the run and its
+	// history). Silence or a refusal after them is then most likely a
+	// fail2ban ban of our address, and the diagnosis says so.
+	EarlierFailures int
+
 	// NoFallback disables the TCP check made after UDP silence.
 	NoFallback  bool
 	ShowSecrets bool

@@ -61,7 +61,8 @@ func (s *session) run(parent context.Context) (r results.Result) {
 	s.start = time.Now()
 	s.parent = parent
 	r = results.Result{Probe: string(s.kind), Target: s.cfg.Target, Transport: s.cfg.Transport, User: s.cfg.User, StartedAt: s.start.UTC()}
-	ex := catalog.Exchange{Method: s.method(), User: s.cfg.User, Target: s.cfg.Target, CredentialsGiven: s.cfg.Password != ""}
+	ex := catalog.Exchange{Method: s.method(), User: s.cfg.User, Target: s.cfg.Target, CredentialsGiven: s.cfg.Password != "",
+		EarlierFailures: s.cfg.EarlierFailures}
 	defer func() {
 		if p := recover(); p != nil {
 			ex.Outcome = catalog.OutcomeInternal

@@ -202,6 +202,7 @@ type runState struct {
 
 	mu    sync.Mutex
 	herrs []error
+	fails map[string]int // refused logins in this run, per server host
 }
 
 const maxHistoryErrors = 5
@@ -260,7 +261,10 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 	if err := st.lim.wait(ctx, j.Config.Target, requestsOf(j)); err != nil {
 		return notRun(j, st.clock.Now(), "the run was interrupted while waiting for the rate limit")
 	}
-	res := st.prober(ctx, j.Kind, j.Config)
+	cfg := j.Config
+	cfg.EarlierFailures = st.loginFailures(ctx, cfg.Target)
+	res := st.prober(ctx, j.Kind, cfg)
+	st.countLogin(res)
 	res = identify(res, j)
 	if ctx.Err() != nil && res.FinalCode == 0 {
 		res = interrupted(res, j)
@@ -288,4 +292,36 @@ func (st *runState) banned(ctx context.Context, j Job) (results.Result, bool) {
 		return skippedCooldown(j, now, st.cooldown), true
 	}
 	return results.Result{}, false
+}
+
+// loginFailures is how many logins the target's server refused lately,
+// from this run or (within the cool-down) earlier ones: the probe then
+// reads silence or a refusal as a likely fail2ban ban.
+func (st *runState) loginFailures(ctx context.Context, target string) int {
+	st.mu.Lock()
+	n := st.fails[hostOf(target)]
+	st.mu.Unlock()
+	if st.history == nil {
+		return n
+	}
+	// The run's own results may already be saved; max, not a sum,
+	// counts them once.
+	h, err := st.history.LoginFailures(context.WithoutCancel(ctx), target, st.clock.Now().Add(-st.cooldown))
+	st.historyErr(err)
+	return max(n, h)
+}
+
+// countLogin notes a refused login. Unlike CredentialsRejected it counts
+// negative tests too: the server's ban counter does not know they were
+// deliberate.
+func (st *runState) countLogin(r results.Result) {
+	if r.FinalCode == 0 || (r.Diagnosis.ID != diagWrongPassword && r.Diagnosis.ID != "unknown-user") {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.fails == nil {
+		st.fails = map[string]int{}
+	}
+	st.fails[hostOf(r.Target)]++
 }

@@ -25,6 +25,7 @@ type fake struct {
 	overlap  bool           // two probes of one account at once
 	sent     []string       // names of the probes actually sent
 	wrong    map[string]bool
+	earlier  map[string]int // EarlierFailures each user's probe was given
 }
 
 func (f *fake) run(ctx context.Context, kind probe.Kind, cfg probe.Config) results.Result {
@@ -46,6 +47,10 @@ func (f *fake) run(ctx context.Context, kind probe.Kind, cfg probe.Config) resul
 		f.overlap = true
 	}
 	f.sent = append(f.sent, cfg.User+"/"+cfg.Transport)
+	if f.earlier == nil {
+		f.earlier = map[string]int{}
+	}
+	f.earlier[cfg.User] = cfg.EarlierFailures
 	f.mu.Unlock()
 	defer func() { f.mu.Lock(); f.perAcct[acct]--; f.mu.Unlock() }()
 
@@ -153,6 +158,7 @@ type memHistory struct {
 	mu       sync.Mutex
 	last     map[string]results.Status
 	rejected map[string]bool
+	logins   map[string]int // LoginFailures per host
 	saved    []results.Result
 }
 
@@ -164,6 +170,11 @@ func (h *memHistory) LastStatus(_ context.Context, name string) (results.Status,
 }
 func (h *memHistory) RejectedRecently(_ context.Context, account string, _ time.Time) (bool, error) {
 	return h.rejected[account], nil
+}
+func (h *memHistory) LoginFailures(_ context.Context, target string, _ time.Time) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.logins[hostOf(target)], nil
 }
 func (h *memHistory) Save(_ context.Context, _ string, r results.Result) error {
 	h.mu.Lock()
@@ -317,5 +328,44 @@ func TestAccountKey(t *testing.T) {
 	}
 	if got := AccountKey("[2001:db8::1]:5060", "1"); got != "1@2001:db8::1" {
 		t.Errorf("v6: %s", got)
+	}
+}
+
+// TestRunnerCountsLoginFailures: refused logins at a server, from this run
+// or the history, reach later probes of that server (any account, negative
+// tests included), so their silence reads as a likely fail2ban ban.
+func TestRunnerCountsLoginFailures(t *testing.T) {
+	on := func(name, user, target string) Job {
+		j := regJob(name, user)
+		j.Account, j.Config.Target = AccountKey(target, user), target
+		return j
+	}
+	negative := on("neg", "121", "pbx")
+	negative.Expect = Expect{Diagnosis: "wrong-password"}
+	tests := []struct {
+		name   string
+		logins map[string]int // history
+		jobs   []Job
+		want   map[string]int // EarlierFailures per user
+	}{
+		{"nothing refused", nil, []Job{on("a", "120", "pbx"), on("b", "122", "pbx")}, map[string]int{"120": 0, "122": 0}},
+		{"refused earlier in the run, other account", nil,
+			[]Job{on("w", "121", "pbx"), on("b", "122", "pbx:5070"), on("c", "123", "other")},
+			map[string]int{"121": 0, "122": 1, "123": 0}},
+		{"negative test counts", nil, []Job{negative, on("b", "122", "sips:pbx")}, map[string]int{"121": 0, "122": 1}},
+		{"from the history", map[string]int{"pbx": 3}, []Job{on("a", "120", "pbx"), on("c", "123", "other")}, map[string]int{"120": 3, "123": 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fake{wrong: map[string]bool{"121": true}}
+			h := &memHistory{last: map[string]results.Status{}, logins: tc.logins}
+			r := NewRunner(WithRateLimit(0), WithParallel(1), WithProber(f.run), WithHistory(h))
+			collect(t, r, context.Background(), jobsOf(tc.jobs...))
+			for user, want := range tc.want {
+				if got := f.earlier[user]; got != want {
+					t.Errorf("user %s got EarlierFailures %d, want %d", user, got, want)
+				}
+			}
+		})
 	}
 }

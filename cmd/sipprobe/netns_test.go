@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -261,3 +263,75 @@ func TestThroughNetwork(t *testing.T) {
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// TestFail2banBanThroughNetwork: after refused logins, the server's firewall
+// bans our (NATed) address the way fail2ban does; the next run's probe,
+// knowing the refusals from the history, says "banned" instead of "closed
+// port" or "NAT timeout".
+func TestFail2banBanThroughNetwork(t *testing.T) {
+	l := newNATLab(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "history.db")
+	scenario := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		text := fmt.Sprintf("[defaults]\nserver = %q\ntimeout = \"1s\"\n\n%s", l.kam.Addr("udp"), body)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// Three deliberate wrong logins: negative tests, each OK for the run,
+	// each counted by the server's ban counter.
+	failures := scenario("failures.toml", `[[probe]]
+name = "wrong-password-refused"
+kind = "register"
+user = "121"
+password_env = "WRONG_PASSWORD"
+repeat = 3
+expect = { diagnosis = "wrong-password" }
+`)
+	alive := scenario("alive.toml", "[[probe]]\nname = \"alive\"\nkind = \"options\"\n")
+	env := []string{"WRONG_PASSWORD=not-the-password", "SIPPROBE_DB=" + db}
+
+	code, out, errOut := l.sipprobe(t, env, "run", failures, "--rate", "0")
+	if code != 0 {
+		t.Fatalf("negative tests: exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, tc := range []struct {
+		name, target string
+		rule         []string
+	}{
+		{"REJECT (fail2ban's default)", "", []string{"-j", "REJECT", "--reject-with", "icmp-port-unreachable"}},
+		{"DROP", "", []string{"-j", "DROP"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// The server sees us as the router's public address.
+			rule := append([]string{"INPUT", "-s", routerWAN, "-p", "udp", "--dport", "5060"}, tc.rule...)
+			l.lab.Run(l.pbx, "iptables", append([]string{"-I"}, rule...)...)
+			t.Cleanup(func() { l.lab.Run(l.pbx, "iptables", append([]string{"-D"}, rule...)...) })
+			code, out, errOut := l.sipprobe(t, env, "run", alive, "--output", "json")
+			var r netnsResult
+			if err := json.Unmarshal([]byte(out), &r); err != nil {
+				t.Fatalf("exit %d, bad JSON %v:\n%s\n%s", code, err, out, errOut)
+			}
+			if code != 2 || r.Diagnosis.ID != "fail2ban-ban" {
+				t.Fatalf("exit %d, diagnosis %s (%s), want 2 fail2ban-ban; notes %q", code, r.Diagnosis.ID, r.Diagnosis.Summary, r.Diagnosis.Notes)
+			}
+			if !slices.ContainsFunc(r.Diagnosis.Notes, func(n string) bool { return strings.Contains(n, "3 failed login(s)") }) {
+				t.Errorf("notes %q do not count the refused logins", r.Diagnosis.Notes)
+			}
+		})
+	}
+	// Without the earlier failures the same ban is just a closed port: the
+	// history is what tells them apart.
+	t.Run("no history", func(t *testing.T) {
+		rule := []string{"INPUT", "-s", routerWAN, "-p", "udp", "--dport", "5060", "-j", "REJECT", "--reject-with", "icmp-port-unreachable"}
+		l.lab.Run(l.pbx, "iptables", append([]string{"-I"}, rule...)...)
+		t.Cleanup(func() { l.lab.Run(l.pbx, "iptables", append([]string{"-D"}, rule...)...) })
+		_, out, errOut := l.sipprobe(t, env, "run", alive, "--output", "json", "--no-history")
+		var r netnsResult
+		if err := json.Unmarshal([]byte(out), &r); err != nil || r.Diagnosis.ID != "port-unreachable" {
+			t.Fatalf("diagnosis %s, %v, want port-unreachable\n%s\n%s", r.Diagnosis.ID, err, out, errOut)
+		}
+	})
+}

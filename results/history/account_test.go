@@ -92,3 +92,40 @@ func TestRejectedRecently(t *testing.T) {
 		}
 	})
 }
+
+func TestLoginFailures(t *testing.T) {
+	h := time.Hour
+	on := func(target, user string, at time.Time, code int, diag string) results.Result {
+		r := res("reg-"+user, at, results.StatusCritical, code, diag, 1)
+		r.Target, r.User = target, user
+		return r
+	}
+	negative := on("sip:pbx.test", "121", t0, 403, "wrong-password")
+	negative.Expect = &results.ExpectationResult{Met: true}
+	tests := []struct {
+		name   string
+		saved  []results.Result
+		target string
+		want   int
+	}{
+		{"none", nil, "pbx.test", 0},
+		{"any account of the server", []results.Result{on("sip:pbx.test", "120", t0, 403, "wrong-password"), on("sips:pbx.test:5061", "121", t0, 404, "unknown-user")}, "sip:pbx.test:5060", 2},
+		{"negative test counts", []results.Result{negative}, "pbx.test", 1},
+		{"other server", []results.Result{on("sip:pbx.other", "120", t0, 403, "wrong-password")}, "pbx.test", 0},
+		{"suffix is not the host", []results.Result{on("sip:xpbx.test", "120", t0, 403, "wrong-password")}, "pbx.test", 0},
+		{"wildcards in the host are literal", []results.Result{on("sip:pbx1test", "120", t0, 403, "wrong-password")}, "pbx_test", 0},
+		{"before the window", []results.Result{on("sip:pbx.test", "120", t0.Add(-2*h), 403, "wrong-password")}, "pbx.test", 0},
+		{"no final response", []results.Result{on("sip:pbx.test", "120", t0, 0, "wrong-password")}, "pbx.test", 0},
+		{"other failures", []results.Result{on("sip:pbx.test", "120", t0, 503, "server-error"), on("sip:pbx.test", "120", t0, 0, "nat-timeout")}, "pbx.test", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openTemp(t)
+			mustSave(t, s, "run", tt.saved...)
+			got, err := s.LoginFailures(context.Background(), tt.target, t0.Add(-h))
+			if err != nil || got != tt.want {
+				t.Fatalf("LoginFailures(%q) = %d, %v; want %d", tt.target, got, err, tt.want)
+			}
+		})
+	}
+}

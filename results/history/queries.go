@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sipprobe/sipprobe/results"
@@ -47,6 +48,32 @@ func (s *Store) RejectedRecently(ctx context.Context, account string, since time
 		return false, fmt.Errorf("credential history of %s: %w", account, err)
 	}
 	return verdict == credRejected, nil
+}
+
+// LoginFailures counts the results since then in which the server of
+// target refused a login, for any account. fail2ban counts failed logins per
+// client address, not per account, and a negative test's deliberate wrong
+// password counts just the same; results without a final response (a
+// timeout, a skipped probe) do not.
+func (s *Store) LoginFailures(ctx context.Context, target string, since time.Time) (int, error) {
+	host := serverHost(target)
+	if host == "" {
+		return 0, nil
+	}
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM results
+		WHERE account LIKE ? ESCAPE '\' AND started_at >= ? AND final_code <> 0
+		AND (diagnosis = 'unknown-user' OR diagnosis LIKE 'wrong-password%')`,
+		"%@"+likeEscape(host), since.UnixNano()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("login failures at %s: %w", host, err)
+	}
+	return n, nil
+}
+
+// likeEscape quotes LIKE's wildcards (and its escape character) in s.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
 
 // Entry is one stored result, as `sipprobe history` lists it.
