@@ -50,6 +50,11 @@ func (c *Catalog) choose(ex Exchange) choice {
 		if ex.EarlierFailures >= banThreshold {
 			return choice{id: "fail2ban-ban"}
 		}
+		// Closed for UDP, open for TCP: the server does not speak the
+		// transport used (the seeds' UDP/TCP mismatch).
+		if ex.Alt != nil && ex.Alt.Answered {
+			return choice{id: "transport-mismatch"}
+		}
 		return choice{id: "port-unreachable"}
 	case OutcomeHostUnreachable:
 		if ex.Unreachable == UnreachProhibited {

@@ -89,6 +89,8 @@ func TestDiagnoseRules(t *testing.T) {
 		{"ring timeout", Exchange{Method: "INVITE", Transport: "udp", Outcome: OutcomeTimeout, RingTimeout: true, Provisional: []Reply{{Code: 180}}}, "no-answer"},
 		{"ICMP unreachable", Exchange{Transport: "udp", Outcome: OutcomePortUnreachable}, "port-unreachable"},
 		{"TCP refused", Exchange{Transport: "tcp", Outcome: OutcomeRefused}, "port-unreachable"},
+		{"UDP closed, TCP answers", Exchange{Method: "OPTIONS", Transport: "udp", Outcome: OutcomePortUnreachable, Alt: &AltTransport{Transport: "tcp", Answered: true, Code: 200}}, "transport-mismatch"},
+		{"UDP closed, TCP refused too", Exchange{Method: "OPTIONS", Transport: "udp", Outcome: OutcomePortUnreachable, Alt: &AltTransport{Transport: "tcp"}}, "port-unreachable"},
 		{"ICMP host unreachable", Exchange{Transport: "udp", Outcome: OutcomeHostUnreachable, Unreachable: UnreachHost}, "host-unreachable"},
 		{"no local route", Exchange{Transport: "udp", Outcome: OutcomeHostUnreachable, Unreachable: UnreachLocal}, "host-unreachable"},
 		{"TCP no route to host", Exchange{Transport: "tcp", Outcome: OutcomeHostUnreachable}, "host-unreachable"},

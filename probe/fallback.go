@@ -20,25 +20,42 @@ type altCheck struct {
 	mu     sync.Mutex
 	result *results.AltTransportCheck
 	w      *wire
+	now    chan struct{} // closed by startNow
+	once   sync.Once
 }
+
+// quickAltBudget bounds a check started at once after ICMP port
+// unreachable: the answer is already known to be "closed", so the probe
+// should not wait long for the TCP side.
+const quickAltBudget = time.Second
 
 func startAltCheck(ctx context.Context, s *session, res resolution) *altCheck {
 	actx, stop := context.WithCancel(ctx)
-	a := &altCheck{stop: stop, done: make(chan struct{}), w: newWire(s.start)}
+	a := &altCheck{stop: stop, done: make(chan struct{}), w: newWire(s.start), now: make(chan struct{})}
 	go func() {
 		defer close(a.done)
+		rctx := actx
 		select {
 		case <-time.After(s.cfg.timeout() / 2):
+		case <-a.now:
+			var cancel context.CancelFunc
+			rctx, cancel = context.WithTimeout(actx, quickAltBudget)
+			defer cancel()
 		case <-actx.Done():
 			return
 		}
 		if s.wire.received() {
 			return
 		}
-		a.run(actx, s, res)
+		a.run(rctx, s, res)
 	}()
 	return a
 }
+
+// startNow runs the check without waiting for half the timeout: UDP said
+// "port unreachable", and whether TCP answers there tells a server that
+// does not speak UDP from one that is down.
+func (a *altCheck) startNow() { a.once.Do(func() { close(a.now) }) }
 
 func (a *altCheck) run(ctx context.Context, s *session, res resolution) {
 	// Finish a little before the probe's own deadline so the result can wait for us.

@@ -61,6 +61,12 @@ func TestTransportFaults(t *testing.T) {
 	// Silent on both transports: TCP connects, then nothing comes back.
 	deaf := startRawServer(t, func(*sip.Request) ([]string, bool) { return nil, false })
 
+	// A server that speaks TCP only: its UDP port is closed.
+	tcpOnly := startRawServer(t, func(req *sip.Request) ([]string, bool) {
+		return []string{respondTo(req, 200, "OK")}, false
+	})
+	tcpOnly.udp.Close()
+
 	tests := []struct {
 		name      string
 		cfg       Config
@@ -71,6 +77,16 @@ func TestTransportFaults(t *testing.T) {
 		{
 			name: "closed UDP port is ICMP port unreachable", diagnosis: "port-unreachable",
 			cfg: Config{Target: closedPort(t, "udp")}, maxTotal: 500 * time.Millisecond,
+		},
+		{
+			name: "closed UDP port, TCP answers: transport mismatch", diagnosis: "transport-mismatch",
+			cfg: Config{Target: tcpOnly.addr()}, maxTotal: 500 * time.Millisecond,
+			check: func(t *testing.T, r results.Result) {
+				a := r.Details.AltTransport
+				if a == nil || !a.Answered || a.Code != 200 {
+					t.Fatalf("fallback = %+v, want TCP answered 200", a)
+				}
+			},
 		},
 		{
 			name: "closed TCP port is connection refused", diagnosis: "port-unreachable",

@@ -166,11 +166,15 @@ func (s *session) run(parent context.Context) (r results.Result) {
 		s.invite(ctx, l, &r, &ex)
 	}
 	if s.alt != nil {
-		if ex.Outcome == catalog.OutcomeTimeout && !s.wire.received() {
+		switch {
+		case ex.Outcome == catalog.OutcomePortUnreachable:
+			s.alt.startNow()
+			fallthrough
+		case ex.Outcome == catalog.OutcomeTimeout && !s.wire.received():
 			a := s.alt.wait()
 			s.details(&r).AltTransport = a
 			ex.Alt = &catalog.AltTransport{Transport: a.Transport, Answered: a.Answered, Code: a.Code, Silent: a.Silent, Unreachable: a.Unreachable}
-		} else {
+		default:
 			s.alt.cancel()
 		}
 	}

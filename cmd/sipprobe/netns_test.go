@@ -190,8 +190,15 @@ func TestThroughNetwork(t *testing.T) {
 			code: 2, id: "firewall-rejected", note: "ICMP host administratively prohibited from 192.168.77.1", max: time.Second,
 		},
 		{
-			name: "server's own firewall rejects with port unreachable",
+			name: "server's own firewall rejects UDP, lets TCP in",
 			fw:   []rule{{l.pbx, []string{"INPUT", "-p", "udp", "--dport", "5060", "-j", "REJECT", "--reject-with", "icmp-port-unreachable"}}},
+			args: []string{"options", "--server", server},
+			code: 2, id: "transport-mismatch", note: "Checked over TCP: the same server answered 200 OK", max: time.Second,
+		},
+		{
+			name: "server's own firewall rejects UDP and TCP",
+			fw: []rule{{l.pbx, []string{"INPUT", "-p", "udp", "--dport", "5060", "-j", "REJECT", "--reject-with", "icmp-port-unreachable"}},
+				{l.pbx, []string{"INPUT", "-p", "tcp", "--dport", "5060", "-j", "REJECT", "--reject-with", "tcp-reset"}}},
 			args: []string{"options", "--server", server},
 			code: 2, id: "port-unreachable", note: "ICMP port unreachable from " + server, max: time.Second,
 		},
@@ -305,8 +312,9 @@ expect = { diagnosis = "wrong-password" }
 		{"DROP", "", []string{"-j", "DROP"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			// The server sees us as the router's public address.
-			rule := append([]string{"INPUT", "-s", routerWAN, "-p", "udp", "--dport", "5060"}, tc.rule...)
+			// The server sees us as the router's public address; fail2ban's
+			// usual action bans it on every port and protocol.
+			rule := append([]string{"INPUT", "-s", routerWAN}, tc.rule...)
 			l.lab.Run(l.pbx, "iptables", append([]string{"-I"}, rule...)...)
 			t.Cleanup(func() { l.lab.Run(l.pbx, "iptables", append([]string{"-D"}, rule...)...) })
 			code, out, errOut := l.sipprobe(t, env, "run", alive, "--output", "json")
@@ -325,7 +333,7 @@ expect = { diagnosis = "wrong-password" }
 	// Without the earlier failures the same ban is just a closed port: the
 	// history is what tells them apart.
 	t.Run("no history", func(t *testing.T) {
-		rule := []string{"INPUT", "-s", routerWAN, "-p", "udp", "--dport", "5060", "-j", "REJECT", "--reject-with", "icmp-port-unreachable"}
+		rule := []string{"INPUT", "-s", routerWAN, "-j", "REJECT", "--reject-with", "icmp-port-unreachable"}
 		l.lab.Run(l.pbx, "iptables", append([]string{"-I"}, rule...)...)
 		t.Cleanup(func() { l.lab.Run(l.pbx, "iptables", append([]string{"-D"}, rule...)...) })
 		_, out, errOut := l.sipprobe(t, env, "run", alive, "--output", "json", "--no-history")
