@@ -115,13 +115,14 @@ func (c *call) run(ctx context.Context, r *results.Result, ex *catalog.Exchange,
 		return nil
 	}
 	d := c.confirm(res)
+	a := analyzeAnswer(c.offer, res.Body())
+	c.rtp.init(a) // before serve can take a new SDP from the far end
 	l.onRequest(c.serve(d))
 	defer l.onRequest(nil)
-	a := analyzeAnswer(c.offer, res.Body())
 	c.noteAnswer(a, in, ex)
 	remoteBye := false
 	if hold && !ex.NoCommonCodec {
-		remoteBye = c.hold(d, a, in, ex)
+		remoteBye = c.hold(d, in, ex)
 	}
 	if remoteBye {
 		in.EndedBy = "remote-bye"
@@ -132,7 +133,11 @@ func (c *call) run(ctx context.Context, r *results.Result, ex *catalog.Exchange,
 			ex.Detail = joinDetail(ex.Detail, fmt.Sprintf("our BYE got %s", orNoAnswer(code, reason)))
 		}
 	}
-	in.InDialogRequests = d.inDialogRequests()
+	requests, notes := d.end()
+	in.InDialogRequests = requests
+	for _, n := range notes {
+		ex.Detail = joinDetail(ex.Detail, n)
+	}
 	return &a
 }
 

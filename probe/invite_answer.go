@@ -78,13 +78,7 @@ func analyzeAnswer(offer []codec, body []byte) (a answer) {
 		a.problem = "the SDP answer could not be parsed: " + err.Error()
 		return a
 	}
-	var md *sdp.MediaDescription
-	for _, m := range sd.MediaDescriptions {
-		if m != nil && strings.EqualFold(m.MediaName.Media, "audio") {
-			md = m
-			break
-		}
-	}
+	md := audioStream(&sd)
 	if md == nil {
 		a.problem = "the SDP answer has no audio stream"
 		return a
@@ -92,63 +86,25 @@ func analyzeAnswer(offer []codec, body []byte) (a answer) {
 	a.audio = true
 	a.port = md.MediaName.Port.Value
 	a.rejected = a.port == 0
-	if c := md.ConnectionInformation; c != nil && c.Address != nil {
-		a.addr = c.Address.Address
-	} else if c := sd.ConnectionInformation; c != nil && c.Address != nil {
-		a.addr = c.Address.Address
-	}
+	a.addr = mediaAddr(&sd, md)
 	if ip, err := netip.ParseAddr(a.addr); err == nil {
 		a.private = isPrivateAddr(ip)
 	}
-	a.direction = "sendrecv"
-	for _, at := range append(append([]sdp.Attribute(nil), sd.Attributes...), md.Attributes...) {
-		switch at.Key {
-		case "sendrecv", "sendonly", "recvonly", "inactive":
-			a.direction = at.Key // a media-level attribute comes last and wins
-		}
-	}
-	rtpmaps := map[int]string{}
-	for _, at := range md.Attributes {
-		if at.Key != "rtpmap" {
+	a.direction = mediaDirection(&sd, md)
+	for _, f := range mediaFormats(md) {
+		if !f.known {
+			a.codecs = append(a.codecs, f.name)
 			continue
 		}
-		ptStr, rest, ok := strings.Cut(strings.TrimSpace(at.Value), " ")
-		if pt, err := strconv.Atoi(ptStr); ok && err == nil {
-			rtpmaps[pt] = strings.TrimSpace(rest)
-		}
-	}
-	for _, f := range md.MediaName.Formats {
-		pt, err := strconv.Atoi(f)
-		if err != nil || pt < 0 || pt > 127 {
-			a.codecs = append(a.codecs, f)
-			continue
-		}
-		enc, clock, known := staticPayload(pt)
-		if m, ok := rtpmaps[pt]; ok {
-			parts := strings.Split(m, "/")
-			enc = parts[0]
-			clock = 0
-			if len(parts) > 1 {
-				if n, err := strconv.ParseUint(parts[1], 10, 32); err == nil {
-					clock = uint32(n)
-				}
-			}
-			known = enc != ""
-		}
-		if !known {
-			a.codecs = append(a.codecs, "pt"+strconv.Itoa(pt))
-			continue
-		}
-		name := strings.ToLower(enc)
-		a.codecs = append(a.codecs, name)
+		a.codecs = append(a.codecs, strings.ToLower(f.encoding))
 		for _, o := range offer {
-			if o.event || !strings.EqualFold(o.encoding, enc) || o.clock != clock {
+			if o.event || !f.matches(o) {
 				continue
 			}
 			a.common = append(a.common, o.name)
 			if a.send == nil {
 				c := o
-				c.pt = uint8(pt) // RFC 3264 §6.1: send with the answerer's payload type
+				c.pt = uint8(f.pt) // RFC 3264 §6.1: send with the answerer's payload type
 				a.send = &c
 			}
 		}
@@ -166,4 +122,91 @@ func orNone(xs []string) string {
 		return "no codec"
 	}
 	return strings.Join(xs, ", ")
+}
+
+// audioStream is the first m=audio line of sd, nil when there is none.
+func audioStream(sd *sdp.SessionDescription) *sdp.MediaDescription {
+	for _, m := range sd.MediaDescriptions {
+		if m != nil && strings.EqualFold(m.MediaName.Media, "audio") {
+			return m
+		}
+	}
+	return nil
+}
+
+// mediaAddr is md's connection address: a media-level c= wins over the
+// session's (RFC 4566 §5.7).
+func mediaAddr(sd *sdp.SessionDescription, md *sdp.MediaDescription) string {
+	if c := md.ConnectionInformation; c != nil && c.Address != nil {
+		return c.Address.Address
+	}
+	if c := sd.ConnectionInformation; c != nil && c.Address != nil {
+		return c.Address.Address
+	}
+	return ""
+}
+
+// mediaDirection is md's sendrecv, sendonly, recvonly or inactive; a
+// media-level attribute wins over the session's, and sendrecv is the
+// default (RFC 4566 §6).
+func mediaDirection(sd *sdp.SessionDescription, md *sdp.MediaDescription) string {
+	dir := "sendrecv"
+	for _, at := range append(append([]sdp.Attribute(nil), sd.Attributes...), md.Attributes...) {
+		switch at.Key {
+		case "sendrecv", "sendonly", "recvonly", "inactive":
+			dir = at.Key // a media-level attribute comes last and wins
+		}
+	}
+	return dir
+}
+
+// rtpFormat is one payload format of an m-line, named by its rtpmap or,
+// for a static payload type without one, by RFC 3551 §6.
+type rtpFormat struct {
+	name     string // the format as written, or "ptN" when unknown
+	pt       int
+	encoding string
+	clock    uint32
+	known    bool
+}
+
+// matches reports whether f is codec c, whatever payload type it has.
+func (f rtpFormat) matches(c codec) bool {
+	return f.known && strings.EqualFold(c.encoding, f.encoding) && c.clock == f.clock
+}
+
+// mediaFormats reads md's formats with their rtpmaps.
+func mediaFormats(md *sdp.MediaDescription) []rtpFormat {
+	rtpmaps := map[int]string{}
+	for _, at := range md.Attributes {
+		if at.Key != "rtpmap" {
+			continue
+		}
+		ptStr, rest, ok := strings.Cut(strings.TrimSpace(at.Value), " ")
+		if pt, err := strconv.Atoi(ptStr); ok && err == nil {
+			rtpmaps[pt] = strings.TrimSpace(rest)
+		}
+	}
+	var out []rtpFormat
+	for _, f := range md.MediaName.Formats {
+		pt, err := strconv.Atoi(f)
+		if err != nil || pt < 0 || pt > 127 {
+			out = append(out, rtpFormat{name: f, pt: -1})
+			continue
+		}
+		rf := rtpFormat{name: "pt" + strconv.Itoa(pt), pt: pt}
+		rf.encoding, rf.clock, rf.known = staticPayload(pt)
+		if m, ok := rtpmaps[pt]; ok {
+			parts := strings.Split(m, "/")
+			rf.encoding, rf.clock = parts[0], 0
+			if len(parts) > 1 {
+				if n, err := strconv.ParseUint(parts[1], 10, 32); err == nil {
+					rf.clock = uint32(n)
+				}
+			}
+			rf.known = rf.encoding != ""
+		}
+		out = append(out, rf)
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/results"
 )
 
 // teardownBudget is how long ending a call (BYE, CANCEL and their answers)
@@ -27,7 +28,9 @@ type call struct {
 	spec   requestSpec // the INVITE's, for the authenticated retry
 	offer  []codec
 	media  *media
+	rtp    *rtpStream // where our RTP goes, after the far end's latest SDP
 	sdpID  uint64
+	local  *localSDP    // our SDP as last sent, for answers within the call
 	inv    *sip.Request // the INVITE that got the final response
 	invTx  sip.ClientTransaction
 	txs    []sip.ClientTransaction
@@ -46,12 +49,14 @@ func (s *session) newCall(l *link, to sip.Uri, offer []codec) (*call, error) {
 		m.close()
 		return nil, err
 	}
+	c.rtp = &rtpStream{m: m}
+	c.local = newLocalSDP(l.laddr.Addr(), m.port, offer, c.sdpID, body)
 	c.spec = requestSpec{
 		method: sip.INVITE, ruri: to, from: s.accountURI(), to: to,
 		contact: &sip.ContactHeader{Address: l.localURI(s.cfg.User), Params: sip.NewParams()},
 		body:    body, ctype: "application/sdp",
 		extra: []sip.Header{
-			sip.NewHeader("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO"),
+			sip.NewHeader("Allow", allowed),
 			sip.NewHeader("Subject", "sipprobe test call"),
 		},
 	}
@@ -145,7 +150,7 @@ func (c *call) heardBack() bool {
 		return false
 	}
 	for _, m := range c.s.inviteMessages(c.ids.callID) {
-		if m.res != nil && m.cseq == c.inv.CSeq().SeqNo && m.method == sip.INVITE {
+		if m.res != nil && m.dir == results.DirIn && m.cseq == c.inv.CSeq().SeqNo && m.method == sip.INVITE {
 			return true
 		}
 	}

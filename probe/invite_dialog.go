@@ -15,17 +15,31 @@ type dialog struct {
 	routes []sip.Header // Record-Route reversed
 	ack    *sip.Request
 
+	bye     chan struct{} // closed when the far end sends BYE
+	byeOnce sync.Once
+
+	// serveMu makes the far end's requests take turns (see serve); the
+	// offer/answer state and the CSeq check need them in order.
+	serveMu    sync.Mutex
+	remoteCSeq uint32 // the far end's last CSeq, 0: none yet (RFC 3261 §12.2.2)
+	// offerCSeq is the far end's INVITE whose 2xx carries our offer, until
+	// its ACK brings the answer; 0: no offer of ours pending.
+	offerCSeq uint32
+
 	mu       sync.Mutex
-	requests []string      // in-dialog requests the far end sent
-	bye      chan struct{} // closed when the far end sends BYE
-	byeOnce  sync.Once
+	requests []string // in-dialog requests the far end sent
+	notes    []string // what happened in them, for the diagnosis notes
+	unacked  map[uint32]*sentOK
+	closed   bool
+	done     chan struct{} // closed when the call is over
+	wg       sync.WaitGroup
 }
 
 // confirm builds the dialog from the INVITE's 2xx and sends the ACK. The
 // ACK to a 2xx is the UAC core's job, not the transaction's, and so is
 // sending it again for every retransmitted 2xx (RFC 3261 §13.2.2.4).
 func (c *call) confirm(res *sip.Response) *dialog {
-	d := &dialog{target: c.inv.Recipient, bye: make(chan struct{})}
+	d := &dialog{target: c.inv.Recipient, bye: make(chan struct{}), done: make(chan struct{}), unacked: map[uint32]*sentOK{}}
 	if to := res.To(); to != nil {
 		d.toTag, _ = to.Params.Get("tag")
 	}
@@ -77,54 +91,6 @@ func (c *call) bye(ctx context.Context, d *dialog) (int, string) {
 		return 0, ""
 	}
 	return int(res.StatusCode), res.Reason
-}
-
-// serve answers the far end's requests within the dialog while the call is
-// up: BYE ends it, OPTIONS (a keep-alive) and a session refresh by
-// re-INVITE or UPDATE (RFC 4028) get 200, re-offers get our SDP again.
-func (c *call) serve(d *dialog) requestHandler {
-	callID := c.ids.callID
-	return func(req *sip.Request, tx sip.ServerTransaction) {
-		if req.IsAck() {
-			return // for our 200 to a re-INVITE
-		}
-		if id := req.CallID(); id == nil || string(*id) != callID {
-			_ = tx.Respond(sip.NewResponseFromRequest(req, 481, "Call/Transaction Does Not Exist", nil))
-			return
-		}
-		d.mu.Lock()
-		d.requests = append(d.requests, string(req.Method))
-		d.mu.Unlock()
-		switch req.Method {
-		case sip.BYE:
-			_ = tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
-			d.byeOnce.Do(func() { close(d.bye) })
-		case sip.INVITE, sip.UPDATE:
-			// Unchanged session: the same SDP with the same o= version
-			// (RFC 3264 §8). An UPDATE without an offer gets no SDP.
-			var body []byte
-			if req.IsInvite() || len(req.Body()) > 0 {
-				body, _ = buildOffer(c.l.laddr.Addr(), c.media.port, c.offer, c.sdpID, 1)
-			}
-			res := sip.NewResponseFromRequest(req, 200, "OK", body)
-			if len(body) > 0 {
-				res.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
-			}
-			res.AppendHeader(&sip.ContactHeader{Address: c.l.localURI(c.s.cfg.User), Params: sip.NewParams()})
-			_ = tx.Respond(res)
-		case sip.OPTIONS, sip.INFO, sip.NOTIFY:
-			_ = tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
-		default:
-			_ = tx.Respond(sip.NewResponseFromRequest(req, 501, "Not Implemented", nil))
-		}
-	}
-}
-
-// inDialogRequests lists what the far end sent during the call.
-func (d *dialog) inDialogRequests() []string {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return append([]string(nil), d.requests...)
 }
 
 // cancelRequest builds the CANCEL of inv (RFC 3261 §9.1): the same

@@ -3,7 +3,11 @@ package probe
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/sipprobe/sipprobe/catalog"
@@ -23,17 +27,13 @@ const minRTPForVerdict = 25
 // serve answers the far end's in-dialog requests. A BYE from the far end
 // ends it early; it returns whether that happened. Only Ctrl-C shortens
 // the hold otherwise: --timeout covers the setup, not the hold.
-func (c *call) hold(d *dialog, a answer, in *results.InviteDetails, ex *catalog.Exchange) (remoteBye bool) {
+func (c *call) hold(d *dialog, in *results.InviteDetails, ex *catalog.Exchange) (remoteBye bool) {
 	hold := c.s.hold()
 	hctx, cancel := context.WithTimeout(c.s.parent, hold)
 	defer cancel()
-	sending := false
-	if c.s.cfg.Invite.RTP && a.send != nil {
-		if ip, err := netip.ParseAddr(a.addr); err == nil && a.port > 0 && a.port < 65536 {
-			c.media.send(hctx, netip.AddrPortFrom(ip.Unmap(), uint16(a.port)), *a.send)
-			sending = true
-		} else {
-			ex.Detail = joinDetail(ex.Detail, fmt.Sprintf("no RTP sent: the answer's media address %q is not an IP address", a.addr))
+	if c.s.cfg.Invite.RTP {
+		if why := c.rtp.start(hctx); why != "" {
+			ex.Detail = joinDetail(ex.Detail, "no RTP sent: "+why)
 		}
 	}
 	start := time.Now()
@@ -55,6 +55,7 @@ wait:
 		}
 	}
 	cancel()
+	c.rtp.stop()
 	held := time.Since(start)
 	in.HeldMs = results.MillisOf(held)
 	switch {
@@ -64,7 +65,7 @@ wait:
 		ex.Detail = joinDetail(ex.Detail, fmt.Sprintf("interrupted after %s of the %s hold", held.Round(time.Millisecond), hold))
 	}
 	c.checkACK(in, ex)
-	if sending {
+	if c.media.sent.Load() > 0 {
 		// Let the echo of the last frames arrive.
 		time.Sleep(2 * rtpFrame)
 		sent, got := c.media.sent.Load(), c.media.received.Load()
@@ -93,4 +94,124 @@ func (c *call) checkACK(in *results.InviteDetails, ex *catalog.Exchange) {
 		yes := true
 		in.ACKConfirmed = &yes
 	}
+}
+
+// rtpStream sends our RTP (--rtp) where the far end's latest SDP says:
+// a re-INVITE or UPDATE may move its media (a PBX bridging the call
+// elsewhere, Asterisk's direct media) or put the call on hold, and then we
+// stop: a sendonly or inactive offer gets a recvonly or inactive answer
+// (RFC 3264 §6.1, §8.4).
+type rtpStream struct {
+	m      *media
+	mu     sync.Mutex
+	remote answer             // the far end's latest SDP
+	ctx    context.Context    // the hold's while we send; nil otherwise
+	cancel context.CancelFunc // the current sender's
+	dst    netip.AddrPort
+}
+
+// init records the 2xx's answer, before any request of the far end.
+func (s *rtpStream) init(a answer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.remote = a
+}
+
+// start sends to the far end's media until ctx ends or stop; it says why
+// not when its address is no IP address.
+func (s *rtpStream) start(ctx context.Context) (why string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ctx = ctx
+	if _, err := netip.ParseAddr(s.remote.addr); err != nil && s.remote.port > 0 {
+		return fmt.Sprintf("the answer's media address %q is not an IP address", s.remote.addr)
+	}
+	s.retarget()
+	return ""
+}
+
+// stop ends the sending for good: later SDP changes no longer start it.
+func (s *rtpStream) stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.ctx, s.cancel = nil, nil
+}
+
+// follow takes the far end's new SDP (an offer in a re-INVITE or UPDATE,
+// the answer in an ACK), points our RTP at it and says what changed.
+func (s *rtpStream) follow(a answer) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	prev := s.remote
+	s.remote = a
+	if s.ctx != nil {
+		s.retarget()
+	}
+	return sessionChange(prev, a)
+}
+
+// retarget restarts the sender for s.remote, or stops it when the far
+// end does not take media now. The caller holds s.mu.
+func (s *rtpStream) retarget() {
+	dst, cd, ok := rtpTarget(s.remote)
+	if ok && s.cancel != nil && dst == s.dst {
+		return
+	}
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
+	}
+	if !ok || s.ctx.Err() != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	s.cancel, s.dst = cancel, dst
+	s.m.send(ctx, dst, cd)
+}
+
+// rtpTarget is where and how to send for a, if the far end takes media.
+func rtpTarget(a answer) (netip.AddrPort, codec, bool) {
+	if a.send == nil || a.rejected || a.port <= 0 || a.port > 65535 || !receives(a.direction) {
+		return netip.AddrPort{}, codec{}, false
+	}
+	ip, err := netip.ParseAddr(a.addr)
+	// c=0.0.0.0 is the RFC 2543 way to hold (RFC 3264 §8.4).
+	if err != nil || ip.IsUnspecified() {
+		return netip.AddrPort{}, codec{}, false
+	}
+	return netip.AddrPortFrom(ip.Unmap(), uint16(a.port)), *a.send, true
+}
+
+// receives: the far end's direction lets it take our media.
+func receives(direction string) bool { return direction == "sendrecv" || direction == "recvonly" }
+
+// sessionChange says, for the notes, how the far end's SDP moved from prev
+// to a.
+func sessionChange(prev, a answer) string {
+	var parts []string
+	// c=0.0.0.0 is how RFC 2543 held a call (RFC 3264 §8.4).
+	rfc2543 := func(x answer) bool { return x.addr == "0.0.0.0" }
+	held := func(x answer) bool { return !receives(x.direction) || rfc2543(x) }
+	switch how := a.direction; {
+	case held(a) && !held(prev):
+		if rfc2543(a) {
+			how = "c=0.0.0.0"
+		}
+		parts = append(parts, fmt.Sprintf("call on hold (%s)", how))
+	case !held(a) && held(prev):
+		parts = append(parts, fmt.Sprintf("call resumed (%s)", how))
+	}
+	if (a.addr != prev.addr || a.port != prev.port) && !rfc2543(a) {
+		parts = append(parts, "media moved to "+net.JoinHostPort(a.addr, strconv.Itoa(a.port)))
+	}
+	if a.send != nil && (prev.send == nil || a.send.name != prev.send.name) {
+		parts = append(parts, "codec "+a.send.name)
+	}
+	if len(parts) == 0 {
+		return "session unchanged"
+	}
+	return strings.Join(parts, ", ")
 }

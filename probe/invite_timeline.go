@@ -82,12 +82,15 @@ func inviteTimeline(msgs []wireMsg, cseq uint32) timeline {
 		if m.cseq != cseq {
 			continue
 		}
+		// The far end numbers its own requests (RFC 3261 §12.2.1.1): its
+		// re-INVITE may carry our INVITE's CSeq, so direction tells ours.
+		ours, theirs := m.dir == results.DirOut, m.dir == results.DirIn
 		switch {
-		case m.req != nil && m.method == sip.INVITE && !sent:
+		case ours && m.req != nil && m.method == sip.INVITE && !sent:
 			sent, t.sentAt = true, m.at
-		case m.req != nil && m.req.IsAck() && t.ackAt == 0:
+		case ours && m.req != nil && m.req.IsAck() && t.ackAt == 0:
 			t.ackAt = m.at
-		case m.res != nil && m.method == sip.INVITE && sent:
+		case theirs && m.res != nil && m.method == sip.INVITE && sent:
 			at := m.at - t.sentAt
 			if !firstIn {
 				firstIn, t.rtt = true, at
