@@ -205,6 +205,7 @@ var requiredIDs = []string{
 	idInternal, "credentials-required", "auth-required-alive", "no-contacts",
 	"binding-not-listed", "fail2ban-ban", "ack-not-received", "no-answer",
 	"number-not-found", "busy", "nat-media-private-address", "invalid-status-code",
+	"reinvite-ack-missing",
 }
 
 // idInternal is the entry used when nothing else applies.

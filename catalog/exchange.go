@@ -107,6 +107,7 @@ type Exchange struct {
 	PrivateMediaAddr bool // the answer's media address is private while the server's is not
 	ACKNotReceived   bool // the server kept retransmitting its 2xx after our ACK
 	NoRTPBack        bool // --rtp: nothing came back within the hold time
+	ReinviteNoACK    bool // the far end never ACKed our 2xx to its re-INVITE
 	RingTimeout      bool // we gave up ringing and sent CANCEL
 
 	// Register-specific findings.

@@ -213,6 +213,7 @@ func successFindings(ex Exchange) []finding {
 		{ex.NoCommonCodec, "codec-mismatch"},
 		{ex.MediaRejected, "media-rejected"},
 		{ex.NoRTPBack, "no-rtp-back"},
+		{ex.ReinviteNoACK, "reinvite-ack-missing"},
 		{ex.PrivateMediaAddr, "nat-media-private-address"},
 		{ex.BindingNotListed, "binding-not-listed"},
 		{ex.NoContacts, "no-contacts"},

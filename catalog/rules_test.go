@@ -89,6 +89,8 @@ func TestDiagnoseRules(t *testing.T) {
 		{"ring timeout", Exchange{Method: "INVITE", Transport: "udp", Outcome: OutcomeTimeout, RingTimeout: true, Provisional: []Reply{{Code: 180}}}, "no-answer"},
 		{"ICMP unreachable", Exchange{Transport: "udp", Outcome: OutcomePortUnreachable}, "port-unreachable"},
 		{"TCP refused", Exchange{Transport: "tcp", Outcome: OutcomeRefused}, "port-unreachable"},
+		{"re-INVITE never ACKed", Exchange{Method: "INVITE", Final: resp(200, "OK"), ReinviteNoACK: true}, "reinvite-ack-missing"},
+		{"re-INVITE never ACKed, no RTP back either", Exchange{Method: "INVITE", Final: resp(200, "OK"), ReinviteNoACK: true, NoRTPBack: true}, "no-rtp-back"},
 		{"UDP closed, TCP answers", Exchange{Method: "OPTIONS", Transport: "udp", Outcome: OutcomePortUnreachable, Alt: &AltTransport{Transport: "tcp", Answered: true, Code: 200}}, "transport-mismatch"},
 		{"UDP closed, TCP refused too", Exchange{Method: "OPTIONS", Transport: "udp", Outcome: OutcomePortUnreachable, Alt: &AltTransport{Transport: "tcp"}}, "port-unreachable"},
 		{"ICMP host unreachable", Exchange{Transport: "udp", Outcome: OutcomeHostUnreachable, Unreachable: UnreachHost}, "host-unreachable"},

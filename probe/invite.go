@@ -133,8 +133,9 @@ func (c *call) run(ctx context.Context, r *results.Result, ex *catalog.Exchange,
 			ex.Detail = joinDetail(ex.Detail, fmt.Sprintf("our BYE got %s", orNoAnswer(code, reason)))
 		}
 	}
-	requests, notes := d.end()
+	requests, notes, unacked := d.end()
 	in.InDialogRequests = requests
+	ex.ReinviteNoACK = unacked
 	for _, n := range notes {
 		ex.Detail = joinDetail(ex.Detail, n)
 	}

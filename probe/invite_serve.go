@@ -205,7 +205,7 @@ func (c *call) awaitACK(d *dialog, seq uint32, tx sip.ServerTransaction, res *si
 
 // end closes the dialog when the call is over: it stops resending our
 // 2xx and returns the notes, with any 2xx of ours still without ACK.
-func (d *dialog) end() (requests, notes []string) {
+func (d *dialog) end() (requests, notes []string, unacked bool) {
 	d.mu.Lock()
 	if !d.closed {
 		d.closed = true
@@ -214,13 +214,14 @@ func (d *dialog) end() (requests, notes []string) {
 	for _, seq := range slices.Sorted(maps.Keys(d.unacked)) {
 		// Not resent yet: the ACK may still be on its way.
 		if since := time.Since(d.unacked[seq].at); since >= timerT1 {
+			unacked = true
 			d.notes = append(d.notes, fmt.Sprintf("no ACK came for our 200 to the far end's re-INVITE (CSeq %d) in %s", seq, since.Round(100*time.Millisecond)))
 		}
 	}
 	requests, notes = append([]string(nil), d.requests...), append([]string(nil), d.notes...)
 	d.mu.Unlock()
 	d.wg.Wait()
-	return requests, notes
+	return requests, notes, unacked
 }
 
 func (d *dialog) note(format string, args ...any) {
