@@ -52,11 +52,37 @@ func Open(path string, opts ...Option) (*Store, error) {
 	s := &Store{db: db, path: abs, now: cfg.now}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.busyTimeout+5*time.Second)
 	defer cancel()
-	if err := s.prepare(ctx, cfg); err != nil {
+	if err := s.prepareRetrying(ctx, cfg); err != nil {
 		_ = db.Close()
 		return nil, classify(abs, err)
 	}
 	return s, nil
+}
+
+// prepareRetrying retries prepare while another process holds the file
+// busy, until the busy timeout. Switching a new file to WAL mode fails
+// with SQLITE_BUSY at once, without waiting in the busy handler, when a
+// second process opens the same file at that moment (two cron runs that
+// start together); a moment later the switch is done and the open works.
+func (s *Store) prepareRetrying(ctx context.Context, cfg config) error {
+	deadline := time.Now().Add(cfg.busyTimeout)
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		err := s.prepare(ctx, cfg)
+		if err == nil || !isBusy(err) || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return err
+		}
+	}
+}
+
+// isBusy reports whether err is SQLITE_BUSY (or one of its extended codes).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 func (s *Store) prepare(ctx context.Context, cfg config) error {
