@@ -25,6 +25,9 @@ type udpTap struct {
 	remote  string
 	server  netip.Addr
 	localIP netip.Addr
+
+	icmpMu   sync.Mutex
+	lastICMP *icmpReport // the newest report drained from the error queue
 }
 
 func newUDPTap(c *net.UDPConn, w *wire) *udpTap {
@@ -74,12 +77,7 @@ func (u *udpTap) WriteTo(b []byte, _ net.Addr) (int, error) {
 // icmp records what the kernel reported, with the ICMP details when the
 // error queue has them.
 func (u *udpTap) icmp(errno syscall.Errno, onSend bool) {
-	rep := icmpReport{errno: errno, local: onSend}
-	if rc, err := u.UDPConn.SyscallConn(); err == nil {
-		if r, ok := readICMP(rc); ok {
-			rep = r
-		}
-	}
+	rep := u.report(errno, onSend)
 	kind, port, ignore := rep.unreachKind()
 	switch {
 	case ignore:
@@ -185,3 +183,21 @@ func (l *oneConnListener) Close() error {
 }
 
 func (l *oneConnListener) Addr() net.Addr { return l.conn.LocalAddr() }
+
+// report is the kernel's account of errno: the newest entry of the error
+// queue, or, when a concurrent read and write both saw an error and the
+// other one drained the queue, the last report that had this errno.
+func (u *udpTap) report(errno syscall.Errno, onSend bool) icmpReport {
+	u.icmpMu.Lock()
+	defer u.icmpMu.Unlock()
+	if rc, err := u.UDPConn.SyscallConn(); err == nil {
+		if r, ok := readICMP(rc); ok {
+			u.lastICMP = &r
+			return r
+		}
+	}
+	if u.lastICMP != nil && u.lastICMP.errno == errno {
+		return *u.lastICMP
+	}
+	return icmpReport{errno: errno, local: onSend}
+}
