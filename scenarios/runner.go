@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/probe"
 	"github.com/sipprobe/sipprobe/results"
 )
@@ -203,6 +204,11 @@ type runState struct {
 	mu    sync.Mutex
 	herrs []error
 	fails map[string]int // refused logins in this run, per server host
+	// earlier holds, per server host, the refused logins the history had
+	// when the run first probed that server: one query per server, not
+	// per probe, and this run's own results (counted in fails) are not
+	// in it yet.
+	earlier map[string]int
 }
 
 const maxHistoryErrors = 5
@@ -298,24 +304,34 @@ func (st *runState) banned(ctx context.Context, j Job) (results.Result, bool) {
 // from this run or (within the cool-down) earlier ones: the probe then
 // reads silence or a refusal as a likely fail2ban ban.
 func (st *runState) loginFailures(ctx context.Context, target string) int {
+	host := hostOf(target)
 	st.mu.Lock()
-	n := st.fails[hostOf(target)]
+	h, known := st.earlier[host]
+	n := st.fails[host]
 	st.mu.Unlock()
-	if st.history == nil {
-		return n
+	if known || st.history == nil {
+		return h + n
 	}
-	// The run's own results may already be saved; max, not a sum,
-	// counts them once.
 	h, err := st.history.LoginFailures(context.WithoutCancel(ctx), target, st.clock.Now().Add(-st.cooldown))
 	st.historyErr(err)
-	return max(n, h)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.earlier == nil {
+		st.earlier = map[string]int{}
+	}
+	// Probes starting together may both ask; the first answer stays.
+	if first, ok := st.earlier[host]; ok {
+		h = first
+	}
+	st.earlier[host] = h
+	return h + n
 }
 
 // countLogin notes a refused login. Unlike CredentialsRejected it counts
 // negative tests too: the server's ban counter does not know they were
 // deliberate.
 func (st *runState) countLogin(r results.Result) {
-	if r.FinalCode == 0 || (r.Diagnosis.ID != diagWrongPassword && r.Diagnosis.ID != "unknown-user") {
+	if r.FinalCode == 0 || !catalog.RefusesLogin(r.Diagnosis.ID) {
 		return
 	}
 	st.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"net"
 	"strings"
 
+	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/results"
 )
 
@@ -93,7 +94,7 @@ func credentialsVerdict(r results.Result) string {
 	if r.User == "" || r.FinalCode == 0 {
 		return ""
 	}
-	if isRejection(r.Diagnosis.ID) {
+	if catalog.RefusesLogin(r.Diagnosis.ID) {
 		if r.Expect != nil && r.Expect.Met {
 			return ""
 		}
@@ -103,16 +104,4 @@ func credentialsVerdict(r results.Result) string {
 		return credAccepted
 	}
 	return ""
-}
-
-// isRejection reports whether a diagnosis means the server refused the
-// account. Unknown-user counts: fail2ban bans for failed logins to accounts
-// that do not exist just the same. Ids that start with "wrong-password"
-// cover the ambiguous Asterisk case (DESIGN.md §4).
-func isRejection(id string) bool {
-	switch {
-	case id == "unknown-user", strings.HasPrefix(id, "wrong-password"):
-		return true
-	}
-	return false
 }

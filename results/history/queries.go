@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/results"
 )
 
@@ -60,15 +61,30 @@ func (s *Store) LoginFailures(ctx context.Context, target string, since time.Tim
 	if host == "" {
 		return 0, nil
 	}
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM results
+	// Counted per diagnosis here, filtered in Go: which ids are refusals
+	// is the catalogue's to say, not a copy in SQL.
+	rows, err := s.db.QueryContext(ctx, `SELECT diagnosis, count(*) FROM results
 		WHERE account LIKE ? ESCAPE '\' AND started_at >= ? AND final_code <> 0
-		AND (diagnosis = 'unknown-user' OR diagnosis LIKE 'wrong-password%')`,
-		"%@"+likeEscape(host), since.UnixNano()).Scan(&n)
+		GROUP BY diagnosis`, "%@"+likeEscape(host), since.UnixNano())
 	if err != nil {
 		return 0, fmt.Errorf("login failures at %s: %w", host, err)
 	}
-	return n, nil
+	defer rows.Close()
+	total := 0
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return 0, fmt.Errorf("login failures at %s: %w", host, err)
+		}
+		if catalog.RefusesLogin(id) {
+			total += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("login failures at %s: %w", host, err)
+	}
+	return total, nil
 }
 
 // likeEscape quotes LIKE's wildcards (and its escape character) in s.
