@@ -10,29 +10,17 @@ import (
 
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/sipprobe/sipprobe/internal/testpeers"
 	"github.com/sipprobe/sipprobe/results"
 )
 
 func closedPort(t *testing.T, network string) string {
 	t.Helper()
-	switch network {
-	case "udp":
-		c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a := c.LocalAddr().String()
-		c.Close()
-		return a
-	default:
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		a := l.Addr().String()
-		l.Close()
-		return a
+	port := testpeers.FreePort(t) // free for UDP and TCP alike
+	if network == "udp" {
+		port = testpeers.FreeUDPPort(t)
 	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 }
 
 func runProbe(t *testing.T, kind Kind, cfg Config) results.Result {

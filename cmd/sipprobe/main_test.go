@@ -8,10 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/sipprobe/sipprobe/internal/testpeers"
 )
 
 func runMain(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -23,13 +26,7 @@ func runMain(t *testing.T, args ...string) (code int, stdout, stderr string) {
 
 func closedUDPPort(t *testing.T) string {
 	t.Helper()
-	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := c.LocalAddr().String()
-	c.Close()
-	return a
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(testpeers.FreeUDPPort(t)))
 }
 
 func TestUsageErrors(t *testing.T) {

@@ -76,7 +76,7 @@ func (l *natLab) sipprobe(t *testing.T, env []string, args ...string) (int, stri
 	var ee *exec.ExitError
 	code := 0
 	if err != nil {
-		if !errorsAs(err, &ee) {
+		if !errors.As(err, &ee) {
 			t.Fatalf("run sipprobe in %s: %v", l.phone.Name, err)
 		}
 		code = ee.ExitCode()
@@ -269,7 +269,6 @@ func TestThroughNetwork(t *testing.T) {
 	}
 }
 
-func errorsAs(err error, target any) bool { return errors.As(err, target) }
 
 // TestFail2banBanThroughNetwork: after refused logins, the server's firewall
 // bans our (NATed) address the way fail2ban does; the next run's probe,
