@@ -269,7 +269,6 @@ func TestThroughNetwork(t *testing.T) {
 	}
 }
 
-
 // TestFail2banBanThroughNetwork: after refused logins, the server's firewall
 // bans our (NATed) address the way fail2ban does; the next run's probe,
 // knowing the refusals from the history, says "banned" instead of "closed
