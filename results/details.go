@@ -96,6 +96,10 @@ type InviteDetails struct {
 	FirstProvisionalMs Millis   `json:"first_provisional_ms,omitempty"`
 	RingingMs          Millis   `json:"ringing_ms,omitempty"`
 	AnswerMs           Millis   `json:"answer_ms,omitempty"`
+	// SetupMs is the call setup time: from the INVITE that got the final
+	// response to that response (the time a test call's verdict is about;
+	// the hold and the total have their own fields).
+	SetupMs Millis `json:"setup_ms,omitempty"`
 	ACKConfirmed       *bool    `json:"ack_confirmed,omitempty"`
 	EndedBy            string   `json:"ended_by,omitempty"`
 	RTPSent            int      `json:"rtp_sent,omitempty"`

@@ -93,6 +93,10 @@ type Result struct {
 	FinalCode   int                `json:"final_code"`
 	FinalReason string             `json:"final_reason"`
 	Diagnosis   catalog.Diagnosis  `json:"diagnosis"`
+	// Observed is what the exchange alone would have been diagnosed as,
+	// when something else decided the status: a failed expectation, or an
+	// interruption. Nothing the probe saw is lost.
+	Observed *Observed `json:"observed,omitempty"`
 	Timings     Timings            `json:"timings_ms"`
 	Responses   []Response         `json:"responses"`
 	Messages    []Message          `json:"messages"`
@@ -100,6 +104,29 @@ type Result struct {
 	Expect      *ExpectationResult `json:"expect,omitempty"`
 	// Error is set when sipprobe itself could not run the probe (status unknown).
 	Error string `json:"error,omitempty"`
+}
+
+// Observed is the diagnosis of the exchange alone, kept beside the one
+// that explains the status.
+type Observed struct {
+	ID       string           `json:"id"`
+	Severity catalog.Severity `json:"severity"`
+	Summary  string           `json:"summary"`
+}
+
+// ObservedOf keeps the short form of d.
+func ObservedOf(d catalog.Diagnosis) *Observed {
+	return &Observed{ID: d.ID, Severity: d.Severity, Summary: d.Summary}
+}
+
+// CheckTime is the time a probe's verdict is about: the call setup (INVITE
+// to its final response) for a test call, the whole exchange otherwise.
+// Tables, perfdata and the max_ms/crit_ms expectations use it.
+func (r Result) CheckTime() Millis {
+	if r.Details != nil && r.Details.Invite != nil && r.Details.Invite.SetupMs > 0 {
+		return r.Details.Invite.SetupMs
+	}
+	return r.Timings.Total
 }
 
 // Millis is a duration in milliseconds, the unit of every timing in the contract.
