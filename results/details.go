@@ -99,13 +99,13 @@ type InviteDetails struct {
 	// SetupMs is the call setup time: from the INVITE that got the final
 	// response to that response (the time a test call's verdict is about;
 	// the hold and the total have their own fields).
-	SetupMs Millis `json:"setup_ms,omitempty"`
-	ACKConfirmed       *bool    `json:"ack_confirmed,omitempty"`
-	EndedBy            string   `json:"ended_by,omitempty"`
-	RTPSent            int      `json:"rtp_sent,omitempty"`
-	RTPReceived        int      `json:"rtp_received,omitempty"`
-	AcceptedCodecs     []string `json:"accepted_codecs,omitempty"` // --codec-sweep
-	RejectedCodecs     []string `json:"rejected_codecs,omitempty"`
+	SetupMs        Millis   `json:"setup_ms,omitempty"`
+	ACKConfirmed   *bool    `json:"ack_confirmed,omitempty"`
+	EndedBy        string   `json:"ended_by,omitempty"`
+	RTPSent        int      `json:"rtp_sent,omitempty"`
+	RTPReceived    int      `json:"rtp_received,omitempty"`
+	AcceptedCodecs []string `json:"accepted_codecs,omitempty"` // --codec-sweep
+	RejectedCodecs []string `json:"rejected_codecs,omitempty"`
 
 	// AnswerDirection is the answer's sendrecv/sendonly/recvonly/inactive.
 	AnswerDirection string `json:"answer_direction,omitempty"`

@@ -81,27 +81,27 @@ func Overall(rs []Result) Status {
 // Result is everything one probe learned. Field names are part of the
 // contract: scripts parse them.
 type Result struct {
-	Name        string             `json:"name,omitempty"`
-	Probe       string             `json:"probe"`
-	Target      string             `json:"target"`
-	Transport   string             `json:"transport"`
-	RemoteAddr  string             `json:"remote_addr,omitempty"`
-	LocalAddr   string             `json:"local_addr,omitempty"`
-	User        string             `json:"user,omitempty"`
-	StartedAt   time.Time          `json:"started_at"`
-	Status      Status             `json:"status"`
-	FinalCode   int                `json:"final_code"`
-	FinalReason string             `json:"final_reason"`
-	Diagnosis   catalog.Diagnosis  `json:"diagnosis"`
+	Name        string            `json:"name,omitempty"`
+	Probe       string            `json:"probe"`
+	Target      string            `json:"target"`
+	Transport   string            `json:"transport"`
+	RemoteAddr  string            `json:"remote_addr,omitempty"`
+	LocalAddr   string            `json:"local_addr,omitempty"`
+	User        string            `json:"user,omitempty"`
+	StartedAt   time.Time         `json:"started_at"`
+	Status      Status            `json:"status"`
+	FinalCode   int               `json:"final_code"`
+	FinalReason string            `json:"final_reason"`
+	Diagnosis   catalog.Diagnosis `json:"diagnosis"`
 	// Observed is what the exchange alone would have been diagnosed as,
 	// when something else decided the status: a failed expectation, or an
 	// interruption. Nothing the probe saw is lost.
-	Observed *Observed `json:"observed,omitempty"`
-	Timings     Timings            `json:"timings_ms"`
-	Responses   []Response         `json:"responses"`
-	Messages    []Message          `json:"messages"`
-	Details     *Details           `json:"details,omitempty"`
-	Expect      *ExpectationResult `json:"expect,omitempty"`
+	Observed  *Observed          `json:"observed,omitempty"`
+	Timings   Timings            `json:"timings_ms"`
+	Responses []Response         `json:"responses"`
+	Messages  []Message          `json:"messages"`
+	Details   *Details           `json:"details,omitempty"`
+	Expect    *ExpectationResult `json:"expect,omitempty"`
 	// Error is set when sipprobe itself could not run the probe (status unknown).
 	Error string `json:"error,omitempty"`
 }
