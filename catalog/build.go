@@ -143,7 +143,7 @@ func build(d fileData) (*Catalog, error) {
 			list.out[q.Code] = q
 		}
 	}
-	for _, k := range requiredNotes {
+	for _, k := range append(slices.Clone(requiredNotes), expectationNotes()...) {
 		n, ok := c.notes[k]
 		if !ok || n.EN == "" || n.RU == "" {
 			bad("note %q missing or incomplete", k)

@@ -112,7 +112,9 @@ type Exchange struct {
 
 	// Register-specific findings.
 	BindingNotListed bool // --bind: the 200 OK did not list our contact
-	NoContacts       bool // the account has no device registered
+	// ToUser is the user an OPTIONS asked about (a user in the target
+	// URI): the question is then whether that user is reachable.
+	ToUser string
 	// User and Target are used in summaries.
 	User   string
 	Target string

@@ -130,13 +130,8 @@ func (c *Catalog) chooseResponse(ex Exchange) choice {
 		return choice{id: "no-answer"}
 	}
 	if method == "OPTIONS" {
-		switch code {
-		case 401, 407:
-			return choice{id: "auth-required-alive"}
-		case 403:
-			return choice{id: "options-forbidden"}
-		case 405, 501:
-			return choice{id: "options-not-supported"}
+		if ch, ok := chooseOptions(ex); ok {
+			return ch
 		}
 	}
 	if p, ok := c.matchPhrase(code, f.Reason); ok && p.specific {
@@ -216,7 +211,6 @@ func successFindings(ex Exchange) []finding {
 		{ex.ReinviteNoACK, "reinvite-ack-missing"},
 		{ex.PrivateMediaAddr, "nat-media-private-address"},
 		{ex.BindingNotListed, "binding-not-listed"},
-		{ex.NoContacts, "no-contacts"},
 	}
 }
 

@@ -83,8 +83,14 @@ func (c Config) Validate(kind Kind) error {
 	if c.Target == "" {
 		return fmt.Errorf("%w: --server is required", ErrConfig)
 	}
-	if _, err := parseTarget(c.Target); err != nil {
+	t, err := parseTarget(c.Target)
+	if err != nil {
 		return fmt.Errorf("%w: --server: %w", ErrConfig, err)
+	}
+	if t.User != "" && kind != KindOptions {
+		// Only OPTIONS has a use for it (is this user reachable?); for an
+		// account or a callee, a silent drop would probe something else.
+		return fmt.Errorf("%w: --server %q names a user: give the account with --user (and the callee with --to), and the server alone in --server", ErrConfig, c.Target)
 	}
 	switch c.Transport {
 	case "", "udp", "tcp", "tls":

@@ -19,8 +19,13 @@ func (s *session) options(ctx context.Context, l *link, r *results.Result, ex *c
 	if s.cfg.User != "" {
 		from = s.accountURI()
 	}
+	// A user in the target asks whether that user is reachable: it goes in
+	// the Request-URI and To, as sipsak and sipexer do.
+	ruri := s.serverURI(l.transport)
+	ruri.User = s.target.User
+	ex.ToUser = s.target.User
 	spec := requestSpec{
-		method: sip.OPTIONS, ruri: s.serverURI(l.transport), from: from, to: s.serverURI(l.transport),
+		method: sip.OPTIONS, ruri: ruri, from: from, to: ruri,
 		extra: []sip.Header{sip.NewHeader("Accept", "application/sdp")},
 	}
 	res, err := s.do(ctx, l, s.buildRequest(l, ids, spec), nil)

@@ -56,7 +56,6 @@ func (s *session) register(ctx context.Context, l *link, r *results.Result, ex *
 		d.Contacts = contacts
 		n := len(contacts)
 		d.ContactCount = &n
-		ex.NoContacts = n == 0
 		return
 	}
 	verified := false

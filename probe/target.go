@@ -148,6 +148,9 @@ func (t target) uri() string {
 	if t.Port != 0 {
 		h = net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
 	}
+	if t.User != "" {
+		h = t.User + "@" + h
+	}
 	return t.Scheme + ":" + h
 }
 

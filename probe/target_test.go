@@ -20,7 +20,7 @@ func TestParseTarget(t *testing.T) {
 		{"sip uri with transport", "sip:pbx.local:5070;transport=tcp", target{Scheme: "sip", Host: "pbx.local", Port: 5070, Transport: "tcp"}, "tcp", "sip:pbx.local:5070"},
 		{"sips uri", "sips:pbx.example.com", target{Scheme: "sips", Host: "pbx.example.com"}, "tls", "sips:pbx.example.com"},
 		{"upper-case scheme and TRANSPORT", "SIP:pbx;TRANSPORT=TLS", target{Scheme: "sip", Host: "pbx", Transport: "tls"}, "tls", "sip:pbx"},
-		{"uri with user and password drops password", "sip:120:secret@pbx.local", target{Scheme: "sip", User: "120", Host: "pbx.local"}, "udp", "sip:pbx.local"},
+		{"uri with user and password drops password", "sip:120:secret@pbx.local", target{Scheme: "sip", User: "120", Host: "pbx.local"}, "udp", "sip:120@pbx.local"},
 		{"uri headers ignored", "sip:pbx.local?subject=x", target{Scheme: "sip", Host: "pbx.local"}, "udp", "sip:pbx.local"},
 		{"sips v6", "sips:[::1]:5061", target{Scheme: "sips", Host: "::1", Port: 5061}, "tls", "sips:[::1]:5061"},
 	}

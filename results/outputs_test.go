@@ -22,7 +22,7 @@ func sample() []Result {
 		{Name: "reg-120", Probe: "register", Target: "sip:pbx", Transport: "tcp", User: "120", Status: StatusCritical, FinalCode: 403, FinalReason: "Wrong Guess",
 			Diagnosis: catalog.Diagnosis{ID: "wrong-password", Summary: "The server rejected the credentials for 120."}, Timings: Timings{Total: 3.9},
 			Messages: []Message{{Dir: DirOut, Raw: "REGISTER sip:pbx SIP/2.0\r\nX: ]]> \x01\r\n\r\n"}, {Dir: DirIn, Raw: "SIP/2.0 403 Wrong Guess\r\n\r\n"}}},
-		{Name: "call|600", Probe: "invite", Target: "sip:pbx", Transport: "udp", Status: StatusWarning, FinalCode: 200, Diagnosis: catalog.Diagnosis{ID: "ok"}, Timings: Timings{Total: 900},
+		{Name: "call|600", Probe: "invite", Target: "sip:pbx", Transport: "udp", Status: StatusWarning, FinalCode: 200, Diagnosis: catalog.Diagnosis{ID: "slow-response", Summary: "The probe succeeded, but slower than expected: took 900.0 ms, more than max_ms 250."}, Observed: &Observed{ID: "ok"}, Timings: Timings{Total: 900},
 			Expect: &ExpectationResult{Reasons: []string{"took 900.0 ms, more than max_ms 250"}}},
 		{Name: "late", Probe: "options", Target: "sip:pbx", Transport: "udp", Status: StatusUnknown, Error: "not run: interrupted", Diagnosis: catalog.Diagnosis{ID: NotRunID}},
 	}
@@ -198,7 +198,7 @@ func TestNagios(t *testing.T) {
 	}
 	got := buf.String()
 	for _, want := range []string{
-		"SIPPROBE CRITICAL - 2 of 5 probes OK: reg-120 wrong-password, call/600 ok, late not-run | ",
+		"SIPPROBE CRITICAL - 2 of 5 probes OK: reg-120 wrong-password, call/600 slow-response, late not-run | ",
 		"'alive_udp'=12.3ms;;;0;", "'call_600'=900.0ms;250;;0;", "'alive_udp_2'=12.3ms;;;0;",
 	} {
 		if !strings.Contains(got, want) {

@@ -119,6 +119,16 @@ func ObservedOf(d catalog.Diagnosis) *Observed {
 	return &Observed{ID: d.ID, Severity: d.Severity, Summary: d.Summary}
 }
 
+// ExchangeDiagnosis is the id the exchange itself was diagnosed as, even
+// when an expectation or an interruption decided the status: what the
+// server did (refused a login, say) is what ban safety counts.
+func (r Result) ExchangeDiagnosis() string {
+	if r.Observed != nil {
+		return r.Observed.ID
+	}
+	return r.Diagnosis.ID
+}
+
 // CheckTime is the time a probe's verdict is about: the call setup (INVITE
 // to its final response) for a test call, the whole exchange otherwise.
 // Tables, perfdata and the max_ms/crit_ms expectations use it.

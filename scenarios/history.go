@@ -64,7 +64,7 @@ func AccountOf(r results.Result) string {
 // and for results sipprobe made up without sending (skipped probes carry no
 // final code), so skipping does not extend the cool-down forever.
 func CredentialsRejected(r results.Result) bool {
-	if r.Diagnosis.ID != diagWrongPassword || r.FinalCode == 0 {
+	if r.ExchangeDiagnosis() != diagWrongPassword || r.FinalCode == 0 {
 		return false
 	}
 	return r.Expect == nil || !r.Expect.Met

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sipprobe/sipprobe/probe"
+	"github.com/sipprobe/sipprobe/results"
 )
 
 // Job is one probe to run on one transport, Repeat times. Fan-out over
@@ -13,7 +14,7 @@ type Job struct {
 	Name     string // unique per job: the probe name, plus "/transport" when fanned out
 	Kind     probe.Kind
 	Config   probe.Config
-	Expect   Expect
+	Expect   results.Expectation
 	Repeat   int
 	Interval time.Duration
 	// Account is set when the probe sends credentials; it keys the

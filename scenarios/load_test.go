@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sipprobe/sipprobe/probe"
+	"github.com/sipprobe/sipprobe/results"
 )
 
 // testEnv is the environment the fixtures see: no process-wide Setenv.
@@ -128,7 +129,7 @@ codec = "PCMA"
 		if reg.Repeat != 3 || reg.Interval != 10*time.Second {
 			t.Errorf("repeat %d interval %v", reg.Repeat, reg.Interval)
 		}
-		if reg.Expect != (Expect{Code: 200, MaxMs: 250}) {
+		if reg.Expect != (results.Expectation{Code: 200, MaxMs: 250}) {
 			t.Errorf("expect %+v", reg.Expect)
 		}
 	})

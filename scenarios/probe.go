@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/sipprobe/sipprobe/probe"
+	"github.com/sipprobe/sipprobe/results"
 )
 
 // Probe is one validated [[probe]] entry.
@@ -18,7 +19,7 @@ type Probe struct {
 	Transports []string
 	Repeat     int // at least 1
 	Interval   time.Duration
-	Expect     Expect
+	Expect     results.Expectation
 }
 
 // Limits of the schema.

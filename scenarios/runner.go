@@ -275,7 +275,7 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 	if ctx.Err() != nil && res.FinalCode == 0 {
 		res = interrupted(res, j)
 	}
-	res = j.Expect.Judge(res)
+	res = j.Expect.Judge(res, catalog.Default(), j.Config.Lang)
 	if j.Account != "" && CredentialsRejected(res) {
 		st.acc.reject(j.Account, j.Name)
 	}
@@ -331,7 +331,7 @@ func (st *runState) loginFailures(ctx context.Context, target string) int {
 // negative tests too: the server's ban counter does not know they were
 // deliberate.
 func (st *runState) countLogin(r results.Result) {
-	if r.FinalCode == 0 || !catalog.RefusesLogin(r.Diagnosis.ID) {
+	if r.FinalCode == 0 || !catalog.RefusesLogin(r.ExchangeDiagnosis()) {
 		return
 	}
 	st.mu.Lock()

@@ -142,7 +142,7 @@ func TestRunnerBanSafety(t *testing.T) {
 	t.Run("expected refusal does not block the account", func(t *testing.T) {
 		f := &fake{wrong: map[string]bool{"120": true}}
 		neg := regJob("neg", "120")
-		neg.Expect = Expect{Diagnosis: "wrong-password"}
+		neg.Expect = results.Expectation{Diagnosis: "wrong-password"}
 		got, _ := collect(t, NewRunner(WithParallel(1), WithRateLimit(0), WithProber(f.run)), context.Background(), jobsOf(neg, regJob("pos", "120")))
 		if got[0].Status != results.StatusOK || !got[0].Expect.Met {
 			t.Errorf("negative test %+v", got[0])
@@ -287,39 +287,6 @@ func TestRunnerEmitErrorStops(t *testing.T) {
 	}
 }
 
-func TestJudge(t *testing.T) {
-	ok := results.Result{Status: results.StatusOK, FinalCode: 200, Diagnosis: catalog.Diagnosis{ID: "ok"}, Timings: results.Timings{Total: 100}}
-	refused := results.Result{Status: results.StatusCritical, FinalCode: 403, Diagnosis: catalog.Diagnosis{ID: "wrong-password"}, Timings: results.Timings{Total: 100}}
-	for _, tc := range []struct {
-		name string
-		e    Expect
-		r    results.Result
-		want results.Status
-		met  bool
-	}{
-		{"no expectation keeps the verdict", Expect{}, refused, results.StatusCritical, false},
-		{"negative test met", Expect{Diagnosis: "wrong-password"}, refused, results.StatusOK, true},
-		{"negative test not met", Expect{Diagnosis: "wrong-password"}, ok, results.StatusCritical, false},
-		{"code met", Expect{Code: 403}, refused, results.StatusOK, true},
-		{"negative test met but slow", Expect{Code: 403, MaxMs: 50}, refused, results.StatusWarning, false},
-		{"slow is warning", Expect{MaxMs: 50}, ok, results.StatusWarning, false},
-		{"fast enough", Expect{MaxMs: 150}, ok, results.StatusOK, true},
-		{"slow but failed stays critical", Expect{MaxMs: 1}, refused, results.StatusCritical, false},
-		{"codec mismatch", Expect{Codec: "pcma"}, ok, results.StatusCritical, false},
-		{"not run stays unknown", Expect{Code: 200}, results.Result{Status: results.StatusUnknown, Error: "not run"}, results.StatusUnknown, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := tc.e.Judge(tc.r)
-			if got.Status != tc.want {
-				t.Errorf("status %s, want %s", got.Status, tc.want)
-			}
-			if (got.Expect != nil && got.Expect.Met) != tc.met {
-				t.Errorf("met %+v, want %v", got.Expect, tc.met)
-			}
-		})
-	}
-}
-
 func TestAccountKey(t *testing.T) {
 	for _, target := range []string{"pbx.example.com", "sip:PBX.example.com:5060;transport=tcp", "sips:pbx.example.com", "pbx.example.com:5070"} {
 		if got := AccountKey(target, "120"); got != "120@pbx.example.com" {
@@ -341,7 +308,7 @@ func TestRunnerCountsLoginFailures(t *testing.T) {
 		return j
 	}
 	negative := on("neg", "121", "pbx")
-	negative.Expect = Expect{Diagnosis: "wrong-password"}
+	negative.Expect = results.Expectation{Diagnosis: "wrong-password"}
 	tests := []struct {
 		name   string
 		logins map[string]int // history

@@ -67,10 +67,12 @@ type probeSpec struct {
 
 // expectSpec is the expect = {...} table of a probe.
 type expectSpec struct {
-	Code      int     `toml:"code"`
-	Diagnosis string  `toml:"diagnosis"`
-	MaxMs     float64 `toml:"max_ms"`
-	Codec     string  `toml:"codec"`
+	Code        int     `toml:"code"`
+	Diagnosis   string  `toml:"diagnosis"`
+	MaxMs       float64 `toml:"max_ms"`
+	CritMs      float64 `toml:"crit_ms"`
+	Codec       string  `toml:"codec"`
+	MinContacts int     `toml:"min_contacts"`
 }
 
 // kindsFor lists the kinds that accept key, or nil when every kind does.
@@ -79,7 +81,7 @@ func kindsFor(key string) []string {
 	switch key {
 	case "user", "auth_user", "domain", "password", "password_env", "password_file", "show_secrets":
 		return []string{"register", "invite"}
-	case "bind", "expires":
+	case "bind", "expires", "expect.min_contacts":
 		return []string{"register"}
 	case "to", "codecs", "hold", "ring_timeout", "rtp", "codec_sweep", "expect.codec":
 		return []string{"invite"}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/probe"
+	"github.com/sipprobe/sipprobe/results"
 )
 
 // validator checks the meaning of decoded sections and builds Probes.
@@ -290,8 +291,8 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func (v *validator) expect(e expectSpec, s *section, where string) Expect {
-	out := Expect{Code: e.Code, Diagnosis: e.Diagnosis, MaxMs: e.MaxMs, Codec: strings.ToLower(e.Codec)}
+func (v *validator) expect(e expectSpec, s *section, where string) results.Expectation {
+	out := results.Expectation{Code: e.Code, Diagnosis: e.Diagnosis, MaxMs: e.MaxMs, CritMs: e.CritMs, Codec: strings.ToLower(e.Codec), MinContacts: e.MinContacts}
 	if s.has("expect.code") && (e.Code < 100 || e.Code > 699) {
 		v.add(s, where, "expect.code", "%d: want a SIP status code, 100 to 699", e.Code)
 	}
@@ -300,6 +301,15 @@ func (v *validator) expect(e expectSpec, s *section, where string) Expect {
 	}
 	if s.has("expect.max_ms") && e.MaxMs <= 0 {
 		v.add(s, where, "expect.max_ms", "%g: want a positive number of milliseconds", e.MaxMs)
+	}
+	if s.has("expect.crit_ms") && e.CritMs <= 0 {
+		v.add(s, where, "expect.crit_ms", "%g: want a positive number of milliseconds", e.CritMs)
+	}
+	if e.MaxMs > 0 && e.CritMs > 0 && e.CritMs < e.MaxMs {
+		v.add(s, where, "expect.crit_ms", "%g is below max_ms %g: the critical threshold must be at least the warning one", e.CritMs, e.MaxMs)
+	}
+	if s.has("expect.min_contacts") && e.MinContacts < 1 {
+		v.add(s, where, "expect.min_contacts", "%d: want at least 1", e.MinContacts)
 	}
 	if s.has("expect.codec") && e.Codec == "" {
 		v.add(s, where, "expect.codec", "empty codec name")

@@ -11,6 +11,7 @@ import (
 // inviteCommand places a real test call (issue 4).
 func inviteCommand() *cli.Command {
 	flags := append(commonFlags(), credentialFlags()...)
+	flags = append(flags, expectFlags(probe.KindInvite)...)
 	flags = append(flags,
 		&cli.StringFlag{Name: "to", Usage: "`EXTENSION`, number or SIP URI to call (an echo test is best)", EnvVars: env("TO")},
 		&cli.StringFlag{Name: "codecs", Value: strings.Join(probe.DefaultCodecs(), ","), Usage: "codecs to offer, in order: pcmu, pcma, g722, g729, opus, telephone-event", EnvVars: env("CODECS")},

@@ -1,28 +1,32 @@
 package main
 
 import (
-	"fmt"
 	"os"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
+	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/probe"
 	"github.com/sipprobe/sipprobe/results"
 )
 
 func optionsCommand() *cli.Command {
 	return &cli.Command{
-		Name:      "options",
-		Usage:     "is the SIP server alive? (sends OPTIONS)",
-		UsageText: "sipprobe options --server TARGET [flags]",
-		Flags:     commonFlags(),
-		Action:    probeAction(probe.KindOptions, nil),
+		Name:  "options",
+		Usage: "is the SIP server alive? (sends OPTIONS)",
+		UsageText: "sipprobe options --server TARGET [--user 120 --password-file F] [flags]\n\n" +
+			"Any final response proves the SIP service is alive (401, 403, 404, 405, 501 included); 408, 5xx and silence do not.\n" +
+			"A user in the target (sip:120@pbx.example.com) asks whether that user is reachable instead: 404, 480, 604 then fail.\n" +
+			"With --user and a password, one challenge is answered and refused credentials fail the check.",
+		Flags:  append(append(commonFlags(), credentialFlags()...), expectFlags(probe.KindOptions)...),
+		Action: probeAction(probe.KindOptions, nil),
 	}
 }
 
 func registerCommand() *cli.Command {
 	flags := append(commonFlags(), credentialFlags()...)
+	flags = append(flags, expectFlags(probe.KindRegister)...)
 	flags = append(flags,
 		&cli.BoolFlag{Name: "bind", Usage: "register a unique sipprobe contact, verify it, then remove exactly that contact", EnvVars: env("BIND")},
 		&cli.IntFlag{Name: "expires", Value: probe.DefaultExpires, Usage: "Expires of the --bind registration, in seconds", EnvVars: env("EXPIRES")},
@@ -55,11 +59,15 @@ func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config)) cli.A
 		if err := cfg.Validate(kind); err != nil {
 			return usagef("%v", err)
 		}
+		expect, err := expectationFromFlags(c)
+		if err != nil {
+			return err
+		}
 		format, err := outputFormat(c.String("output"), c.App.Writer)
 		if err != nil {
 			return err
 		}
-		r := probe.Run(c.Context, kind, cfg)
+		r := expect.Judge(probe.Run(c.Context, kind, cfg), catalog.Default(), cfg.Lang)
 		opts := results.TextOptions{Trace: c.Bool("trace"), Color: isTerminal(c.App.Writer)}
 		if err := printResult(c.App.Writer, format, r, opts); err != nil {
 			return &exitError{code: 3, err: err}
@@ -95,5 +103,3 @@ func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
-
-var _ = fmt.Sprintf

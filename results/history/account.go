@@ -94,7 +94,7 @@ func credentialsVerdict(r results.Result) string {
 	if r.User == "" || r.FinalCode == 0 {
 		return ""
 	}
-	if catalog.RefusesLogin(r.Diagnosis.ID) {
+	if catalog.RefusesLogin(r.ExchangeDiagnosis()) {
 		if r.Expect != nil && r.Expect.Met {
 			return ""
 		}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/probe"
+	"github.com/sipprobe/sipprobe/results"
+)
+
+// expectFlags are the scenario's expect keys as flags of a single probe
+// (expect.max_ms is --expect-max-ms), so that one command line is a
+// complete Nagios/CI check. Keys that only one kind knows stay with it.
+func expectFlags(kind probe.Kind) []cli.Flag {
+	flags := []cli.Flag{
+		&cli.IntFlag{Name: "expect-code", Usage: "the final status `CODE` that counts as OK (e.g. 486 for a busy test, 403 for a negative test)", EnvVars: env("EXPECT_CODE")},
+		&cli.StringFlag{Name: "expect-diagnosis", Usage: "the diagnosis `ID` that counts as OK (e.g. wrong-password; see sipprobe catalog list)", EnvVars: env("EXPECT_DIAGNOSIS")},
+		&cli.Float64Flag{Name: "expect-max-ms", Usage: "WARNING when the probe takes longer than `MS` (a call: its setup)", EnvVars: env("EXPECT_MAX_MS")},
+		&cli.Float64Flag{Name: "expect-crit-ms", Usage: "CRITICAL when the probe takes longer than `MS` (a call: its setup)", EnvVars: env("EXPECT_CRIT_MS")},
+	}
+	switch kind {
+	case probe.KindRegister:
+		flags = append(flags, &cli.IntFlag{Name: "expect-min-contacts", Usage: "WARNING when fewer than `N` devices are registered on the account", EnvVars: env("EXPECT_MIN_CONTACTS")})
+	case probe.KindInvite:
+		flags = append(flags, &cli.StringFlag{Name: "expect-codec", Usage: "the `CODEC` the call must negotiate (e.g. pcma)", EnvVars: env("EXPECT_CODEC")})
+	}
+	return flags
+}
+
+// expectationFromFlags reads the --expect-… flags the command has, with the
+// checks the scenario loader makes on the same keys.
+func expectationFromFlags(c *cli.Context) (results.Expectation, error) {
+	e := results.Expectation{
+		Code:        c.Int("expect-code"),
+		Diagnosis:   c.String("expect-diagnosis"),
+		MaxMs:       c.Float64("expect-max-ms"),
+		CritMs:      c.Float64("expect-crit-ms"),
+		MinContacts: c.Int("expect-min-contacts"),
+		Codec:       c.String("expect-codec"),
+	}
+	switch {
+	case c.IsSet("expect-code") && (e.Code < 100 || e.Code > 699):
+		return e, usagef("--expect-code %d: want a SIP status code, 100 to 699", e.Code)
+	case e.Diagnosis != "" && !catalog.Default().Has(e.Diagnosis):
+		return e, usagef("--expect-diagnosis %q: unknown diagnosis id (see: sipprobe catalog list)", e.Diagnosis)
+	case c.IsSet("expect-max-ms") && e.MaxMs <= 0:
+		return e, usagef("--expect-max-ms %g: want a positive number of milliseconds", e.MaxMs)
+	case c.IsSet("expect-crit-ms") && e.CritMs <= 0:
+		return e, usagef("--expect-crit-ms %g: want a positive number of milliseconds", e.CritMs)
+	case e.MaxMs > 0 && e.CritMs > 0 && e.CritMs < e.MaxMs:
+		return e, usagef("--expect-crit-ms %g is below --expect-max-ms %g: the critical threshold must be at least the warning one", e.CritMs, e.MaxMs)
+	case c.IsSet("expect-min-contacts") && e.MinContacts < 1:
+		return e, usagef("--expect-min-contacts %d: want at least 1", e.MinContacts)
+	case c.IsSet("expect-codec") && e.Codec == "":
+		return e, usagef("--expect-codec: empty codec name")
+	}
+	return e, nil
+}
