@@ -223,3 +223,52 @@ func TestProbeThresholdsFromFlags(t *testing.T) {
 		})
 	}
 }
+
+func TestRunOutputNagios(t *testing.T) {
+	addr, good, _ := startPBX(t)
+	pw, err := os.ReadFile(good)
+	must(t, err)
+	t.Setenv("PBX_120", strings.TrimSpace(string(pw)))
+	path := filepath.Join(t.TempDir(), "office.toml")
+	must(t, os.WriteFile(path, []byte(`
+[defaults]
+server = "`+addr+`"
+timeout = "2s"
+
+[[probe]]
+name = "alive"
+kind = "options"
+expect = { max_ms = 1500 }
+
+[[probe]]
+name = "reg-120"
+kind = "register"
+user = "120"
+password_env = "PBX_120"
+`), 0o600))
+	code, out, stderr := runMain(t, "run", path, "-o", "Nagios", "--no-history")
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (reg-120 has no device registered); stderr %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	m := nagiosLineRE.FindStringSubmatch(lines[0])
+	if m == nil {
+		t.Fatalf("status line does not follow the guidelines: %q", lines[0])
+	}
+	if m[1] != "WARNING" || m[2] != "1 of 2 probes OK: reg-120 no-contacts" {
+		t.Errorf("status %q text %q", m[1], m[2])
+	}
+	perf := strings.Split(m[3], " ")
+	for i, want := range []*regexp.Regexp{
+		regexp.MustCompile(`^'alive_time'=[0-9.]+s;1\.5;;0;$`),
+		regexp.MustCompile(`^'reg-120_time'=[0-9.]+s;;;0;$`),
+		regexp.MustCompile(`^'reg-120_contacts'=0;;;0;$`),
+	} {
+		if i >= len(perf) || !want.MatchString(perf[i]) {
+			t.Errorf("perfdata %v: item %d does not match %s", perf, i, want)
+		}
+	}
+	if len(lines) != 2 || !strings.HasPrefix(lines[1], "WARNING reg-120: no-contacts — ") {
+		t.Errorf("long text should explain reg-120 alone:\n%s", out)
+	}
+}
