@@ -180,36 +180,6 @@ func TestPromRepeatKeepsOneDiagnosis(t *testing.T) {
 	}
 }
 
-func TestNagios(t *testing.T) {
-	var buf bytes.Buffer
-	n := NewNagios(&buf, NagiosOptions{WarnMs: func(r Result) float64 {
-		if r.Name == "call|600" {
-			return 250
-		}
-		return 0
-	}})
-	rs := sample()
-	rs = append(rs, rs[0])
-	for _, r := range rs {
-		_ = n.Add(r)
-	}
-	if err := n.Close(); err != nil {
-		t.Fatal(err)
-	}
-	got := buf.String()
-	for _, want := range []string{
-		"SIPPROBE CRITICAL - 2 of 5 probes OK: reg-120 wrong-password, call/600 slow-response, late not-run | ",
-		"'alive_udp'=12.3ms;;;0;", "'call_600'=900.0ms;250;;0;", "'alive_udp_2'=12.3ms;;;0;",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("missing %q in\n%s", want, got)
-		}
-	}
-	if strings.Count(got, "\n") != 1 || strings.Count(got, "|") != 1 {
-		t.Errorf("want one line with one '|':\n%s", got)
-	}
-}
-
 func TestTable(t *testing.T) {
 	for _, color := range []bool{false, true} {
 		t.Run(map[bool]string{false: "plain", true: "color"}[color], func(t *testing.T) {

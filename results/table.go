@@ -60,7 +60,7 @@ func (t *Table) Add(r Result) error {
 	status := Paint(t.o.Color, r.Status, fmt.Sprintf("%-8s", strings.ToUpper(string(r.Status))))
 	fmt.Fprintf(&b, "%-*s  %-*s  %-9s  %s  %4s  %-20s  %s\n",
 		t.nameW, clip(r.Name, maxNameW), t.targetW, clip(r.Target, maxTargetW), orDash(r.Transport),
-		status, code, orDash(r.Diagnosis.ID), fmtMs(r.Timings.Total))
+		status, code, orDash(r.Diagnosis.ID), fmtMs(r.CheckTime()))
 	if r.Status != StatusOK {
 		for _, line := range whyLines(r) {
 			b.WriteString("    ↳ " + line + "\n")

@@ -205,8 +205,12 @@ func writeInvite(b *strings.Builder, in *InviteDetails) {
 	if in.AnswerAddr != "" {
 		fmt.Fprintf(b, "Media answer: %s:%d\n", in.AnswerAddr, in.AnswerPort)
 	}
-	if in.FirstProvisionalMs > 0 || in.RingingMs > 0 || in.AnswerMs > 0 {
-		fmt.Fprintf(b, "Call setup: first provisional %s, ringing %s, answer %s\n", fmtMs(in.FirstProvisionalMs), fmtMs(in.RingingMs), fmtMs(in.AnswerMs))
+	if in.FirstProvisionalMs > 0 || in.RingingMs > 0 || in.AnswerMs > 0 || in.SetupMs > 0 {
+		fmt.Fprintf(b, "Call setup: first provisional %s, ringing %s, answer %s", fmtMs(in.FirstProvisionalMs), fmtMs(in.RingingMs), fmtMs(in.AnswerMs))
+		if in.SetupMs > 0 {
+			fmt.Fprintf(b, " (setup %s)", fmtMs(in.SetupMs))
+		}
+		b.WriteString("\n")
 	}
 	if in.AnswerDirection != "" && in.AnswerDirection != "sendrecv" {
 		fmt.Fprintf(b, "Media direction in the answer: %s (one-way audio)\n", in.AnswerDirection)

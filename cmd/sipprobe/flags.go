@@ -24,7 +24,7 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "local-addr", Usage: "local `IP[:port]` to send from", EnvVars: env("LOCAL_ADDR")},
 		&cli.StringFlag{Name: "dns-server", Usage: "resolve the target through this DNS server only: `IP[:port]` (port 53 by default)", EnvVars: env("DNS_SERVER")},
 		&cli.StringFlag{Name: "user-agent", Usage: "User-Agent header (default sipprobe/VERSION)", EnvVars: env("USER_AGENT")},
-		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "text or json", EnvVars: env("OUTPUT")},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "what to print: text, json, junit, nagios (a Nagios/Icinga check) or prom", EnvVars: env("OUTPUT")},
 		&cli.BoolFlag{Name: "trace", Usage: "print the message ladder", EnvVars: env("TRACE")},
 		&cli.BoolFlag{Name: "show-secrets", Usage: "do not redact digest response= values in transcripts"},
 		&cli.BoolFlag{Name: "no-fallback", Usage: "after UDP silence, do not check whether TCP answers", EnvVars: env("NO_FALLBACK")},

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"os"
+	"time"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -63,36 +65,32 @@ func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config)) cli.A
 		if err != nil {
 			return err
 		}
-		format, err := outputFormat(c.String("output"), c.App.Writer)
+		format, err := parseFormat(c.String("output"), resultFormats, resultFormatsUsage)
 		if err != nil {
 			return err
 		}
+		start := time.Now()
+		out, err := newSink(format, c.App.Writer, "", sinkSpec{
+			suite:      "sipprobe " + string(kind),
+			start:      start,
+			single:     true,
+			text:       results.TextOptions{Trace: c.Bool("trace"), Color: isTerminal(c.App.Writer)},
+			thresholds: thresholdsOf(expect),
+		})
+		if err != nil {
+			return &exitError{code: 3, err: err}
+		}
 		r := expect.Judge(probe.Run(c.Context, kind, cfg), catalog.Default(), cfg.Lang)
-		opts := results.TextOptions{Trace: c.Bool("trace"), Color: isTerminal(c.App.Writer)}
-		if err := printResult(c.App.Writer, format, r, opts); err != nil {
+		if err := errors.Join(out.Add(r), out.Close(time.Since(start), time.Now())); err != nil {
 			return &exitError{code: 3, err: err}
 		}
 		return exitCode(r.Status.ExitCode())
 	}
 }
 
-func outputFormat(s string, w any) (string, error) {
-	switch s {
-	case "text", "json":
-		return s, nil
-	case "":
-		// Text for people; JSON would be a surprise on a terminal, and text
-		// is what a cron mail shows best too.
-		return "text", nil
-	}
-	return "", usagef("--output %q: want text or json", s)
-}
-
-func printResult(w interface{ Write([]byte) (int, error) }, format string, r results.Result, opts results.TextOptions) error {
-	if format == "json" {
-		return results.WriteJSON(w, r)
-	}
-	return results.WriteText(w, r, opts)
+// outputFormat checks --output of the commands that print text or JSON.
+func outputFormat(s string, _ any) (string, error) {
+	return parseFormat(s, []string{"text", "json"}, "text or json")
 }
 
 // isTerminal reports whether w is a terminal, for colours (NO_COLOR wins).

@@ -39,11 +39,9 @@ func runAction(c *cli.Context) error {
 		return usagef("run: want exactly one scenario file, got %d arguments", c.Args().Len())
 	}
 	path := c.Args().First()
-	format := c.String("output")
-	switch format {
-	case "text", "json", "junit", "nagios", "prom":
-	default:
-		return usagef("--output %q: want text, json, junit, nagios or prom", format)
+	format, err := parseFormat(c.String("output"), resultFormats, resultFormatsUsage)
+	if err != nil {
+		return err
 	}
 	if c.Int("parallel") < 1 {
 		return usagef("--parallel must be at least 1")

@@ -32,13 +32,14 @@ type outputs struct {
 
 func newOutputs(c *cli.Context, format string, f *scenarios.File, start time.Time) (*outputs, error) {
 	o := &outputs{notify: c.Bool("notify-on-change")}
+	spec := runSpec(f, start)
 	var err error
-	if o.stdout, err = newSink(format, c.App.Writer, "", f, start); err != nil {
+	if o.stdout, err = newSink(format, c.App.Writer, "", spec); err != nil {
 		return nil, err
 	}
 	for _, ff := range []struct{ flag, format string }{{"junit", "junit"}, {"json", "json"}, {"prom-file", "prom"}} {
 		if path := c.String(ff.flag); path != "" {
-			s, err := newSink(ff.format, nil, path, f, start)
+			s, err := newSink(ff.format, nil, path, spec)
 			if err != nil {
 				return nil, err
 			}
@@ -79,22 +80,50 @@ func (o *outputs) close(elapsed time.Duration, end time.Time) error {
 	return first
 }
 
+// sinkSpec is what the writers need to know before the first result.
+type sinkSpec struct {
+	suite string // JUnit testsuite name
+	start time.Time
+	// single: one probe from the command line. Text is its full report
+	// (not the run table) and Nagios describes that one result.
+	single bool
+	text   results.TextOptions
+	// names and targets size the run table's columns.
+	names, targets []string
+	// thresholds are a result's warning and critical times (ms, 0: none).
+	thresholds func(results.Result) (warnMs, critMs float64)
+}
+
+// runSpec describes a scenario run for the writers.
+func runSpec(f *scenarios.File, start time.Time) sinkSpec {
+	names := f.Names()
+	targets := make([]string, 0, len(f.Probes))
+	limits := map[string][2]float64{}
+	for _, p := range f.Probes {
+		// The engine reports targets as URIs ("sip:host:port").
+		t := p.Config.Target
+		if !strings.HasPrefix(t, "sip:") && !strings.HasPrefix(t, "sips:") {
+			t = "sips:" + t
+		}
+		targets = append(targets, t)
+		limits[p.Name] = [2]float64{p.Expect.MaxMs, p.Expect.CritMs}
+	}
+	return sinkSpec{suite: f.Name, start: start, names: names, targets: targets,
+		thresholds: func(r results.Result) (float64, float64) {
+			l := limits[baseName(r.Name)]
+			return l[0], l[1]
+		}}
+}
+
 // newSink makes the writer of one format, to w or, when path is set, to
 // that file (JUnit and Prometheus files are replaced atomically).
-func newSink(format string, w io.Writer, path string, f *scenarios.File, start time.Time) (resultSink, error) {
+func newSink(format string, w io.Writer, path string, spec sinkSpec) (resultSink, error) {
 	switch format {
 	case "text":
-		names := f.Names()
-		targets := make([]string, 0, len(f.Probes))
-		for _, p := range f.Probes {
-			// The engine reports targets as URIs ("sip:host:port").
-			t := p.Config.Target
-			if !strings.HasPrefix(t, "sip:") && !strings.HasPrefix(t, "sips:") {
-				t = "sips:" + t
-			}
-			targets = append(targets, t)
+		if spec.single {
+			return &textSink{w: w, o: spec.text}, nil
 		}
-		return &tableSink{t: results.NewTable(w, results.TableOptions{Color: isTerminal(w), Names: names, Targets: targets})}, nil
+		return &tableSink{t: results.NewTable(w, results.TableOptions{Color: isTerminal(w), Names: spec.names, Targets: spec.targets})}, nil
 	case "json":
 		if path == "" {
 			return &jsonSink{w: w}, nil
@@ -105,23 +134,21 @@ func newSink(format string, w io.Writer, path string, f *scenarios.File, start t
 		}
 		return &jsonSink{w: fh, f: fh}, nil
 	case "junit":
-		j, err := results.NewJUnit(f.Name, start)
+		j, err := results.NewJUnit(spec.suite, spec.start)
 		if err != nil {
 			return nil, err
 		}
 		return &junitSink{j: j, w: w, path: path}, nil
 	case "nagios":
-		warn := map[string]float64{}
-		for _, p := range f.Probes {
-			if p.Expect.MaxMs > 0 {
-				warn[p.Name] = p.Expect.MaxMs
-			}
+		o := results.NagiosOptions{Thresholds: spec.thresholds}
+		if spec.single {
+			return &nagiosOneSink{w: w, o: o}, nil
 		}
-		return &nagiosSink{n: results.NewNagios(w, results.NagiosOptions{WarnMs: func(r results.Result) float64 { return warn[baseName(r.Name)] }})}, nil
+		return &nagiosSink{n: results.NewNagios(w, o)}, nil
 	case "prom":
 		return &promSink{p: results.NewProm(), w: w, path: path}, nil
 	}
-	return nil, usagef("--output %q: want text, json, junit, nagios or prom", format)
+	return nil, usagef("--output %q: want %s", format, resultFormatsUsage)
 }
 
 // baseName is the probe name of a fanned-out job name ("reg/udp" → "reg").
@@ -165,6 +192,22 @@ func (s *junitSink) Close(time.Duration, time.Time) error {
 	}
 	return results.WriteFileAtomic(s.path, s.j.Finish)
 }
+
+type textSink struct {
+	w io.Writer
+	o results.TextOptions
+}
+
+func (s *textSink) Add(r results.Result) error           { return results.WriteText(s.w, r, s.o) }
+func (s *textSink) Close(time.Duration, time.Time) error { return nil }
+
+type nagiosOneSink struct {
+	w io.Writer
+	o results.NagiosOptions
+}
+
+func (s *nagiosOneSink) Add(r results.Result) error           { return results.WriteNagios(s.w, r, s.o) }
+func (s *nagiosOneSink) Close(time.Duration, time.Time) error { return nil }
 
 type nagiosSink struct{ n *results.Nagios }
 

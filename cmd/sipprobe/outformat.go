@@ -1,0 +1,36 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/sipprobe/sipprobe/results"
+)
+
+// resultFormats are the --output values of the probe commands and of run:
+// every format on every probe (DESIGN.md §1).
+var resultFormats = []string{"text", "json", "junit", "nagios", "prom"}
+
+const resultFormatsUsage = "text, json, junit, nagios or prom"
+
+// parseFormat checks an --output value against the allowed ones; case does
+// not matter (-o JSON), the empty value is text.
+func parseFormat(s string, allowed []string, want string) (string, error) {
+	f := strings.ToLower(strings.TrimSpace(s))
+	if f == "" {
+		// Text for people; JSON would be a surprise on a terminal, and text
+		// is what a cron mail shows best too.
+		return "text", nil
+	}
+	for _, a := range allowed {
+		if f == a {
+			return f, nil
+		}
+	}
+	return "", usagef("--output %q: want %s", s, want)
+}
+
+// thresholdsOf gives the perfdata thresholds of a single probe: its
+// --expect-max-ms (warning) and --expect-crit-ms (critical).
+func thresholdsOf(e results.Expectation) func(results.Result) (float64, float64) {
+	return func(results.Result) (float64, float64) { return e.MaxMs, e.CritMs }
+}
