@@ -113,6 +113,14 @@ type Exchange struct {
 	// Register-specific findings.
 	BindingNotListed bool // --bind: the 200 OK did not list our contact
 	NoContacts       bool // the account has no device registered
+	// --bind on an account with contacts (issue 8): without --allow-evict
+	// nothing is bound (BindWouldEvict); with it, ContactEvicted says our
+	// binding made the registrar drop a contact. Registered counts the
+	// contacts the query listed, Evicted and Restored those dropped and
+	// put back with the same URI.
+	BindWouldEvict                bool
+	ContactEvicted                bool
+	Registered, Evicted, Restored int
 	// User and Target are used in summaries.
 	User   string
 	Target string
