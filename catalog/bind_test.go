@@ -22,9 +22,9 @@ func TestBindNotes(t *testing.T) {
 		{"evicted and restored", Exchange{Method: "REGISTER", Final: ok, ContactEvicted: true, Evicted: 1, Restored: 1}, EN, "contact-evicted",
 			[]string{"dropped when sipprobe bound its own: 1", "same URI and the expiry they had left: 1"}, "Not restored"},
 		{"evicted, not restored", Exchange{Method: "REGISTER", Final: ok, ContactEvicted: true, Evicted: 1}, EN, "contact-evicted",
-			[]string{"Not restored: 1", "next registration refresh"}, "same URI"},
+			[]string{"Not restored with the same URI: 1", "next registration refresh"}, "expiry they had left"},
 		{"evicted, not restored, Russian", Exchange{Method: "REGISTER", Final: ok, ContactEvicted: true, Evicted: 1}, RU, "contact-evicted",
-			[]string{"Не восстановлено: 1"}, "Перерегистрировано"},
+			[]string{"Не восстановлено с тем же URI: 1"}, "Перерегистрировано"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := Default().Diagnose(tc.ex, tc.lang)
