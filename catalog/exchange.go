@@ -115,6 +115,14 @@ type Exchange struct {
 	// ToUser is the user an OPTIONS asked about (a user in the target
 	// URI): the question is then whether that user is reachable.
 	ToUser string
+	// --bind on an account with contacts (issue 8): without --allow-evict
+	// nothing is bound (BindWouldEvict); with it, ContactEvicted says our
+	// binding made the registrar drop a contact. Registered counts the
+	// contacts the query listed, Evicted and Restored those dropped and
+	// put back with the same URI.
+	BindWouldEvict                bool
+	ContactEvicted                bool
+	Registered, Evicted, Restored int
 	// User and Target are used in summaries.
 	User   string
 	Target string

@@ -83,6 +83,18 @@ func (c *Catalog) notesFor(ex Exchange, ch choice, lang Lang, v vars) []string {
 			add("alt-refused", av)
 		}
 	}
+	if ex.BindWouldEvict {
+		add("bind-contacts", vars{"n": strconv.Itoa(ex.Registered)})
+	}
+	if ex.ContactEvicted {
+		add("evicted", vars{"n": strconv.Itoa(ex.Evicted)})
+		if ex.Restored > 0 {
+			add("evicted-restored", vars{"n": strconv.Itoa(ex.Restored)})
+		}
+		if lost := ex.Evicted - ex.Restored; lost > 0 {
+			add("evicted-lost", vars{"n": strconv.Itoa(lost)})
+		}
+	}
 	if ex.EarlierFailures > 0 {
 		add("earlier-failures", vars{"n": strconv.Itoa(ex.EarlierFailures)})
 	}
@@ -160,4 +172,5 @@ var requiredNotes = []string{
 	"reason-phrase", "retry-after", "min-expires", "warning-code", "warning",
 	"q850", "q850-unknown", "server", "asterisk-auth", "provisional",
 	"alt-answered", "alt-answered-nocode", "alt-silent", "alt-unreachable", "earlier-failures", "also",
+	"bind-contacts", "evicted", "evicted-restored", "evicted-lost",
 }

@@ -210,6 +210,8 @@ func successFindings(ex Exchange) []finding {
 		{ex.NoRTPBack, "no-rtp-back"},
 		{ex.ReinviteNoACK, "reinvite-ack-missing"},
 		{ex.PrivateMediaAddr, "nat-media-private-address"},
+		{ex.ContactEvicted, "contact-evicted"},
+		{ex.BindWouldEvict, "bind-would-evict"},
 		{ex.BindingNotListed, "binding-not-listed"},
 	}
 }

@@ -84,6 +84,9 @@ func TestDiagnoseRules(t *testing.T) {
 		{"2xx no RTP back", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(200, "OK"), NoRTPBack: true}, "no-rtp-back"},
 		{"2xx REGISTER without contacts is ok", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(200, "OK"), AuthSent: true}, "ok"},
 		{"2xx REGISTER binding not listed", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(200, "OK"), BindingNotListed: true}, "binding-not-listed"},
+		{"2xx REGISTER query before --bind lists contacts", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(200, "OK"), BindWouldEvict: true, Registered: 1}, "bind-would-evict"},
+		{"2xx REGISTER --bind evicted a contact", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(200, "OK"), ContactEvicted: true, Evicted: 1}, "contact-evicted"},
+		{"eviction beats binding not listed", Exchange{Method: "REGISTER", Outcome: OutcomeResponse, Final: resp(200, "OK"), ContactEvicted: true, Evicted: 1, BindingNotListed: true}, "contact-evicted"},
 
 		{"UDP timeout", Exchange{Method: "OPTIONS", Transport: "udp", Outcome: OutcomeTimeout}, "nat-timeout"},
 		{"UDP timeout, TCP answered", Exchange{Method: "OPTIONS", Transport: "udp", Outcome: OutcomeTimeout, Alt: &AltTransport{Transport: "tcp", Answered: true, Code: 200}}, "nat-timeout"},

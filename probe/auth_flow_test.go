@@ -72,7 +72,7 @@ func TestAuthenticationFlows(t *testing.T) {
 			name: "423 Interval Too Brief retried once with Min-Expires",
 			opts: []testpbx.Option{testpbx.WithAccount("120", "pw"), testpbx.WithMinExpires(120)},
 			cfg:  Config{User: "120", Password: "pw", Bind: true, Expires: 30}, kind: KindRegister, final: 200,
-			auth: 3, // bind, bind again after 423, unbind
+			auth: 4, // query, bind, bind again after 423, unbind
 		},
 		{
 			name: "407 proxy challenge answered with Proxy-Authorization",

@@ -63,6 +63,10 @@ type Config struct {
 	Domain   string
 	Expires  int
 	Bind     bool
+	// AllowEvict lets --bind go ahead on an account that has contacts,
+	// though the registrar may drop one for ours (max_contacts=1); evicted
+	// contacts are put back afterwards where the registrar allows.
+	AllowEvict bool
 
 	Invite InviteConfig
 

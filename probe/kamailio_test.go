@@ -156,17 +156,31 @@ func TestKamailioBindings(t *testing.T) {
 		}
 	})
 	for _, tr := range []string{"udp", "tcp"} {
-		t.Run("--bind registers, verifies and removes only our contact over "+tr, func(t *testing.T) {
+		t.Run("--bind on an account with a phone binds nothing over "+tr, func(t *testing.T) {
 			r := kamProbe(t, KindRegister, Config{Target: k.Addr(tr), Transport: tr, User: "120", Password: k.Accounts["120"], Bind: true, Expires: 30})
+			wantDiagnosis(t, r, "bind-would-evict", results.StatusWarning)
+			if r.Status.ExitCode() != 1 {
+				t.Errorf("exit code %d, want 1", r.Status.ExitCode())
+			}
+			d := r.Details
+			if !d.BindSkipped || d.ContactCount == nil || *d.ContactCount != 1 || d.Contacts[0].URI != phone {
+				t.Errorf("details %+v, want the phone's contact listed and the bind skipped", d)
+			}
+			wantOnlyPhone(t, k, phone)
+			for _, m := range r.Messages {
+				if m.Dir == results.DirOut && strings.Contains(m.Raw, "\r\nContact:") {
+					t.Errorf("sent a Contact:\n%s", m.Raw)
+				}
+			}
+		})
+		t.Run("--bind --allow-evict on a multi-contact registrar evicts nothing over "+tr, func(t *testing.T) {
+			r := kamProbe(t, KindRegister, Config{Target: k.Addr(tr), Transport: tr, User: "120", Password: k.Accounts["120"], Bind: true, AllowEvict: true, Expires: 30})
 			wantDiagnosis(t, r, "ok", results.StatusOK)
 			d := r.Details
-			if d.BindingVerified == nil || !*d.BindingVerified || d.Unbound == nil || !*d.Unbound {
-				t.Fatalf("verified %v, unbound %v", d.BindingVerified, d.Unbound)
+			if d.BindingVerified == nil || !*d.BindingVerified || d.Unbound == nil || !*d.Unbound || len(d.Evicted) != 0 {
+				t.Fatalf("verified %v, unbound %v, evicted %+v", d.BindingVerified, d.Unbound, d.Evicted)
 			}
-			after := k.Contacts(t, "120")
-			if len(after) != 1 || after[0].Address != phone {
-				t.Fatalf("after --bind the account has %+v, want only the phone", after)
-			}
+			wantOnlyPhone(t, k, phone)
 			for _, m := range r.Messages {
 				if m.Dir == results.DirOut && strings.Contains(m.Raw, "Contact: *") {
 					t.Error("sent a wildcard Contact")
@@ -174,6 +188,65 @@ func TestKamailioBindings(t *testing.T) {
 			}
 		})
 	}
+}
+
+// wantOnlyPhone fails unless the account's only binding is phone.
+func wantOnlyPhone(t *testing.T, k *kamailio.Server, phone string) {
+	t.Helper()
+	if after := k.Contacts(t, "120"); len(after) != 1 || after[0].Address != phone {
+		t.Fatalf("the account has %+v, want only the phone %s", after, phone)
+	}
+}
+
+// TestKamailioBindEviction runs --bind against registrars that keep one
+// contact per account (issue 8): the phone must be there afterwards, or
+// at least nothing pointing at sipprobe.
+func TestKamailioBindEviction(t *testing.T) {
+	const phone = "sip:120@192.0.2.44:5062"
+	t.Run("empty account: bound, verified, removed", func(t *testing.T) {
+		k := kamailio.Start(t, kamailio.WithSingleContact())
+		r := kamProbe(t, KindRegister, Config{Target: k.Addr("udp"), User: "120", Password: k.Accounts["120"], Bind: true, Expires: 30})
+		wantDiagnosis(t, r, "ok", results.StatusOK)
+		if d := r.Details; d.BindingVerified == nil || !*d.BindingVerified || d.Unbound == nil || !*d.Unbound {
+			t.Fatalf("details %+v", d)
+		}
+		if after := k.Contacts(t, "120"); len(after) != 0 {
+			t.Fatalf("left behind: %+v", after)
+		}
+	})
+	t.Run("single contact: the phone is evicted and restored", func(t *testing.T) {
+		k := kamailio.Start(t, kamailio.WithSingleContact())
+		k.AddContact(t, "120", phone, time.Hour)
+		r := kamProbe(t, KindRegister, Config{Target: k.Addr("udp"), User: "120", Password: k.Accounts["120"], Bind: true, AllowEvict: true, Expires: 30})
+		wantDiagnosis(t, r, "contact-evicted", results.StatusWarning)
+		ev := r.Details.Evicted
+		if len(ev) != 1 || ev[0].URI != phone || !ev[0].Restored || ev[0].RewrittenAs != "" {
+			t.Fatalf("evicted %+v, want the phone restored", ev)
+		}
+		if ev[0].Expires < 3500 || ev[0].Expires >= 3600 {
+			t.Errorf("re-registered for %ds, want what it had left (just under 3600)", ev[0].Expires)
+		}
+		wantOnlyPhone(t, k, phone)
+	})
+	t.Run("single contact and rewriting: nothing points at sipprobe afterwards", func(t *testing.T) {
+		k := kamailio.Start(t, kamailio.WithSingleContact(), kamailio.WithContactRewrite())
+		k.AddContact(t, "120", phone, time.Hour)
+		r := kamProbe(t, KindRegister, Config{Target: k.Addr("udp"), User: "120", Password: k.Accounts["120"], Bind: true, AllowEvict: true, Expires: 30})
+		wantDiagnosis(t, r, "contact-evicted", results.StatusWarning)
+		ev := r.Details.Evicted
+		if len(ev) != 1 || ev[0].URI != phone || ev[0].Restored || ev[0].RewrittenAs == "" ||
+			ev[0].RewriteRemoved == nil || !*ev[0].RewriteRemoved {
+			t.Fatalf("evicted %+v, want the phone rewritten and the rewrite removed", ev)
+		}
+		if !strings.Contains(ev[0].RewrittenAs, r.LocalAddr) {
+			t.Errorf("rewritten as %s, want our address %s", ev[0].RewrittenAs, r.LocalAddr)
+		}
+		for _, c := range k.Contacts(t, "120") {
+			if strings.Contains(c.Address, r.LocalAddr) {
+				t.Errorf("a binding points at sipprobe: %+v", c)
+			}
+		}
+	})
 }
 
 func TestKamailioTLSFailures(t *testing.T) {

@@ -16,29 +16,21 @@ import (
 // the probe's own deadline or a Ctrl-C: a probe leaves the PBX as it found it.
 const unbindBudget = 2 * time.Second
 
-// register checks an account's credentials. By default it sends no Contact,
+// register checks an account's credentials. It first sends no Contact,
 // which asks the registrar for the current bindings and changes nothing
-// (RFC 3261 §10.2.3). With --bind it registers a unique contact, verifies
-// it and removes exactly that contact afterwards.
+// (RFC 3261 §10.2.3). With --bind it then registers a unique contact,
+// verifies it and removes exactly that contact afterwards — but only on an
+// account without contacts unless --allow-evict (see bind).
 func (s *session) register(ctx context.Context, l *link, r *results.Result, ex *catalog.Exchange) {
 	d := s.details(r)
-	aor := s.accountURI()
-	spec := requestSpec{method: sip.REGISTER, ruri: sip.Uri{Scheme: "sip", Host: s.domain()}, from: aor, to: aor}
-	token := ""
+	d.Mode = "check"
 	if s.cfg.Bind {
-		token = "sipprobe-" + randHex(4)
-		spec.contact = &sip.ContactHeader{Address: l.localURI(token), Params: sip.NewParams()}
-		exp := s.cfg.Expires
-		if exp == 0 {
-			exp = DefaultExpires
-		}
-		spec.expires = &exp
-		d.Mode, d.BoundContact, d.Expires = "bind", spec.contact.Address.String(), exp
-	} else {
-		d.Mode = "check"
+		d.Mode = "bind"
 	}
 	ids := newDialogIDs()
-	res := s.registerExchange(ctx, l, ids, &spec, ex)
+	query := s.registerSpec()
+	res := s.registerExchange(ctx, l, ids, &query, ex)
+	queried := time.Now()
 	if s.lastChallenge != nil {
 		d.AuthAlgorithm = algorithmName(s.lastChallenge)
 		d.AuthRealm = s.lastChallenge.chal.Realm
@@ -49,26 +41,31 @@ func (s *session) register(ctx context.Context, l *link, r *results.Result, ex *
 	}
 	s.setFinal(r, ex, res, l)
 	if res.StatusCode < 200 || res.StatusCode >= 300 {
-		return
+		return // refused credentials end the probe: nothing is bound
 	}
-	contacts := bindings(res, token)
-	if !s.cfg.Bind {
-		d.Contacts = contacts
-		n := len(contacts)
-		d.ContactCount = &n
-		return
-	}
-	verified := false
-	for _, c := range contacts {
-		verified = verified || c.Ours
-	}
-	d.BindingVerified = &verified
-	ex.BindingNotListed = !verified
+	contacts := bindings(res, "")
 	d.Contacts = contacts
 	n := len(contacts)
 	d.ContactCount = &n
-	unbound := s.unbind(ctx, l, ids, spec, token)
-	d.Unbound = &unbound
+	ex.Registered = n
+	if !s.cfg.Bind {
+		return
+	}
+	if n > 0 && !s.cfg.AllowEvict {
+		// A registrar keeping one contact per account would replace the
+		// phone's binding with ours, and one that rewrites contacts to the
+		// source address would not let us put it back.
+		d.BindSkipped = true
+		ex.BindWouldEvict = true
+		return
+	}
+	s.bind(ctx, l, r, ex, ids, contacts, queried)
+}
+
+// registerSpec is a REGISTER for the account, without Contact.
+func (s *session) registerSpec() requestSpec {
+	aor := s.accountURI()
+	return requestSpec{method: sip.REGISTER, ruri: sip.Uri{Scheme: "sip", Host: s.domain()}, from: aor, to: aor}
 }
 
 // registerExchange sends REGISTER until it has a final answer: at most one
@@ -120,26 +117,38 @@ func (s *session) registerExchange(ctx context.Context, l *link, ids *dialogIDs,
 	}
 }
 
-// unbind removes exactly our contact (Expires: 0 on it, never "*").
-func (s *session) unbind(ctx context.Context, l *link, ids *dialogIDs, spec requestSpec, token string) bool {
+// unbind removes exactly our contact (Expires: 0 on it, never "*") and
+// returns the bindings the registrar lists afterwards.
+func (s *session) unbind(ctx context.Context, l *link, ids *dialogIDs, contact sip.Uri, token string) (bool, []results.Contact) {
+	left, ok := s.unregister(ctx, l, ids, contact, token)
+	if !ok {
+		return false, nil
+	}
+	for _, b := range left {
+		if b.Ours {
+			return false, left
+		}
+	}
+	return true, left
+}
+
+// unregister sends Expires: 0 on exactly contact (never "*"), within its
+// own budget so that it runs after a deadline or Ctrl-C too, and returns
+// the bindings the 2xx lists (token marks ours); ok is false without a 2xx.
+func (s *session) unregister(ctx context.Context, l *link, ids *dialogIDs, contact sip.Uri, token string) ([]results.Contact, bool) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unbindBudget)
 	defer cancel()
 	zero := 0
-	c := *spec.contact
-	c.Params = sip.NewParams()
+	c := &sip.ContactHeader{Address: contact, Params: sip.NewParams()}
 	c.Params.Add("expires", "0")
-	spec.contact, spec.expires = &c, &zero
+	spec := s.registerSpec()
+	spec.contact, spec.expires = c, &zero
 	var scratch catalog.Exchange
 	res := s.registerExchange(cctx, l, ids, &spec, &scratch)
 	if res == nil || res.StatusCode < 200 || res.StatusCode >= 300 {
-		return false
+		return nil, false
 	}
-	for _, b := range bindings(res, token) {
-		if b.Ours {
-			return false
-		}
-	}
-	return true
+	return bindings(res, token), true
 }
 
 // bindings lists the Contact headers of a 2xx to REGISTER; token marks ours.

@@ -27,6 +27,12 @@ type Details struct {
 	AuthAlgorithm   string    `json:"auth_algorithm,omitempty"`
 	AuthRealm       string    `json:"auth_realm,omitempty"`
 	AuthAttempts    int       `json:"auth_attempts,omitempty"`
+	// BindSkipped: --bind registered nothing because the account had
+	// contacts and --allow-evict was not given (Contacts lists them).
+	BindSkipped bool `json:"bind_skipped,omitempty"`
+	// Evicted lists the contacts our --allow-evict binding made the
+	// registrar drop, and what became of each.
+	Evicted []EvictedContact `json:"evicted,omitempty"`
 
 	// Invite is filled by the invite probe.
 	Invite *InviteDetails `json:"invite,omitempty"`
@@ -82,6 +88,22 @@ type Contact struct {
 	URI     string `json:"uri"`
 	Expires int    `json:"expires,omitempty"`
 	Ours    bool   `json:"ours,omitempty"`
+}
+
+// EvictedContact is a phone's binding the registrar dropped for ours, and
+// whether sipprobe could put it back as it was.
+type EvictedContact struct {
+	URI string `json:"uri"`
+	// Expires is what the binding had left when re-registered, in seconds.
+	Expires  int  `json:"expires"`
+	Restored bool `json:"restored"`
+	// RewrittenAs is the URI the registrar stored instead of URI (it
+	// rewrites contacts to the request's source); RewriteRemoved says
+	// whether that wrong binding was removed again.
+	RewrittenAs    string `json:"rewritten_as,omitempty"`
+	RewriteRemoved *bool  `json:"rewrite_removed,omitempty"`
+	// Error says why re-registering failed (no answer, a refusal).
+	Error string `json:"error,omitempty"`
 }
 
 // InviteDetails is what a test call learned (issue 4 fills this in).

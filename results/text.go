@@ -141,6 +141,10 @@ func writeDetails(b *strings.Builder, r Result) {
 		case "check":
 			b.WriteString("Mode: credentials check (no Contact sent; bindings untouched)\n")
 		case "bind":
+			if d.BindSkipped {
+				b.WriteString("Mode: bind skipped — the account has registered contacts that our binding could evict (--allow-evict binds anyway); bindings untouched\n")
+				break
+			}
 			fmt.Fprintf(b, "Mode: bind %s", d.BoundContact)
 			if d.BindingVerified != nil {
 				fmt.Fprintf(b, ", listed in 200 OK: %s", yesNo(*d.BindingVerified))
@@ -161,6 +165,7 @@ func writeDetails(b *strings.Builder, r Result) {
 			fmt.Fprintf(b, "  - %s expires %ds%s\n", c.URI, c.Expires, ours)
 		}
 	}
+	writeEvicted(b, d.Evicted)
 	if len(d.Allow) > 0 {
 		fmt.Fprintf(b, "Allow: %s\n", strings.Join(d.Allow, ", "))
 	}

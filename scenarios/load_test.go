@@ -88,6 +88,7 @@ password_env = "PBX_PASSWORD"
 repeat = 3
 interval = "10s"
 bind = true
+allow_evict = true
 expires = 30
 expect = {code = 200, max_ms = 250}
 
@@ -123,7 +124,7 @@ codec = "PCMA"
 		}
 	})
 	t.Run("register", func(t *testing.T) {
-		if reg.Kind != probe.KindRegister || reg.Config.Password != "secret" || !reg.Config.Bind || reg.Config.Expires != 30 {
+		if reg.Kind != probe.KindRegister || reg.Config.Password != "secret" || !reg.Config.Bind || !reg.Config.AllowEvict || reg.Config.Expires != 30 {
 			t.Errorf("register config %+v", reg.Config)
 		}
 		if reg.Repeat != 3 || reg.Interval != 10*time.Second {

@@ -51,8 +51,9 @@ type probeSpec struct {
 	ShowSecrets  bool   `toml:"show_secrets"`
 
 	// Register.
-	Bind    bool `toml:"bind"`
-	Expires int  `toml:"expires"`
+	Bind       bool `toml:"bind"`
+	Expires    int  `toml:"expires"`
+	AllowEvict bool `toml:"allow_evict"`
 
 	// Invite.
 	To          string   `toml:"to"`
@@ -81,7 +82,7 @@ func kindsFor(key string) []string {
 	switch key {
 	case "user", "auth_user", "domain", "password", "password_env", "password_file", "show_secrets":
 		return []string{"register", "invite"}
-	case "bind", "expires", "expect.min_contacts":
+	case "bind", "expires", "allow_evict", "expect.min_contacts":
 		return []string{"register"}
 	case "to", "codecs", "hold", "ring_timeout", "rtp", "codec_sweep", "expect.codec":
 		return []string{"invite"}

@@ -119,6 +119,7 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 	}
 	if p.Kind == probe.KindRegister {
 		cfg.Bind = ps.Bind
+		cfg.AllowEvict = ps.AllowEvict
 		cfg.Expires = probe.DefaultExpires
 		if s.has("expires") {
 			cfg.Expires = ps.Expires

@@ -31,6 +31,7 @@ func registerCommand() *cli.Command {
 	flags = append(flags, expectFlags(probe.KindRegister)...)
 	flags = append(flags,
 		&cli.BoolFlag{Name: "bind", Usage: "register a unique sipprobe contact, verify it, then remove exactly that contact", EnvVars: env("BIND")},
+		&cli.BoolFlag{Name: "allow-evict", Usage: "with --bind: bind even when the account has registered contacts (a one-contact registrar may drop the phone's; sipprobe re-registers it)", EnvVars: env("ALLOW_EVICT")},
 		&cli.IntFlag{Name: "expires", Value: probe.DefaultExpires, Usage: "Expires of the --bind registration, in seconds", EnvVars: env("EXPIRES")},
 	)
 	return &cli.Command{
@@ -40,6 +41,7 @@ func registerCommand() *cli.Command {
 		Flags:     flags,
 		Action: probeAction(probe.KindRegister, func(c *cli.Context, cfg *probe.Config) {
 			cfg.Bind = c.Bool("bind")
+			cfg.AllowEvict = c.Bool("allow-evict")
 			cfg.Expires = c.Int("expires")
 		}),
 	}

@@ -38,6 +38,8 @@ type cfgData struct {
 	ChallengeOptions, InviteAuth bool
 	SHA256                       bool
 	InviteRoute                  string
+	SingleContact                bool
+	RewriteContact               bool
 }
 
 // tlsData is what tls.cfg.tmpl reads.
@@ -79,6 +81,8 @@ func (c *config) render(f files, port, tlsPort int) error {
 		SHA256:           c.sha256,
 		InviteRoute:      c.inviteRoute,
 		ChallengeFlags:   "0",
+		SingleContact:    c.singleContact,
+		RewriteContact:   c.rewriteContact,
 	}
 	if c.qop {
 		d.ChallengeFlags = "1" // www_challenge flag 1: qop=auth

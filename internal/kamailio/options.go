@@ -48,6 +48,8 @@ type config struct {
 	defaultExpires int
 	host           string
 	ns             *netns.NS
+	singleContact  bool
+	rewriteContact bool
 }
 
 func defaultConfig() config {
@@ -123,3 +125,14 @@ func WithDefaultExpires(s int) Option { return func(c *config) { c.defaultExpire
 func WithNamespace(ns netns.NS, host string) Option {
 	return func(c *config) { c.ns, c.host = &ns, host }
 }
+
+// WithSingleContact keeps one contact per account: a REGISTER with a new
+// contact removes the others (registrar save() flag 0x04), like Asterisk's
+// max_contacts=1 with remove_existing=yes.
+func WithSingleContact() Option { return func(c *config) { c.singleContact = true } }
+
+// WithContactRewrite stores the REGISTER's source address instead of the
+// Contact's host:port (nathelper fix_nated_contact before save), like
+// Asterisk's rewrite_contact=yes. A contact registered by a third party
+// then points at that third party.
+func WithContactRewrite() Option { return func(c *config) { c.rewriteContact = true } }

@@ -55,6 +55,46 @@ func TestRegisterBindAndMaxContacts(t *testing.T) {
 	}
 }
 
+// WithSingleContact: a new contact replaces the account's others, as
+// Asterisk max_contacts=1 + remove_existing=yes does.
+// WithContactRewrite: the stored contact is the request's source address.
+func TestRegisterSingleContactAndRewrite(t *testing.T) {
+	const phone = "sip:120@192.0.2.44:5062"
+	for _, tc := range []struct {
+		name    string
+		opts    []kamailio.Option
+		rewrite bool
+	}{
+		{"single contact", []kamailio.Option{kamailio.WithSingleContact()}, false},
+		{"single contact and rewrite", []kamailio.Option{kamailio.WithSingleContact(), kamailio.WithContactRewrite()}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := kamailio.Start(t, tc.opts...)
+			s.AddContact(t, "120", phone, time.Hour)
+			c := dial(t, s, "udp")
+			own := "sip:121@" + c.LocalAddr().String()
+			if resp := register(t, c, "120", "secret120", "Contact: <"+own+">", "Expires: 60"); resp.Code != 200 {
+				t.Fatalf("bind: %s", resp.Raw)
+			}
+			if got := s.Contacts(t, "120"); len(got) != 1 || got[0].Address != own {
+				t.Fatalf("want only %s, got %+v", own, got)
+			}
+			// Registering the phone's contact from here: stored as sent, or
+			// rewritten to this connection's address.
+			if resp := register(t, c, "120", "secret120", "Contact: <"+phone+">", "Expires: 60"); resp.Code != 200 {
+				t.Fatalf("re-register: %s", resp.Raw)
+			}
+			want := phone
+			if tc.rewrite {
+				want = "sip:120@" + c.LocalAddr().String()
+			}
+			if got := s.Contacts(t, "120"); len(got) != 1 || got[0].Address != want {
+				t.Fatalf("want only %s, got %+v", want, got)
+			}
+		})
+	}
+}
+
 func TestOptionsAuth(t *testing.T) {
 	s := kamailio.Start(t, kamailio.WithOptionsAuth())
 	c := dial(t, s, "udp")
