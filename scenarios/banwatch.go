@@ -25,11 +25,10 @@ type serverLogins struct {
 	answeredSince bool
 }
 
-// evidence is the catalogue's view at now: refusals within the window
-// before now, older ones, the last one, and an answer after it.
-func (s *serverLogins) evidence(now time.Time, window time.Duration) catalog.Refusals {
+// evidence is the catalogue's view: refusals at or after start (the
+// window's start), older ones, the last one, and an answer after it.
+func (s *serverLogins) evidence(start time.Time, window time.Duration) catalog.Refusals {
 	ev := catalog.Refusals{Window: window}
-	start := now.Add(-window)
 	if h := s.hist; h.Refused > 0 {
 		// The history counted its refusals within the window as it was
 		// when asked; once its newest refusal has left the window, all
@@ -84,9 +83,12 @@ func (st *runState) lookback() time.Duration { return max(st.banWindow, st.coold
 // refusalsOf asks the history about target's server, once per run, and
 // returns what the probe's diagnosis calls for the ban evidence. It is
 // called at diagnosis time, so answers that probes running in parallel
-// got meanwhile count.
+// got meanwhile count, as do refusals since; the window reaches back from
+// the probe's start, since a ban the refusals triggered before it would
+// still hold.
 func (st *runState) refusalsOf(ctx context.Context, target string) func() catalog.Refusals {
 	host := hostOf(target)
+	from := st.clock.Now().Add(-st.banWindow)
 	st.mu.Lock()
 	asked := st.server(host).asked
 	st.mu.Unlock()
@@ -104,10 +106,9 @@ func (st *runState) refusalsOf(ctx context.Context, target string) func() catalo
 		st.mu.Unlock()
 	}
 	return func() catalog.Refusals {
-		now := st.clock.Now()
 		st.mu.Lock()
 		defer st.mu.Unlock()
-		return st.server(host).evidence(now, st.banWindow)
+		return st.server(host).evidence(from, st.banWindow)
 	}
 }
 

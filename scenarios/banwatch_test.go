@@ -38,8 +38,6 @@ type banServer struct {
 	clock *stepClock
 	// wait, when set, holds the silent probe until it is closed.
 	wait chan struct{}
-	// sleep is how long the clock moves before the silent probe ends.
-	sleep time.Duration
 }
 
 func (b *banServer) run(_ context.Context, kind probe.Kind, cfg probe.Config) results.Result {
@@ -55,7 +53,6 @@ func (b *banServer) run(_ context.Context, kind probe.Kind, cfg probe.Config) re
 		if b.wait != nil {
 			<-b.wait
 		}
-		b.clock.advance(b.sleep)
 		ex := catalog.Exchange{Method: "OPTIONS", Transport: "udp", Outcome: catalog.OutcomeTimeout, Refusals: cfg.Refusals()}
 		r.Diagnosis = catalog.Default().Diagnose(ex, catalog.EN)
 		r.Status = results.StatusFromSeverity(r.Diagnosis.Severity)
@@ -76,13 +73,14 @@ func banJob(name, user, target string) Job {
 
 // TestRunnerBanEvidenceOrder: in a run, refusals then an answer from the
 // server (any port or transport) then silence is no ban; refusals then
-// silence is; refusals that left the window are not either.
+// silence is; refusals that left the window are not either. The silent
+// probe's last repetition is judged; its interval moves the clock.
 func TestRunnerBanEvidenceOrder(t *testing.T) {
 	refusals := []Job{banJob("w1", "bad", "sip:pbx:5060"), banJob("w2", "bad", "sip:pbx:5060;transport=tcp"), banJob("w3", "bad", "sips:pbx")}
 	tests := []struct {
 		name   string
 		jobs   []Job
-		sleep  time.Duration
+		sleep  time.Duration // the silent probe's interval before its second run
 		want   string
 		window time.Duration
 	}{
@@ -97,7 +95,10 @@ func TestRunnerBanEvidenceOrder(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			clk := &stepClock{now: time.Date(2026, 11, 21, 12, 0, 0, 0, time.Local)}
-			b := &banServer{clock: clk, sleep: tc.sleep}
+			b := &banServer{clock: clk}
+			if s := &tc.jobs[len(tc.jobs)-1]; tc.sleep > 0 {
+				s.Repeat, s.Interval = 2, tc.sleep
+			}
 			r := NewRunner(WithParallel(1), WithRateLimit(0), WithProber(b.run), WithClock(clk), WithBanWindow(tc.window))
 			got, _ := collect(t, r, context.Background(), jobsOf(tc.jobs...))
 			last := got[len(got)-1]
@@ -179,7 +180,7 @@ func TestServerLoginsEvidence(t *testing.T) {
 			catalog.Refusals{Window: w, InWindow: 3, Last: now.Add(-time.Second)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.s.evidence(now, w); got != tc.want {
+			if got := tc.s.evidence(now.Add(-w), w); got != tc.want {
 				t.Errorf("evidence = %+v\nwant       %+v", got, tc.want)
 			}
 		})
