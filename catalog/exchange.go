@@ -88,9 +88,9 @@ type Exchange struct {
 	CredentialsGiven bool
 	// Challenges counts the 401/407 answers received.
 	Challenges int
-	// EarlierFailures counts failed attempts against this account seen
-	// before this probe (scenario history), for the fail2ban hint.
-	EarlierFailures int
+	// Refusals is the evidence for a fail2ban ban: logins the server
+	// refused lately, and whether it answered SIP since (see Refusals).
+	Refusals Refusals
 
 	TLSFailure  string
 	DNSFailure  string

@@ -3,6 +3,7 @@ package catalog
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -50,7 +51,7 @@ func FuzzDiagnose(f *testing.F) {
 	f.Add(0, "", "", "", "", "", "", "", "", 0)
 	c := Default()
 	f.Fuzz(func(t *testing.T, code int, reason, reasonHdr, warning, retry, minExp, server, transport, method string, failures int) {
-		ex := Exchange{Method: method, Transport: transport, Outcome: OutcomeResponse, EarlierFailures: failures,
+		ex := Exchange{Method: method, Transport: transport, Outcome: OutcomeResponse, Refusals: Refusals{InWindow: failures, Window: time.Minute},
 			Final: &Reply{Code: code, Reason: reason, ReasonHdr: reasonHdr, Warning: warning, RetryAfter: retry, MinExpires: minExp, Server: server},
 			Alt:   &AltTransport{Transport: transport, Answered: code%2 == 0, Code: code}, Provisional: []Reply{{Code: code, Reason: reason}}}
 		for _, o := range []Outcome{OutcomeResponse, OutcomeTimeout, Outcome(reason)} {

@@ -95,8 +95,8 @@ func (c *Catalog) notesFor(ex Exchange, ch choice, lang Lang, v vars) []string {
 			add("evicted-lost", vars{"n": strconv.Itoa(lost)})
 		}
 	}
-	if ex.EarlierFailures > 0 {
-		add("earlier-failures", vars{"n": strconv.Itoa(ex.EarlierFailures)})
+	if key, bv := banNote(ex, ch, lang); key != "" {
+		add(key, bv)
 	}
 	// Several findings can hold at once; the rules chose the worst, the
 	// others are worth a line each.
@@ -171,6 +171,7 @@ func looksLikeAsterisk(s string) bool {
 var requiredNotes = []string{
 	"reason-phrase", "retry-after", "min-expires", "warning-code", "warning",
 	"q850", "q850-unknown", "server", "asterisk-auth", "provisional",
-	"alt-answered", "alt-answered-nocode", "alt-silent", "alt-unreachable", "earlier-failures", "also",
+	"alt-answered", "alt-answered-nocode", "alt-silent", "alt-unreachable", "also",
 	"bind-contacts", "evicted", "evicted-restored", "evicted-lost",
+	"ban-evidence", "ban-answered-since", "ban-answered-here", "ban-few", "ban-outside-window",
 }

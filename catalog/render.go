@@ -18,6 +18,7 @@ var knownVars = map[string]bool{
 	"user": true, "target": true, "transport": true, "method": true,
 	"code": true, "reason": true, "seconds": true, "text": true,
 	"cause": true, "name": true, "alt": true, "n": true, "server": true,
+	"window": true, "last": true, "answered": true,
 }
 
 var errTemplate = errors.New("bad template")

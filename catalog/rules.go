@@ -24,12 +24,6 @@ func (c *Catalog) Diagnose(ex Exchange, lang Lang) Diagnosis {
 	return d
 }
 
-// banThreshold is how many refused logins before a probe make its silence
-// or refusal a likely ban: fail2ban's maxretry is 3 to 5 in the usual
-// Asterisk jails. Fewer are still noted, but a scenario's single negative
-// test must not turn every later timeout of the run into a ban.
-const banThreshold = 3
-
 // choose applies the rules in order; the first that fits wins.
 func (c *Catalog) choose(ex Exchange) choice {
 	outcome := ex.Outcome
@@ -47,7 +41,7 @@ func (c *Catalog) choose(ex Exchange) choice {
 	case OutcomePortUnreachable, OutcomeRefused:
 		// fail2ban's default ban action REJECTs with icmp-port-unreachable,
 		// so a ban after failures looks like a closed port.
-		if ex.EarlierFailures >= banThreshold {
+		if banSuspected(ex) {
 			return choice{id: "fail2ban-ban"}
 		}
 		// Closed for UDP, open for TCP: the server does not speak the
@@ -59,7 +53,7 @@ func (c *Catalog) choose(ex Exchange) choice {
 	case OutcomeHostUnreachable:
 		if ex.Unreachable == UnreachProhibited {
 			// Some fail2ban set-ups reject with icmp-host-prohibited.
-			if ex.EarlierFailures >= banThreshold {
+			if banSuspected(ex) {
 				return choice{id: "fail2ban-ban"}
 			}
 			return choice{id: "firewall-rejected"}
@@ -88,7 +82,7 @@ func chooseSilence(ex Exchange) choice {
 	switch {
 	case ex.RingTimeout:
 		return choice{id: "no-answer"}
-	case ex.EarlierFailures >= banThreshold:
+	case banSuspected(ex):
 		return choice{id: "fail2ban-ban"}
 	case len(ex.Provisional) > 0:
 		// Something answered 1xx, so the path works; the final never came.

@@ -70,11 +70,14 @@ type Config struct {
 
 	Invite InviteConfig
 
-	// EarlierFailures is how many logins from this machine the server
-	// refused shortly before (the runner counts them from the run and its
-	// history). Silence or a refusal after them is then most likely a
-	// fail2ban ban of our address, and the diagnosis says so.
-	EarlierFailures int
+	// Refusals, when set, reports the logins the server refused lately
+	// and whether it answered SIP since (the runner keeps them from the
+	// run and its history); the diagnosis passes them to the catalogue,
+	// which calls silence or a rejection a fail2ban ban only on that
+	// evidence. It is called when the probe is diagnosed, not when it
+	// starts, so that answers other probes got from the server in the
+	// meantime (probes run in parallel) count.
+	Refusals func() catalog.Refusals
 
 	// NoFallback disables the TCP check made after UDP silence.
 	NoFallback  bool

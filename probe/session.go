@@ -61,8 +61,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 	s.start = time.Now()
 	s.parent = parent
 	r = results.Result{Probe: string(s.kind), Target: s.cfg.Target, Transport: s.cfg.Transport, User: s.cfg.User, StartedAt: s.start.UTC()}
-	ex := catalog.Exchange{Method: s.method(), User: s.cfg.User, Target: s.cfg.Target, CredentialsGiven: s.cfg.Password != "",
-		EarlierFailures: s.cfg.EarlierFailures}
+	ex := catalog.Exchange{Method: s.method(), User: s.cfg.User, Target: s.cfg.Target, CredentialsGiven: s.cfg.Password != ""}
 	defer func() {
 		if p := recover(); p != nil {
 			ex.Outcome = catalog.OutcomeInternal
@@ -198,6 +197,9 @@ func (s *session) finish(r *results.Result, ex catalog.Exchange) {
 	}
 	if ex.Final != nil {
 		r.FinalCode, r.FinalReason = ex.Final.Code, ex.Final.Reason
+	}
+	if s.cfg.Refusals != nil {
+		ex.Refusals = s.cfg.Refusals()
 	}
 	r.Diagnosis = s.cat.Diagnose(ex, s.cfg.Lang)
 	r.Status = results.StatusFromSeverity(r.Diagnosis.Severity)

@@ -17,9 +17,11 @@ type History interface {
 	LastStatus(ctx context.Context, name string) (results.Status, bool, error)
 	// RejectedRecently reports whether the account's credentials were rejected within the cool-down.
 	RejectedRecently(ctx context.Context, account string, since time.Time) (bool, error)
-	// LoginFailures counts refused logins at target's server since then,
-	// for any account (fail2ban bans addresses, not accounts).
-	LoginFailures(ctx context.Context, target string, since time.Time) (int, error)
+	// ServerLogins reports, in one query, the logins target's server (its
+	// host, any port or transport: fail2ban bans addresses, not accounts or
+	// ports) refused since then, how many of them at or after recent, and
+	// when it last answered SIP.
+	ServerLogins(ctx context.Context, target string, since, recent time.Time) (results.ServerLogins, error)
 	Save(ctx context.Context, runID string, r results.Result) error
 }
 

@@ -39,6 +39,9 @@ type Runner struct {
 	force    bool
 	cooldown time.Duration
 	runID    string
+	// banWindow is fail2ban's findtime: refusals within it, with no SIP
+	// answer since, make silence a likely ban.
+	banWindow time.Duration
 }
 
 // Option configures a Runner.
@@ -68,17 +71,29 @@ func WithForce(force bool) Option { return func(r *Runner) { r.force = force } }
 // an earlier run is left alone.
 func WithCooldown(d time.Duration) Option { return func(r *Runner) { r.cooldown = d } }
 
+// WithBanWindow sets how recent refused logins must be for silence to be
+// taken for a fail2ban ban (its findtime; default 10 min). d <= 0 keeps
+// the default.
+func WithBanWindow(d time.Duration) Option {
+	return func(r *Runner) {
+		if d > 0 {
+			r.banWindow = d
+		}
+	}
+}
+
 // WithRunID sets the id results are saved under (default: time + random).
 func WithRunID(id string) Option { return func(r *Runner) { r.runID = id } }
 
 // NewRunner returns a runner with the defaults above.
 func NewRunner(opts ...Option) *Runner {
 	r := &Runner{
-		parallel: DefaultParallel,
-		rate:     DefaultRate,
-		prober:   func(ctx context.Context, k probe.Kind, c probe.Config) results.Result { return probe.Run(ctx, k, c) },
-		clock:    realClock{},
-		cooldown: DefaultCooldown,
+		parallel:  DefaultParallel,
+		rate:      DefaultRate,
+		prober:    func(ctx context.Context, k probe.Kind, c probe.Config) results.Result { return probe.Run(ctx, k, c) },
+		clock:     realClock{},
+		cooldown:  DefaultCooldown,
+		banWindow: catalog.DefaultBanWindow,
 	}
 	for _, o := range opts {
 		o(r)
@@ -203,12 +218,9 @@ type runState struct {
 
 	mu    sync.Mutex
 	herrs []error
-	fails map[string]int // refused logins in this run, per server host
-	// earlier holds, per server host, the refused logins the history had
-	// when the run first probed that server: one query per server, not
-	// per probe, and this run's own results (counted in fails) are not
-	// in it yet.
-	earlier map[string]int
+	// servers holds, per server host, the refused logins and SIP answers
+	// of the history and of this run (banwatch.go).
+	servers map[string]*serverLogins
 }
 
 const maxHistoryErrors = 5
@@ -268,9 +280,9 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 		return notRun(j, st.clock.Now(), "the run was interrupted while waiting for the rate limit")
 	}
 	cfg := j.Config
-	cfg.EarlierFailures = st.loginFailures(ctx, cfg.Target)
+	cfg.Refusals = st.refusalsOf(ctx, cfg.Target)
 	res := st.prober(ctx, j.Kind, cfg)
-	st.countLogin(res)
+	st.noteLogin(res)
 	res = identify(res, j)
 	if ctx.Err() != nil && res.FinalCode == 0 {
 		res = interrupted(res, j)
@@ -298,46 +310,4 @@ func (st *runState) banned(ctx context.Context, j Job) (results.Result, bool) {
 		return skippedCooldown(j, now, st.cooldown), true
 	}
 	return results.Result{}, false
-}
-
-// loginFailures is how many logins the target's server refused lately,
-// from this run or (within the cool-down) earlier ones: the probe then
-// reads silence or a refusal as a likely fail2ban ban.
-func (st *runState) loginFailures(ctx context.Context, target string) int {
-	host := hostOf(target)
-	st.mu.Lock()
-	h, known := st.earlier[host]
-	n := st.fails[host]
-	st.mu.Unlock()
-	if known || st.history == nil {
-		return h + n
-	}
-	h, err := st.history.LoginFailures(context.WithoutCancel(ctx), target, st.clock.Now().Add(-st.cooldown))
-	st.historyErr(err)
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.earlier == nil {
-		st.earlier = map[string]int{}
-	}
-	// Probes starting together may both ask; the first answer stays.
-	if first, ok := st.earlier[host]; ok {
-		h = first
-	}
-	st.earlier[host] = h
-	return h + n
-}
-
-// countLogin notes a refused login. Unlike CredentialsRejected it counts
-// negative tests too: the server's ban counter does not know they were
-// deliberate.
-func (st *runState) countLogin(r results.Result) {
-	if r.FinalCode == 0 || !catalog.RefusesLogin(r.ExchangeDiagnosis()) {
-		return
-	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.fails == nil {
-		st.fails = map[string]int{}
-	}
-	st.fails[hostOf(r.Target)]++
 }

@@ -25,7 +25,9 @@ type fake struct {
 	overlap  bool           // two probes of one account at once
 	sent     []string       // names of the probes actually sent
 	wrong    map[string]bool
-	earlier  map[string]int // EarlierFailures each user's probe was given
+	// refusals holds the ban evidence each user's probe read when it was
+	// diagnosed (at its end, as probe.Run does).
+	refusals map[string]catalog.Refusals
 }
 
 func (f *fake) run(ctx context.Context, kind probe.Kind, cfg probe.Config) results.Result {
@@ -47,10 +49,6 @@ func (f *fake) run(ctx context.Context, kind probe.Kind, cfg probe.Config) resul
 		f.overlap = true
 	}
 	f.sent = append(f.sent, cfg.User+"/"+cfg.Transport)
-	if f.earlier == nil {
-		f.earlier = map[string]int{}
-	}
-	f.earlier[cfg.User] = cfg.EarlierFailures
 	f.mu.Unlock()
 	defer func() { f.mu.Lock(); f.perAcct[acct]--; f.mu.Unlock() }()
 
@@ -58,6 +56,15 @@ func (f *fake) run(ctx context.Context, kind probe.Kind, cfg probe.Config) resul
 	case <-time.After(f.delay):
 	case <-ctx.Done():
 		return results.Result{Probe: string(kind), Status: results.StatusCritical, Diagnosis: catalog.Diagnosis{ID: "nat-timeout"}}
+	}
+	if cfg.Refusals != nil {
+		ev := cfg.Refusals()
+		f.mu.Lock()
+		if f.refusals == nil {
+			f.refusals = map[string]catalog.Refusals{}
+		}
+		f.refusals[cfg.User] = ev
+		f.mu.Unlock()
 	}
 	r := results.Result{Probe: string(kind), Target: cfg.Target, User: cfg.User, Transport: cfg.Transport, Status: results.StatusOK, FinalCode: 200, Diagnosis: catalog.Diagnosis{ID: "ok"}, Timings: results.Timings{Total: 12}}
 	if f.wrong[cfg.User] {
@@ -158,7 +165,7 @@ type memHistory struct {
 	mu       sync.Mutex
 	last     map[string]results.Status
 	rejected map[string]bool
-	logins   map[string]int // LoginFailures per host
+	logins   map[string]results.ServerLogins // per host
 	saved    []results.Result
 }
 
@@ -171,7 +178,7 @@ func (h *memHistory) LastStatus(_ context.Context, name string) (results.Status,
 func (h *memHistory) RejectedRecently(_ context.Context, account string, _ time.Time) (bool, error) {
 	return h.rejected[account], nil
 }
-func (h *memHistory) LoginFailures(_ context.Context, target string, _ time.Time) (int, error) {
+func (h *memHistory) ServerLogins(_ context.Context, target string, _, _ time.Time) (results.ServerLogins, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.logins[hostOf(target)], nil
@@ -311,16 +318,16 @@ func TestRunnerCountsLoginFailures(t *testing.T) {
 	negative.Expect = results.Expectation{Diagnosis: "wrong-password"}
 	tests := []struct {
 		name   string
-		logins map[string]int // history
+		logins map[string]results.ServerLogins // history
 		jobs   []Job
-		want   map[string]int // EarlierFailures per user
+		want   map[string]int // refusals in the window each user's probe saw
 	}{
 		{"nothing refused", nil, []Job{on("a", "120", "pbx"), on("b", "122", "pbx")}, map[string]int{"120": 0, "122": 0}},
 		{"refused earlier in the run, other account", nil,
 			[]Job{on("w", "121", "pbx"), on("b", "122", "pbx:5070"), on("c", "123", "other")},
 			map[string]int{"121": 0, "122": 1, "123": 0}},
 		{"negative test counts", nil, []Job{negative, on("b", "122", "sips:pbx")}, map[string]int{"121": 0, "122": 1}},
-		{"from the history", map[string]int{"pbx": 3}, []Job{on("a", "120", "pbx"), on("c", "123", "other")}, map[string]int{"120": 3, "123": 0}},
+		{"from the history", map[string]results.ServerLogins{"pbx": {Refused: 3, RefusedRecent: 3, LastRefused: time.Now()}}, []Job{on("a", "120", "pbx"), on("c", "123", "other")}, map[string]int{"120": 3, "123": 0}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -329,8 +336,8 @@ func TestRunnerCountsLoginFailures(t *testing.T) {
 			r := NewRunner(WithRateLimit(0), WithParallel(1), WithProber(f.run), WithHistory(h))
 			collect(t, r, context.Background(), jobsOf(tc.jobs...))
 			for user, want := range tc.want {
-				if got := f.earlier[user]; got != want {
-					t.Errorf("user %s got EarlierFailures %d, want %d", user, got, want)
+				if got := f.refusals[user].InWindow; got != want {
+					t.Errorf("user %s saw %d refusals in the window, want %d", user, got, want)
 				}
 			}
 		})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/results/history"
 	"github.com/sipprobe/sipprobe/scenarios"
 )
@@ -27,6 +28,7 @@ func runCommand() *cli.Command {
 			&cli.BoolFlag{Name: "notify-on-change", Usage: "print only the probes whose status changed since the last run (cron mails only then)", EnvVars: env("NOTIFY_ON_CHANGE")},
 			&cli.BoolFlag{Name: "force", Usage: "send credentials even if they were refused within the cool-down"},
 			&cli.DurationFlag{Name: "cooldown", Value: scenarios.DefaultCooldown, Usage: "leave an account alone this long after its credentials were refused", EnvVars: env("COOLDOWN")},
+			&cli.DurationFlag{Name: "ban-window", Value: catalog.DefaultBanWindow, Usage: "refused logins at a server within this long (fail2ban's findtime), with no SIP answer from it since, make its silence a likely ban", EnvVars: env("BAN_WINDOW")},
 			historyDBFlag(),
 			&cli.BoolFlag{Name: "no-history", Usage: "do not read or store the history", EnvVars: env("NO_HISTORY")},
 		},
@@ -45,6 +47,9 @@ func runAction(c *cli.Context) error {
 	}
 	if c.Int("parallel") < 1 {
 		return usagef("--parallel must be at least 1")
+	}
+	if c.Duration("ban-window") <= 0 {
+		return usagef("--ban-window must be longer than 0")
 	}
 	file, err := scenarios.Load(path)
 	if err != nil {
@@ -72,6 +77,7 @@ func runAction(c *cli.Context) error {
 		scenarios.WithHistory(hist),
 		scenarios.WithForce(c.Bool("force")),
 		scenarios.WithCooldown(c.Duration("cooldown")),
+		scenarios.WithBanWindow(c.Duration("ban-window")),
 	)
 	notify := c.Bool("notify-on-change")
 	sum, runErr := runner.Run(c.Context, file.Jobs(), func(ev scenarios.Event) error {

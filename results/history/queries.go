@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/results"
 )
 
@@ -49,42 +48,6 @@ func (s *Store) RejectedRecently(ctx context.Context, account string, since time
 		return false, fmt.Errorf("credential history of %s: %w", account, err)
 	}
 	return verdict == credRejected, nil
-}
-
-// LoginFailures counts the results since then in which the server of
-// target refused a login, for any account. fail2ban counts failed logins per
-// client address, not per account, and a negative test's deliberate wrong
-// password counts just the same; results without a final response (a
-// timeout, a skipped probe) do not.
-func (s *Store) LoginFailures(ctx context.Context, target string, since time.Time) (int, error) {
-	host := serverHost(target)
-	if host == "" {
-		return 0, nil
-	}
-	// Counted per diagnosis here, filtered in Go: which ids are refusals
-	// is the catalogue's to say, not a copy in SQL.
-	rows, err := s.db.QueryContext(ctx, `SELECT diagnosis, count(*) FROM results
-		WHERE account LIKE ? ESCAPE '\' AND started_at >= ? AND final_code <> 0
-		GROUP BY diagnosis`, "%@"+likeEscape(host), since.UnixNano())
-	if err != nil {
-		return 0, fmt.Errorf("login failures at %s: %w", host, err)
-	}
-	defer rows.Close()
-	total := 0
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return 0, fmt.Errorf("login failures at %s: %w", host, err)
-		}
-		if catalog.RefusesLogin(id) {
-			total += n
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("login failures at %s: %w", host, err)
-	}
-	return total, nil
 }
 
 // likeEscape quotes LIKE's wildcards (and its escape character) in s.
