@@ -86,6 +86,13 @@ func (c *Catalog) notesFor(ex Exchange, ch choice, lang Lang, v vars) []string {
 	if ex.EarlierFailures > 0 {
 		add("earlier-failures", vars{"n": strconv.Itoa(ex.EarlierFailures)})
 	}
+	if certExpiring(ex) && ch.id != idCertExpiring {
+		key := "cert-expiring"
+		if ex.Cert.DaysLeft < 0 {
+			key = "cert-expired"
+		}
+		add(key, certVars(ex.Cert))
+	}
 	// Several findings can hold at once; the rules chose the worst, the
 	// others are worth a line each.
 	for _, f := range successFindings(ex) {
@@ -160,4 +167,5 @@ var requiredNotes = []string{
 	"reason-phrase", "retry-after", "min-expires", "warning-code", "warning",
 	"q850", "q850-unknown", "server", "asterisk-auth", "provisional",
 	"alt-answered", "alt-answered-nocode", "alt-silent", "alt-unreachable", "earlier-failures", "also",
+	"cert-expiring", "cert-expired",
 }

@@ -13,12 +13,20 @@ type choice struct {
 // Diagnose picks the entry that explains ex and adds the facts behind it
 // as notes. It never fails: an exchange it cannot read is internal-error.
 func (c *Catalog) Diagnose(ex Exchange, lang Lang) Diagnosis {
-	ch := c.choose(ex)
+	ch := c.withCertExpiry(ex, c.choose(ex))
 	e := c.byID[ch.id]
 	if e == nil {
 		e = c.byID[idInternal]
 	}
 	v := c.varsOf(ex)
+	switch {
+	case ch.id == idCertExpiring:
+		for k, val := range certVars(ex.Cert) {
+			v[k] = val
+		}
+	case ch.kind == TLSPlainSIP:
+		c.plainSIPVars(ex, v)
+	}
 	d := c.render(e, ch.kind, lang, v)
 	d.Notes = c.notesFor(ex, ch, lang, v)
 	return d
@@ -35,6 +43,9 @@ func (c *Catalog) choose(ex Exchange) choice {
 	outcome := ex.Outcome
 	if outcome == "" && ex.Final != nil {
 		outcome = OutcomeResponse
+	}
+	if plainSIP(ex) {
+		return choice{id: "tls-failure", kind: TLSPlainSIP}
 	}
 	switch outcome {
 	case OutcomeResponse:
