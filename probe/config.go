@@ -23,6 +23,11 @@ const (
 const (
 	DefaultTimeout = 5 * time.Second
 	DefaultExpires = 60
+	// DefaultCertWarnDays is how close to its expiry a TLS server
+	// certificate makes a probe a warning (tls-cert-expiring).
+	DefaultCertWarnDays = 14
+	// NoCertWarn as Config.CertWarnDays turns the expiry warning off.
+	NoCertWarn = -1
 )
 
 // TLSConfig holds the user's TLS settings.
@@ -72,6 +77,12 @@ type Config struct {
 	// fail2ban ban of our address, and the diagnosis says so.
 	EarlierFailures int
 
+	// CertWarnDays: a TLS server certificate (the earliest in its chain)
+	// expiring within this many days makes an otherwise ok probe a
+	// warning. 0 means DefaultCertWarnDays; NoCertWarn (any negative
+	// value) disables the warning.
+	CertWarnDays int
+
 	// NoFallback disables the TCP check made after UDP silence.
 	NoFallback  bool
 	ShowSecrets bool
@@ -106,6 +117,9 @@ func (c Config) Validate(kind Kind) error {
 			return fmt.Errorf("%w: %w", ErrConfig, err)
 		}
 	}
+	if c.CertWarnDays > maxCertWarnDays {
+		return fmt.Errorf("%w: --cert-warn-days %d: want 0 to %d", ErrConfig, c.CertWarnDays, maxCertWarnDays)
+	}
 	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
 		return fmt.Errorf("%w: --cert and --key go together", ErrConfig)
 	}
@@ -132,6 +146,20 @@ func (c Config) Validate(kind Kind) error {
 		return fmt.Errorf("%w: unknown probe kind %q", ErrConfig, kind)
 	}
 	return nil
+}
+
+// maxCertWarnDays keeps the window far from time.Duration's limit.
+const maxCertWarnDays = 3650
+
+// certWarn is the expiry warning window; 0 when disabled.
+func (c Config) certWarn() time.Duration {
+	switch {
+	case c.CertWarnDays < 0:
+		return 0
+	case c.CertWarnDays == 0:
+		return DefaultCertWarnDays * 24 * time.Hour
+	}
+	return time.Duration(c.CertWarnDays) * 24 * time.Hour
 }
 
 func (c Config) timeout() time.Duration {
