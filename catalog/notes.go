@@ -67,7 +67,8 @@ func (c *Catalog) notesFor(ex Exchange, ch choice, lang Lang, v vars) []string {
 		pv.setCode(c, last.Code, last.Reason)
 		add("provisional", pv)
 	}
-	if a := ex.Alt; a != nil {
+	// The plain-sip summary already tells what the TCP check got.
+	if a := ex.Alt; a != nil && ch.kind != TLSPlainSIP {
 		av := vars{"alt": strings.ToUpper(a.Transport)}
 		switch {
 		case a.Answered && a.Code > 0:

@@ -97,7 +97,9 @@ func tlsInfo(st tls.ConnectionState, conf *tls.Config, window time.Duration, now
 	info := &results.TLSInfo{
 		Version:     tls.VersionName(st.Version),
 		CipherSuite: tls.CipherSuiteName(st.CipherSuite),
-		ServerName:  st.ServerName,
+		// The name verified against; st.ServerName is empty for an IP,
+		// which is never sent as SNI (RFC 6066 §3).
+		ServerName: conf.ServerName,
 	}
 	f, ok := factsOf(st.PeerCertificates, now)
 	if !ok {
