@@ -117,8 +117,8 @@ func (c Config) Validate(kind Kind) error {
 			return fmt.Errorf("%w: %w", ErrConfig, err)
 		}
 	}
-	if c.CertWarnDays > maxCertWarnDays {
-		return fmt.Errorf("%w: --cert-warn-days %d: want 0 to %d", ErrConfig, c.CertWarnDays, maxCertWarnDays)
+	if c.CertWarnDays > MaxCertWarnDays {
+		return fmt.Errorf("%w: --cert-warn-days %d: want 0 to %d", ErrConfig, c.CertWarnDays, MaxCertWarnDays)
 	}
 	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
 		return fmt.Errorf("%w: --cert and --key go together", ErrConfig)
@@ -148,8 +148,9 @@ func (c Config) Validate(kind Kind) error {
 	return nil
 }
 
-// maxCertWarnDays keeps the window far from time.Duration's limit.
-const maxCertWarnDays = 3650
+// MaxCertWarnDays is the largest --cert-warn-days: ten years, far from
+// time.Duration's limit.
+const MaxCertWarnDays = 3650
 
 // certWarn is the expiry warning window; 0 when disabled.
 func (c Config) certWarn() time.Duration {
