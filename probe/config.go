@@ -83,7 +83,8 @@ type Config struct {
 	// value) disables the warning.
 	CertWarnDays int
 
-	// NoFallback disables the TCP check made after UDP silence.
+	// NoFallback disables the TCP check made after UDP silence or a TLS
+	// handshake that hung or broke off.
 	NoFallback  bool
 	ShowSecrets bool
 	Lang        catalog.Lang

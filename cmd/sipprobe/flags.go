@@ -27,7 +27,7 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "text or json", EnvVars: env("OUTPUT")},
 		&cli.BoolFlag{Name: "trace", Usage: "print the message ladder", EnvVars: env("TRACE")},
 		&cli.BoolFlag{Name: "show-secrets", Usage: "do not redact digest response= values in transcripts"},
-		&cli.BoolFlag{Name: "no-fallback", Usage: "after UDP silence, do not check whether TCP answers", EnvVars: env("NO_FALLBACK")},
+		&cli.BoolFlag{Name: "no-fallback", Usage: "after UDP silence or a TLS handshake that hangs or breaks off, do not check whether plain TCP answers", EnvVars: env("NO_FALLBACK")},
 		&cli.StringFlag{Name: "lang", Usage: "language of diagnoses: en or ru (default from LANG)", EnvVars: env("LANG")},
 		&cli.StringFlag{Name: "ca-file", Usage: "PEM file of CAs to trust for TLS instead of the system roots", EnvVars: env("CA_FILE")},
 		&cli.StringFlag{Name: "cert", Usage: "PEM client certificate for TLS", EnvVars: env("CERT")},
