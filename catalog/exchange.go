@@ -126,4 +126,8 @@ type Exchange struct {
 	// User and Target are used in summaries.
 	User   string
 	Target string
+
+	// Cert is the TLS server certificate's expiry (nil without a TLS
+	// session), for the tls-cert-expiring warning.
+	Cert *CertExpiry
 }

@@ -67,7 +67,8 @@ func (c *Catalog) notesFor(ex Exchange, ch choice, lang Lang, v vars) []string {
 		pv.setCode(c, last.Code, last.Reason)
 		add("provisional", pv)
 	}
-	if a := ex.Alt; a != nil {
+	// The plain-sip summary already tells what the TCP check got.
+	if a := ex.Alt; a != nil && ch.kind != TLSPlainSIP {
 		av := vars{"alt": strings.ToUpper(a.Transport)}
 		switch {
 		case a.Answered && a.Code > 0:
@@ -97,6 +98,13 @@ func (c *Catalog) notesFor(ex Exchange, ch choice, lang Lang, v vars) []string {
 	}
 	if key, bv := banNote(ex, ch, lang); key != "" {
 		add(key, bv)
+	}
+	if certExpiring(ex) && ch.id != idCertExpiring {
+		key := "cert-expiring"
+		if ex.Cert.DaysLeft < 0 {
+			key = "cert-expired"
+		}
+		add(key, certVars(ex.Cert))
 	}
 	// Several findings can hold at once; the rules chose the worst, the
 	// others are worth a line each.
@@ -174,4 +182,5 @@ var requiredNotes = []string{
 	"alt-answered", "alt-answered-nocode", "alt-silent", "alt-unreachable", "also",
 	"bind-contacts", "evicted", "evicted-restored", "evicted-lost",
 	"ban-evidence", "ban-answered-since", "ban-answered-here", "ban-few", "ban-outside-window",
+	"cert-expiring", "cert-expired",
 }

@@ -13,22 +13,37 @@ type choice struct {
 // Diagnose picks the entry that explains ex and adds the facts behind it
 // as notes. It never fails: an exchange it cannot read is internal-error.
 func (c *Catalog) Diagnose(ex Exchange, lang Lang) Diagnosis {
-	ch := c.choose(ex)
+	ch := c.pick(ex)
 	e := c.byID[ch.id]
 	if e == nil {
 		e = c.byID[idInternal]
 	}
 	v := c.varsOf(ex)
+	switch {
+	case ch.id == idCertExpiring:
+		for k, val := range certVars(ex.Cert) {
+			v[k] = val
+		}
+	case ch.kind == TLSPlainSIP:
+		c.plainSIPVars(ex, v)
+	}
 	d := c.render(e, ch.kind, lang, v)
 	d.Notes = c.notesFor(ex, ch, lang, v)
 	return d
 }
+
+// pick is the whole decision: the rules, then what holds whatever they
+// chose (a certificate about to expire turns an OK into a warning).
+func (c *Catalog) pick(ex Exchange) choice { return c.withCertExpiry(ex, c.choose(ex)) }
 
 // choose applies the rules in order; the first that fits wins.
 func (c *Catalog) choose(ex Exchange) choice {
 	outcome := ex.Outcome
 	if outcome == "" && ex.Final != nil {
 		outcome = OutcomeResponse
+	}
+	if plainSIP(ex) {
+		return choice{id: "tls-failure", kind: TLSPlainSIP}
 	}
 	switch outcome {
 	case OutcomeResponse:

@@ -23,6 +23,11 @@ const (
 const (
 	DefaultTimeout = 5 * time.Second
 	DefaultExpires = 60
+	// DefaultCertWarnDays is how close to its expiry a TLS server
+	// certificate makes a probe a warning (tls-cert-expiring).
+	DefaultCertWarnDays = 14
+	// NoCertWarn as Config.CertWarnDays turns the expiry warning off.
+	NoCertWarn = -1
 )
 
 // TLSConfig holds the user's TLS settings.
@@ -79,7 +84,14 @@ type Config struct {
 	// meantime (probes run in parallel) count.
 	Refusals func() catalog.Refusals
 
-	// NoFallback disables the TCP check made after UDP silence.
+	// CertWarnDays: a TLS server certificate (the earliest in its chain)
+	// expiring within this many days makes an otherwise ok probe a
+	// warning. 0 means DefaultCertWarnDays; NoCertWarn (any negative
+	// value) disables the warning.
+	CertWarnDays int
+
+	// NoFallback disables the TCP check made after UDP silence or a TLS
+	// handshake that hung or broke off.
 	NoFallback  bool
 	ShowSecrets bool
 	Lang        catalog.Lang
@@ -119,6 +131,9 @@ func (c Config) Validate(kind Kind) error {
 			return fmt.Errorf("%w: %w", ErrConfig, err)
 		}
 	}
+	if c.CertWarnDays > MaxCertWarnDays {
+		return fmt.Errorf("%w: --cert-warn-days %d: want 0 to %d", ErrConfig, c.CertWarnDays, MaxCertWarnDays)
+	}
 	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
 		return fmt.Errorf("%w: --cert and --key go together", ErrConfig)
 	}
@@ -145,6 +160,21 @@ func (c Config) Validate(kind Kind) error {
 		return fmt.Errorf("%w: unknown probe kind %q", ErrConfig, kind)
 	}
 	return nil
+}
+
+// MaxCertWarnDays is the largest --cert-warn-days: ten years, far from
+// time.Duration's limit.
+const MaxCertWarnDays = 3650
+
+// certWarn is the expiry warning window; 0 when disabled.
+func (c Config) certWarn() time.Duration {
+	switch {
+	case c.CertWarnDays < 0:
+		return 0
+	case c.CertWarnDays == 0:
+		return DefaultCertWarnDays * 24 * time.Hour
+	}
+	return time.Duration(c.CertWarnDays) * 24 * time.Hour
 }
 
 func (c Config) timeout() time.Duration {

@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -19,6 +20,11 @@ type dialError struct {
 	tlsFailure string
 	unreach    string // catalog.Unreach* for OutcomeHostUnreachable
 	err        error
+	// certs is the chain a handshake refused (for the details).
+	certs []*x509.Certificate
+	// plainSuspect: the TLS handshake failed the way it does against a
+	// plain SIP port (non-TLS bytes, a close, a hang), worth a plain check.
+	plainSuspect bool
 }
 
 func (e *dialError) Error() string { return e.err.Error() }

@@ -68,6 +68,9 @@ func (a *altCheck) run(ctx context.Context, s *session, res resolution) {
 	started := time.Now()
 	sub := &session{kind: KindOptions, cfg: s.cfg, cat: s.cat, resolver: s.resolver, start: s.start, target: s.target, host: s.host, wire: a.w}
 	sub.cfg.Transport, sub.cfg.User, sub.cfg.Password = "tcp", "", ""
+	// Plain TCP: a sips: URI would ask for TLS (RFC 3261 §26.2.2), as it
+	// does when this checks the port of a failed TLS handshake.
+	sub.target.Scheme = "sip"
 	l, err := openLink(ctx, "tcp", s.cfg.LocalAddr, res.Addr, nil, s.cfg.UserAgent, a.w)
 	if err != nil {
 		var de *dialError

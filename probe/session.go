@@ -126,6 +126,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 	}
 
 	s.wire = newWire(s.start)
+	s.alt = s.startPlainCheck(ctx, res)
 	connectStart := time.Now()
 	l, err := openLink(ctx, res.Transport, s.cfg.LocalAddr, res.Addr, tlsConf, s.cfg.UserAgent, s.wire)
 	if err != nil {
@@ -139,18 +140,21 @@ func (s *session) run(parent context.Context) (r results.Result) {
 			if de.outcome == catalog.OutcomeTLS {
 				s.details(&r).TLS.Failure = de.tlsFailure
 				s.details(&r).TLS.Error = de.err.Error()
+				describeRefused(s.details(&r).TLS, de.certs, time.Now())
 			}
 		}
 		if ex.Outcome == catalog.OutcomeInternal {
 			r.Error = err.Error()
 		}
+		s.finishPlainCheck(&r, &ex, err)
 		return r
 	}
 	defer l.close()
+	s.finishPlainCheck(&r, &ex, nil)
 	r.Timings.Connect = results.MillisOf(l.connected)
 	r.LocalAddr = l.laddr.String()
 	if l.tls != nil {
-		s.details(&r).TLS = tlsInfo(*l.tls)
+		s.details(&r).TLS, ex.Cert = tlsInfo(*l.tls, tlsConf, s.cfg.certWarn(), time.Now())
 	}
 
 	if l.transport == "udp" && !s.cfg.NoFallback {
@@ -164,7 +168,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 	case KindInvite:
 		s.invite(ctx, l, &r, &ex)
 	}
-	if s.alt != nil {
+	if s.alt != nil && l.transport == "udp" {
 		switch {
 		case ex.Outcome == catalog.OutcomePortUnreachable:
 			s.alt.startNow()

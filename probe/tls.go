@@ -6,12 +6,12 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
-	"time"
+	"syscall"
 
 	"github.com/sipprobe/sipprobe/catalog"
-	"github.com/sipprobe/sipprobe/results"
 )
 
 // tlsConfig builds the client TLS configuration. The server name is the
@@ -69,6 +69,7 @@ func classifyTLS(err error) *dialError {
 		}
 	case errors.As(err, &recHdr):
 		de.tlsFailure = catalog.TLSProtocol
+		de.plainSuspect = true
 		de.err = fmt.Errorf("the server did not answer with TLS (is this a plain TCP port?): %w", err)
 	case errors.As(err, &alert):
 		de.tlsFailure = catalog.TLSProtocol
@@ -78,23 +79,15 @@ func classifyTLS(err error) *dialError {
 	case errors.Is(err, context.DeadlineExceeded):
 		de.outcome = catalog.OutcomeConnectTimeout
 		de.tlsFailure = ""
+		de.plainSuspect = true
 		de.err = fmt.Errorf("the TLS handshake did not complete in time: %w", err)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
+		// A plain SIP server closes on the bytes of a ClientHello.
+		de.plainSuspect = true
+	}
+	var cve *tls.CertificateVerificationError
+	if errors.As(err, &cve) {
+		de.certs = cve.UnverifiedCertificates
 	}
 	return de
-}
-
-// tlsInfo describes an established session for the result.
-func tlsInfo(st tls.ConnectionState) *results.TLSInfo {
-	info := &results.TLSInfo{
-		Version:     tls.VersionName(st.Version),
-		CipherSuite: tls.CipherSuiteName(st.CipherSuite),
-		ServerName:  st.ServerName,
-	}
-	if len(st.PeerCertificates) > 0 {
-		leaf := st.PeerCertificates[0]
-		info.PeerSubject = leaf.Subject.String()
-		info.PeerIssuer = leaf.Issuer.String()
-		info.NotAfter = leaf.NotAfter.UTC().Format(time.RFC3339)
-	}
-	return info
 }

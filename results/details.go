@@ -79,8 +79,23 @@ type TLSInfo struct {
 	PeerSubject string `json:"peer_subject,omitempty"`
 	PeerIssuer  string `json:"peer_issuer,omitempty"`
 	NotAfter    string `json:"not_after,omitempty"`
-	Failure     string `json:"failure,omitempty"` // unknown-authority, expired, name-mismatch, handshake
+	Failure     string `json:"failure,omitempty"` // unknown-authority, expired, name-mismatch, handshake, plain-sip
 	Error       string `json:"error,omitempty"`
+
+	// SANs are the leaf's subjectAltName DNS names and IP addresses.
+	SANs []string `json:"sans,omitempty"`
+	// EarliestNotAfter is the earliest expiry over the presented chain
+	// (blackbox_exporter's probe_ssl_earliest_cert_expiry), RFC 3339.
+	EarliestNotAfter string `json:"earliest_not_after,omitempty"`
+	// DaysLeft is the time until EarliestNotAfter in days, one decimal;
+	// negative once expired.
+	DaysLeft *float64 `json:"days_left,omitempty"`
+	// Verified: the chain verifies against the system roots or --ca-file
+	// for the server name (checked by the probe itself under --insecure).
+	Verified *bool `json:"verified,omitempty"`
+	// VerifyError says why Verified is false when the handshake went on
+	// anyway (--insecure).
+	VerifyError string `json:"verify_error,omitempty"`
 }
 
 // Contact is one binding the registrar reported for the account.

@@ -23,6 +23,9 @@ type Prom struct {
 	code     *prometheus.GaugeVec
 	diag     *prometheus.GaugeVec
 	last     prometheus.Gauge
+	// certExpiry and contacts exist only for results that have the value.
+	certExpiry *prometheus.GaugeVec
+	contacts   *prometheus.GaugeVec
 }
 
 var probeLabels = []string{"name", "kind", "target", "transport"}
@@ -47,7 +50,13 @@ func NewProm() *Prom {
 			Name: "sipprobe_last_run_timestamp_seconds", Help: "When the run that wrote this file ended.",
 		}),
 	}
-	p.reg.MustRegister(p.success, p.duration, p.code, p.diag, p.last)
+	p.certExpiry = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "sipprobe_tls_cert_expiry_timestamp_seconds", Help: "Earliest expiry over the TLS server certificate chain, Unix seconds.",
+	}, probeLabels)
+	p.contacts = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "sipprobe_register_contacts", Help: "Contacts the registrar listed for the account.",
+	}, probeLabels)
+	p.reg.MustRegister(p.success, p.duration, p.code, p.diag, p.last, p.certExpiry, p.contacts)
 	return p
 }
 
@@ -68,7 +77,24 @@ func (p *Prom) Add(r Result) error {
 		dl[k] = v
 	}
 	p.diag.With(dl).Set(1)
+	p.addDetails(l, r)
 	return nil
+}
+
+// addDetails sets the metrics only some results have, and drops those of
+// an earlier repeat that this one lacks.
+func (p *Prom) addDetails(l prometheus.Labels, r Result) {
+	p.certExpiry.Delete(l)
+	p.contacts.Delete(l)
+	if r.Details == nil {
+		return
+	}
+	if at, ok := r.Details.TLS.EarliestExpiry(); ok {
+		p.certExpiry.With(l).Set(float64(at.Unix()))
+	}
+	if n := r.Details.ContactCount; n != nil && r.Probe == "register" {
+		p.contacts.With(l).Set(float64(*n))
+	}
 }
 
 // Write encodes the metrics in the text exposition format, stamping the

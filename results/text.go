@@ -178,8 +178,8 @@ func writeDetails(b *strings.Builder, r Result) {
 		}
 	}
 	if d.TLS != nil && d.TLS.Version != "" {
-		fmt.Fprintf(b, "TLS: %s %s, server name %q, certificate %q issued by %q, valid until %s\n",
-			d.TLS.Version, d.TLS.CipherSuite, d.TLS.ServerName, d.TLS.PeerSubject, d.TLS.PeerIssuer, d.TLS.NotAfter)
+		fmt.Fprintf(b, "TLS: %s %s, server name %q, certificate %q issued by %q, valid until %s%s\n",
+			d.TLS.Version, d.TLS.CipherSuite, d.TLS.ServerName, d.TLS.PeerSubject, d.TLS.PeerIssuer, d.TLS.NotAfter, tlsTrust(d.TLS))
 	}
 	if len(d.Resolution) > 0 && (r.Diagnosis.ID == "dns-failure") {
 		b.WriteString("DNS lookups:\n")

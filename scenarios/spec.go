@@ -28,6 +28,8 @@ type connSpec struct {
 	ServerName *string `toml:"server_name"`
 	Insecure   *bool   `toml:"insecure"`
 	NoFallback *bool   `toml:"no_fallback"`
+	// CertWarnDays: 0 turns the certificate expiry warning off.
+	CertWarnDays *int `toml:"cert_warn_days"`
 }
 
 // probeSpec is one [[probe]] entry.

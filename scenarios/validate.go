@@ -58,6 +58,9 @@ func (v *validator) checkConn(c connSpec, s *section, where string) {
 			v.add(s, where, "lang", "%q: want en or ru", *c.Lang)
 		}
 	}
+	if c.CertWarnDays != nil && (*c.CertWarnDays < 0 || *c.CertWarnDays > probe.MaxCertWarnDays) {
+		v.add(s, where, "cert_warn_days", "%d: want 0 (never) to %d days", *c.CertWarnDays, probe.MaxCertWarnDays)
+	}
 	if c.Server != nil && strings.TrimSpace(*c.Server) == "" {
 		v.add(s, where, "server", "must not be empty")
 	}
@@ -175,11 +178,18 @@ func merge(d, p connSpec) connSpec {
 		}
 		return a
 	}
+	pickI := func(a, b *int) *int {
+		if b != nil {
+			return b
+		}
+		return a
+	}
 	return connSpec{
 		Server: pick(d.Server, p.Server), Transport: pick(d.Transport, p.Transport), Timeout: pick(d.Timeout, p.Timeout),
 		LocalAddr: pick(d.LocalAddr, p.LocalAddr), DNSServer: pick(d.DNSServer, p.DNSServer), UserAgent: pick(d.UserAgent, p.UserAgent), Lang: pick(d.Lang, p.Lang),
 		CAFile: pick(d.CAFile, p.CAFile), Cert: pick(d.Cert, p.Cert), Key: pick(d.Key, p.Key), ServerName: pick(d.ServerName, p.ServerName),
 		Insecure: pickB(d.Insecure, p.Insecure), NoFallback: pickB(d.NoFallback, p.NoFallback),
+		CertWarnDays: pickI(d.CertWarnDays, p.CertWarnDays),
 	}
 }
 
@@ -205,6 +215,13 @@ func (v *validator) config(c connSpec) probe.Config {
 		cfg.Timeout = d
 	}
 	cfg.Lang, _ = catalog.ParseLang(str(c.Lang))
+	if c.CertWarnDays != nil {
+		// In the file, as on the command line, 0 means never.
+		cfg.CertWarnDays = *c.CertWarnDays
+		if cfg.CertWarnDays == 0 {
+			cfg.CertWarnDays = probe.NoCertWarn
+		}
+	}
 	return cfg
 }
 

@@ -27,13 +27,14 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "what to print: text, json, junit, nagios (a Nagios/Icinga check) or prom", EnvVars: env("OUTPUT")},
 		&cli.BoolFlag{Name: "trace", Usage: "print the message ladder", EnvVars: env("TRACE")},
 		&cli.BoolFlag{Name: "show-secrets", Usage: "do not redact digest response= values in transcripts"},
-		&cli.BoolFlag{Name: "no-fallback", Usage: "after UDP silence, do not check whether TCP answers", EnvVars: env("NO_FALLBACK")},
+		&cli.BoolFlag{Name: "no-fallback", Usage: "after UDP silence or a TLS handshake that hangs or breaks off, do not check whether plain TCP answers", EnvVars: env("NO_FALLBACK")},
 		&cli.StringFlag{Name: "lang", Usage: "language of diagnoses: en or ru (default from LANG)", EnvVars: env("LANG")},
 		&cli.StringFlag{Name: "ca-file", Usage: "PEM file of CAs to trust for TLS instead of the system roots", EnvVars: env("CA_FILE")},
 		&cli.StringFlag{Name: "cert", Usage: "PEM client certificate for TLS", EnvVars: env("CERT")},
 		&cli.StringFlag{Name: "key", Usage: "PEM private key of --cert", EnvVars: env("KEY")},
 		&cli.StringFlag{Name: "server-name", Usage: "TLS server name to send and verify (default: the target's host)", EnvVars: env("SERVER_NAME")},
 		&cli.BoolFlag{Name: "insecure", Usage: "do not verify the server's TLS certificate", EnvVars: env("INSECURE")},
+		&cli.IntFlag{Name: "cert-warn-days", Value: probe.DefaultCertWarnDays, Usage: "warn when the server's TLS certificate expires within `N` days (0: never)", EnvVars: env("CERT_WARN_DAYS")},
 	}
 }
 
@@ -78,6 +79,9 @@ func configFromFlags(c *cli.Context) (probe.Config, error) {
 	if cfg.Timeout <= 0 {
 		return cfg, usagef("--timeout must be positive")
 	}
+	if cfg.CertWarnDays, err = certWarnDays(c.Int("cert-warn-days")); err != nil {
+		return cfg, err
+	}
 	if hasFlag(c, "user") {
 		cfg.User = c.String("user")
 		cfg.AuthUser = c.String("auth-user")
@@ -89,6 +93,18 @@ func configFromFlags(c *cli.Context) (probe.Config, error) {
 		cfg.Password = pw
 	}
 	return cfg, nil
+}
+
+// certWarnDays maps --cert-warn-days to probe.Config, where 0 means the
+// default and the user's 0 ("never") is probe.NoCertWarn.
+func certWarnDays(n int) (int, error) {
+	switch {
+	case n < 0:
+		return 0, usagef("--cert-warn-days %d: want 0 (never) or a number of days", n)
+	case n == 0:
+		return probe.NoCertWarn, nil
+	}
+	return n, nil
 }
 
 func hasFlag(c *cli.Context, name string) bool {

@@ -46,7 +46,7 @@ func Generate(dir string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	valid := leafSpec{names: serverDNSNames, ips: serverIPs, from: now.Add(-time.Hour), to: now.Add(24 * time.Hour)}
+	valid := serverSpec(now, ValidFor)
 	expired := valid
 	// Expired long enough ago that clock skew cannot make it valid.
 	expired.from, expired.to = now.Add(-48*time.Hour), now.Add(-24*time.Hour)
@@ -84,7 +84,7 @@ func newAuthority(dir, name, cn string, now time.Time) (*authority, error) {
 		SerialNumber:          serial(),
 		Subject:               pkix.Name{CommonName: cn, Organization: []string{"sipprobe tests"}},
 		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(7 * 24 * time.Hour),
+		NotAfter:              now.Add(caValidFor),
 		IsCA:                  true,
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
@@ -102,6 +102,29 @@ func newAuthority(dir, name, cn string, now time.Time) (*authority, error) {
 		return nil, err
 	}
 	return &authority{cert: cert, key: key, file: file}, nil
+}
+
+// serverSpec is a server certificate for the loopback names that
+// expires d from now (valid from an hour ago, so clock skew does not
+// matter; a negative d gives an expired one).
+func serverSpec(now time.Time, d time.Duration) leafSpec {
+	from := now.Add(-time.Hour)
+	if d < 0 {
+		from = now.Add(d - 24*time.Hour)
+	}
+	return leafSpec{names: serverDNSNames, ips: serverIPs, from: from, to: now.Add(d)}
+}
+
+// ServerExpiringIn issues another server certificate like Set.Server,
+// signed by the trusted CA, that expires d from now: a test of expiry
+// warnings picks "in 2 days" or "in 30 days".
+func (s *Set) ServerExpiringIn(t testing.TB, d time.Duration) Pair {
+	t.Helper()
+	p, err := s.ca.issue(s.Dir, "server-"+serial().String(), serverSpec(time.Now(), d))
+	if err != nil {
+		t.Fatalf("testcerts: %v", err)
+	}
+	return p
 }
 
 // leafSpec describes one leaf certificate.

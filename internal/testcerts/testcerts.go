@@ -8,6 +8,7 @@ package testcerts
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"time"
 )
 
 // serverDNSNames and serverIPs are what the valid server certificate covers: the
@@ -16,6 +17,14 @@ var (
 	serverDNSNames = []string{"localhost", "pbx.test"}
 	serverIPs      = []string{"127.0.0.1", "::1"}
 )
+
+// ValidFor is the lifetime left on the valid certificates of a Set: well
+// beyond the default expiry warning (14 days), so probes of them are ok.
+const ValidFor = 90 * 24 * time.Hour
+
+// caValidFor outlives every leaf, so that a chain's earliest expiry is the
+// leaf's whichever way it is counted.
+const caValidFor = 365 * 24 * time.Hour
 
 // Pair is one certificate and its key on disk.
 type Pair struct {
@@ -40,7 +49,7 @@ type Set struct {
 	// OtherCAFile is the PEM certificate of the CA nobody trusts.
 	OtherCAFile string
 
-	Server    Pair // valid for 127.0.0.1, ::1, localhost, pbx.test
+	Server    Pair // valid for 127.0.0.1, ::1, localhost, pbx.test, for ValidFor
 	Expired   Pair // same names, expired yesterday
 	WrongName Pair // valid, but only for wrong.test
 	Untrusted Pair // same names as Server, signed by the other CA
