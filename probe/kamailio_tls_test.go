@@ -79,10 +79,10 @@ func TestKamailioCertExpiry(t *testing.T) {
 	t.Run("accepted login with the 2-day certificate", func(t *testing.T) {
 		k := servers["2d"]
 		r := kamProbe(t, KindRegister, Config{Target: k.Addr("tls"), Transport: "tls", User: "120", Password: k.Accounts["120"], TLS: trust})
-		// No device registered is a warning of its own; the expiry is noted.
-		wantDiagnosis(t, r, "no-contacts", results.StatusWarning)
-		if notes := strings.Join(r.Diagnosis.Notes, "\n"); !strings.Contains(notes, "expires in 2.0 days") {
-			t.Errorf("notes lack the expiry:\n%s", notes)
+		// Accepted credentials are OK, so the expiry is the warning.
+		wantDiagnosis(t, r, "tls-cert-expiring", results.StatusWarning)
+		if !strings.Contains(r.Diagnosis.Summary, "expires in 2.0 days") {
+			t.Errorf("summary %q lacks the expiry", r.Diagnosis.Summary)
 		}
 	})
 }
