@@ -45,6 +45,12 @@ func (s *session) register(ctx context.Context, l *link, r *results.Result, ex *
 	}
 	d.AuthAttempts = ex.Challenges
 	if res == nil {
+		if s.cfg.Bind && ex.Outcome == catalog.OutcomeCanceled {
+			// Interrupted while a REGISTER with our contact was on its
+			// way: the registrar may have bound it all the same.
+			unbound := s.unbind(ctx, l, ids, spec, token)
+			d.Unbound = &unbound
+		}
 		return
 	}
 	s.setFinal(r, ex, res, l)

@@ -16,6 +16,9 @@ type Expect struct {
 	Codec     string  // negotiated codec of an invite
 }
 
+// diagCanceled is the catalogue's id of an interrupted probe.
+const diagCanceled = "canceled"
+
 // IsZero reports whether nothing is expected.
 func (e Expect) IsZero() bool { return e == Expect{} }
 
@@ -26,13 +29,18 @@ func (e Expect) outcome() bool { return e.Code != 0 || e.Diagnosis != "" }
 
 // Judge applies the expectation to r and sets r.Status and r.Expect.
 // Results of probes that did not run (status unknown with an error) keep
-// their status: an interrupted probe has met nothing.
+// their status, and so do interrupted ones: an interrupted probe has met
+// nothing, even if what it saw so far matched.
 func (e Expect) Judge(r results.Result) results.Result {
 	if e.IsZero() {
 		return r
 	}
 	if r.Status == results.StatusUnknown && r.Error != "" {
 		r.Expect = &results.ExpectationResult{Met: false, Reasons: []string{"not judged: " + r.Error}}
+		return r
+	}
+	if r.Status == results.StatusUnknown && r.Diagnosis.ID == diagCanceled {
+		r.Expect = &results.ExpectationResult{Met: false, Reasons: []string{"not judged: the probe was interrupted"}}
 		return r
 	}
 	var mismatch, slow []string
