@@ -101,9 +101,15 @@ func (c *call) run(ctx context.Context, r *results.Result, ex *catalog.Exchange,
 			in.EndedBy = "sipprobe-bye"
 		case final != nil:
 			in.EndedBy = "sipprobe-cancel"
-			detail := ex.Detail
+			detail, outcome := ex.Detail, ex.Outcome
 			s.setFinal(r, ex, final, l)
 			ex.Detail = detail
+			if outcome == catalog.OutcomeCanceled {
+				// The 487 answers the CANCEL of an interrupted probe, not
+				// the call: it stays the final code, the exchange stays
+				// interrupted (what it was so far is its provisionals).
+				ex.Outcome = outcome
+			}
 		case c.heardBack():
 			in.EndedBy = "sipprobe-cancel"
 		}
@@ -171,6 +177,11 @@ func (c *call) report(in *results.InviteDetails, ex *catalog.Exchange) {
 	msgs := c.s.inviteMessages(c.ids.callID)
 	t := inviteTimeline(msgs, c.inv.CSeq().SeqNo)
 	in.FirstProvisionalMs, in.RingingMs, in.AnswerMs = t.firstProv, t.ringing, t.answer
+	if in.EndedBy != "sipprobe-cancel" {
+		// After our CANCEL the final response is the 487 we asked for:
+		// the call was never set up, so it has no setup time.
+		in.SetupMs = t.final
+	}
 	in.EarlyMedia = in.EarlyMedia || t.earlyMedia
 	ex.Provisional = t.provisional
 	in.RTPSent, in.RTPReceived = int(c.media.sent.Load()), int(c.media.received.Load())

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,6 +78,9 @@ func TestInviteAgainstSIPp(t *testing.T) {
 				if in.EndedBy != "sipprobe-bye" || in.ByeCode != 200 {
 					t.Errorf("ended by %q, BYE %d", in.EndedBy, in.ByeCode)
 				}
+				if in.SetupMs <= 0 || in.SetupMs != in.AnswerMs || r.CheckTime() != in.SetupMs {
+					t.Errorf("setup %v ms, answer %v ms, check time %v", in.SetupMs, in.AnswerMs, r.CheckTime())
+				}
 			}},
 		{name: "early media", scenario: "early_media.xml", wantID: "ok", wantCode: 200,
 			check: func(t *testing.T, r results.Result, in *results.InviteDetails) {
@@ -85,13 +89,17 @@ func TestInviteAgainstSIPp(t *testing.T) {
 				}
 			}},
 		{name: "488", scenario: "reject_488.xml", wantID: "codec-mismatch", wantCode: 488},
-		{name: "486", scenario: "reject_486.xml", wantID: "busy", wantCode: 486},
-		{name: "480", scenario: "reject_480.xml", wantID: "temporarily-unavailable", wantCode: 480},
+		{name: "486", scenario: "reject_486.xml", wantID: "busy", wantCode: 486, check: failedCall},
+		{name: "603", scenario: "reject_603.xml", wantID: "declined", wantCode: 603, check: failedCall},
+		{name: "480", scenario: "reject_480.xml", wantID: "temporarily-unavailable", wantCode: 480, check: failedCall},
 		{name: "ring timeout", scenario: "ring_forever.xml", wantID: "no-answer", wantCode: 487,
 			mutate: func(c *Config) { c.Invite.RingTimeout = 400 * time.Millisecond },
 			check: func(t *testing.T, r results.Result, in *results.InviteDetails) {
-				if in.EndedBy != "sipprobe-cancel" {
-					t.Errorf("ended by %q", in.EndedBy)
+				if in.EndedBy != "sipprobe-cancel" || r.Status != results.StatusCritical {
+					t.Errorf("ended by %q, status %s", in.EndedBy, r.Status)
+				}
+				if in.SetupMs != 0 {
+					t.Errorf("setup %v ms for a call we cancelled", in.SetupMs)
 				}
 			}},
 		{name: "no common codec", scenario: "no_common_codec.xml", wantID: "codec-mismatch", wantCode: 200,
@@ -129,6 +137,12 @@ func TestInviteAgainstSIPp(t *testing.T) {
 				if r.Details.AuthAttempts != 1 || r.Details.AuthRealm != "sipp.test" {
 					t.Errorf("auth attempts %d realm %q", r.Details.AuthAttempts, r.Details.AuthRealm)
 				}
+				// The setup is timed from the authenticated INVITE: the
+				// challenge round trip does not count.
+				first, answered := messageAt(r, results.DirOut, "INVITE "), messageAt(r, results.DirIn, "SIP/2.0 200 ")
+				if in.SetupMs <= 0 || in.SetupMs != in.AnswerMs || in.SetupMs >= answered-first {
+					t.Errorf("setup %v ms, answer %v ms, first INVITE to 200: %v ms", in.SetupMs, in.AnswerMs, answered-first)
+				}
 			}},
 		{name: "401 without password", scenario: "auth_401.xml", wantID: "credentials-required", wantCode: 401, sippFails: true},
 		{name: "RTP echo", scenario: "answer_pcmu.xml", args: []string{"-rtp_echo"}, wantID: "ok", wantCode: 200,
@@ -165,6 +179,26 @@ func TestInviteAgainstSIPp(t *testing.T) {
 			sippPassed(t, callee)
 		})
 	}
+}
+
+// failedCall: a test call that did not connect is CRITICAL (issue 8),
+// ended by the far end's final response, with its setup time.
+func failedCall(t *testing.T, r results.Result, in *results.InviteDetails) {
+	t.Helper()
+	if r.Status != results.StatusCritical || in.EndedBy != "final-response" || in.SetupMs <= 0 {
+		t.Errorf("status %s, ended by %q, setup %v ms", r.Status, in.EndedBy, in.SetupMs)
+	}
+}
+
+// messageAt is when the first message in direction dir starting with
+// prefix was on the wire.
+func messageAt(r results.Result, dir results.Direction, prefix string) results.Millis {
+	for _, m := range r.Messages {
+		if m.Dir == dir && strings.HasPrefix(m.Raw, prefix) {
+			return m.AtMs
+		}
+	}
+	return 0
 }
 
 // sippPassed wants SIPp to exit soon after the probe, every call of its

@@ -57,6 +57,7 @@ type timeline struct {
 	firstProv   results.Millis // relative to sentAt, 0 when none
 	ringing     results.Millis
 	answer      results.Millis
+	final       results.Millis // the first final response, 2xx or not
 	earlyMedia  bool
 	rtt         results.Millis // to the first response: a round-trip estimate
 	ackAt       results.Millis // our first ACK, 0 when none
@@ -96,6 +97,9 @@ func inviteTimeline(msgs []wireMsg, cseq uint32) timeline {
 				firstIn, t.rtt = true, at
 			}
 			code := m.res.StatusCode
+			if code >= 200 && t.final == 0 {
+				t.final = at
+			}
 			switch {
 			case code < 200:
 				t.provisional = append(t.provisional, catalog.Reply{Code: int(code), Reason: m.res.Reason})

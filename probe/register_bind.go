@@ -35,6 +35,12 @@ func (s *session) bind(ctx context.Context, l *link, r *results.Result, ex *cata
 	res := s.registerExchange(ctx, l, ids, &spec, ex)
 	d.AuthAttempts = ex.Challenges
 	if res == nil {
+		if ex.Outcome == catalog.OutcomeCanceled {
+			// Interrupted while the REGISTER with our contact was on its
+			// way: the registrar may have bound it all the same.
+			unbound, _ := s.unbind(ctx, l, ids, spec.contact.Address, token)
+			d.Unbound = &unbound
+		}
 		return
 	}
 	s.setFinal(r, ex, res, l)

@@ -205,6 +205,10 @@ func (s *session) finish(r *results.Result, ex catalog.Exchange) {
 	if s.cfg.Refusals != nil {
 		ex.Refusals = s.cfg.Refusals()
 	}
+	if s.interrupted() {
+		r.Observed = s.observedSoFar(ex)
+		ex.Outcome = catalog.OutcomeCanceled
+	}
 	r.Diagnosis = s.cat.Diagnose(ex, s.cfg.Lang)
 	r.Status = results.StatusFromSeverity(r.Diagnosis.Severity)
 	if ex.Outcome == catalog.OutcomeInternal && r.Status != results.StatusUnknown {

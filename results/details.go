@@ -135,7 +135,10 @@ type InviteDetails struct {
 	AnswerMs           Millis   `json:"answer_ms,omitempty"`
 	// SetupMs is the call setup time: from the INVITE that got the final
 	// response to that response (the time a test call's verdict is about;
-	// the hold and the total have their own fields).
+	// the hold and the total have their own fields). After a 401/407 that
+	// INVITE is the authenticated one: the challenge round trip does not
+	// count. 0 when there was no final response, when the final was the
+	// 487 to our CANCEL (no answer, interrupted) and in a codec sweep.
 	SetupMs        Millis   `json:"setup_ms,omitempty"`
 	ACKConfirmed   *bool    `json:"ack_confirmed,omitempty"`
 	EndedBy        string   `json:"ended_by,omitempty"`

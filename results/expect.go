@@ -87,8 +87,15 @@ func (e Expectation) Judge(r Result, cat *catalog.Catalog, lang catalog.Lang) Re
 	reasons := append(append(append([]string(nil), mismatch...), crit...), warn...)
 	r.Expect = &ExpectationResult{Met: len(reasons) == 0, Reasons: reasons}
 
+	if r.Status == StatusUnknown && (r.Error != "" || r.Diagnosis.ID == canceledID) {
+		// Not run, or interrupted: it has met nothing, even where what it
+		// saw so far matched.
+		r.Expect = &ExpectationResult{Met: false, Reasons: []string{"not judged: the probe did not run to its end"}}
+		return r
+	}
 	if r.Status == StatusUnknown {
-		// Could not run: nothing was checked, so nothing failed either.
+		// Could not run as configured: nothing was checked, so nothing
+		// failed either.
 		if e.Diagnosis != "" && r.Diagnosis.ID == e.Diagnosis && len(reasons) == 0 {
 			r.Status = StatusOK
 		}
@@ -129,5 +136,8 @@ func (e Expectation) orNone(s string, note func(string, map[string]string) strin
 	}
 	return s
 }
+
+// canceledID is the diagnosis of an interrupted probe.
+const canceledID = "canceled"
 
 func ms(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

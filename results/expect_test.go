@@ -49,6 +49,7 @@ func TestExpectationJudge(t *testing.T) {
 		{"fewer contacts than asked", Expectation{MinContacts: 1}, registered(&zero), StatusWarning, "no-contacts", "ok", false, "0 registered, expected at least 1"},
 		{"enough contacts", Expectation{MinContacts: 2}, registered(&two), StatusOK, "ok", "", true, ""},
 		{"not run stays unknown", Expectation{Code: 200}, Result{Status: StatusUnknown, Error: "not run", Diagnosis: catalog.Diagnosis{ID: "not-run"}}, StatusUnknown, "not-run", "", false, ""},
+		{"interrupted stays unknown though its code matched", Expectation{Code: 200}, Result{Status: StatusUnknown, FinalCode: 200, Diagnosis: catalog.Diagnosis{ID: "canceled"}, Observed: &Observed{ID: "ok"}}, StatusUnknown, "canceled", "ok", false, "not judged"},
 		{"credentials missing stays unknown", Expectation{Code: 200}, Result{Status: StatusUnknown, FinalCode: 401, Diagnosis: catalog.Diagnosis{ID: "credentials-required"}}, StatusUnknown, "credentials-required", "", false, "expected final code 200"},
 		{"expected an unknown outcome", Expectation{Diagnosis: "credentials-required"}, Result{Status: StatusUnknown, FinalCode: 401, Diagnosis: catalog.Diagnosis{ID: "credentials-required"}}, StatusOK, "credentials-required", "", true, ""},
 	} {

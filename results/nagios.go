@@ -107,8 +107,8 @@ func writeNagiosLong(b *strings.Builder, r Result, summary string) {
 	if r.Expect != nil && !r.Expect.Met {
 		longList(b, "Expectation not met", r.Expect.Reasons)
 	}
-	if r.Observed != nil {
-		longLine(b, "The exchange alone: "+r.Observed.ID+" — "+r.Observed.Summary)
+	if o := observedLine(r); o != "" {
+		longLine(b, o)
 	}
 }
 

@@ -146,7 +146,7 @@ func TestNagiosSingle(t *testing.T) {
 				Expect:    &ExpectationResult{Reasons: []string{"took 900.0 ms, more than max_ms 250"}}, Timings: Timings{Total: 900}},
 			status: "WARNING", text: "too-slow: Slower than expected.",
 			perf:      map[string]perfValue{"time": {value: "0.9", uom: "s", min: "0"}},
-			longWants: []string{"Expectation not met:", "  - took 900.0 ms, more than max_ms 250", "The exchange alone: ok — The server answers."},
+			longWants: []string{"Expectation not met:", "  - took 900.0 ms, more than max_ms 250", "Without the expectation: ok — The server answers."},
 		},
 	}
 	for _, tt := range tests {

@@ -84,6 +84,9 @@ func whyLines(r Result) []string {
 	} else if r.Diagnosis.Summary != "" {
 		out = append(out, r.Diagnosis.Summary)
 	}
+	if o := observedLine(r); o != "" {
+		out = append(out, o)
+	}
 	out = append(out, r.Diagnosis.Notes...)
 	if r.Expect != nil && !r.Expect.Met {
 		out = append(out, r.Expect.Reasons...)

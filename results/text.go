@@ -79,6 +79,9 @@ func WriteText(w io.Writer, r Result, o TextOptions) error {
 	d := r.Diagnosis
 	if d.ID != "" {
 		fmt.Fprintf(&b, "Diagnosis: %s — %s\n", d.ID, d.Summary)
+		if o := observedLine(r); o != "" {
+			b.WriteString(o + "\n")
+		}
 		if !(d.ID == "ok" && r.Status == StatusOK) {
 			writeList(&b, "Likely causes", d.Causes)
 			writeList(&b, "What to do", d.Remedies)

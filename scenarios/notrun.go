@@ -18,8 +18,10 @@ import (
 // while a note says plainly that nothing was sent. It has no final code,
 // which is how CredentialsRejected tells it from a real refusal.
 //
-// A probe that did not run because the run was interrupted is UNKNOWN
-// (exit 3: sipprobe could not check) with diagnosis results.NotRunID.
+// A probe that did not start because the run was interrupted is UNKNOWN
+// (exit 3: sipprobe could not check) with diagnosis results.NotRunID. A
+// probe in flight when the run is interrupted reports itself: UNKNOWN with
+// the diagnosis canceled and what it saw so far (probe.Run does that).
 
 func identify(r results.Result, j Job) results.Result {
 	if r.Name == "" {
@@ -66,15 +68,6 @@ func notRun(j Job, now time.Time, why string) results.Result {
 	r.Status = results.StatusUnknown
 	r.Error = "not run: " + why
 	r.Diagnosis = lookup(results.NotRunID, j, catalog.SeverityUnknown, "The probe was not run: "+why+".")
-	return r
-}
-
-// interrupted marks a probe whose answer never came because the run was
-// canceled under it: a cancel is not a NAT timeout.
-func interrupted(r results.Result, j Job) results.Result {
-	r.Status = results.StatusUnknown
-	r.Error = "interrupted: the run was canceled while this probe was in flight"
-	r.Diagnosis = lookup(results.NotRunID, j, catalog.SeverityUnknown, "The probe was interrupted before an answer came.")
 	return r
 }
 

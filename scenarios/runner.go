@@ -14,7 +14,8 @@ import (
 )
 
 // Prober runs one probe; probe.Run in production, a fake in tests. It must
-// return a result, also when ctx is canceled.
+// return a result, also when ctx is canceled: then UNKNOWN with the
+// diagnosis canceled, keeping what it saw (results.Observed).
 type Prober func(ctx context.Context, kind probe.Kind, cfg probe.Config) results.Result
 
 // Defaults of the runner. The rate is per target and counts requests, so
@@ -284,9 +285,6 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 	res := st.prober(ctx, j.Kind, cfg)
 	st.noteLogin(res)
 	res = identify(res, j)
-	if ctx.Err() != nil && res.FinalCode == 0 {
-		res = interrupted(res, j)
-	}
 	res = j.Expect.Judge(res, catalog.Default(), j.Config.Lang)
 	if j.Account != "" && CredentialsRejected(res) {
 		st.acc.reject(j.Account, j.Name)
