@@ -67,7 +67,7 @@ func notRun(j Job, now time.Time, why string) results.Result {
 	r := made(j, now)
 	r.Status = results.StatusUnknown
 	r.Error = "not run: " + why
-	r.Diagnosis = lookup(results.NotRunID, j, catalog.SeverityUnknown, "The probe was not run: "+why+".")
+	r.Diagnosis = lookup(results.NotRunID, j, map[string]string{"text": why})
 	return r
 }
 
@@ -82,16 +82,14 @@ func skippedCooldown(j Job, now time.Time, cooldown time.Duration) results.Resul
 func skipped(j Job, now time.Time, note string) results.Result {
 	r := made(j, now)
 	r.Status = results.StatusCritical
-	r.Diagnosis = lookup(diagWrongPassword, j, catalog.SeverityCritical, "The server rejected the credentials.")
+	r.Diagnosis = lookup(diagWrongPassword, j, map[string]string{"user": j.Config.User, "target": r.Target})
 	r.Diagnosis.Notes = append(r.Diagnosis.Notes, note)
 	return r
 }
 
-// lookup takes the catalogue's entry, or builds a minimal one while the
-// catalogue lacks the id.
-func lookup(id string, j Job, sev catalog.Severity, summary string) catalog.Diagnosis {
-	if d, ok := catalog.Default().Lookup(id, j.Config.Lang); ok {
-		return d
-	}
-	return catalog.Diagnosis{ID: id, Severity: sev, Summary: summary}
+// lookup renders the catalogue's entry for a result the runner made up
+// (catalog tests make sure both ids exist).
+func lookup(id string, j Job, values map[string]string) catalog.Diagnosis {
+	d, _ := catalog.Default().RenderWith(id, j.Config.Lang, values)
+	return d
 }
