@@ -67,6 +67,31 @@ func TestInviteThatDoesNotConnectIsCritical(t *testing.T) {
 	}
 }
 
+// TestInviteExpectFlag: the single-probe form of the same expectations.
+func TestInviteExpectFlag(t *testing.T) {
+	testpeers.Require(t, "sipp")
+	for _, tc := range []struct {
+		name   string
+		expect []string
+		exit   int
+		id     string
+	}{
+		{"busy expected by code", []string{"--expect-code", "486"}, 0, "busy"},
+		{"busy expected by diagnosis", []string{"--expect-diagnosis", "busy"}, 0, "busy"},
+		{"another code expected", []string{"--expect-code", "603"}, 2, "expectation-failed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			uas := callee(t, sipp.RejectUAS(486, "Busy Here"))
+			args := append([]string{"invite", "--server", uas.Addr(), "--user", "120", "--to", "600", "--no-fallback", "--output", "json"}, tc.expect...)
+			code, out, errOut := runMain(t, args...)
+			r := decodeResult(t, out)
+			if code != tc.exit || r.Diagnosis.ID != tc.id || r.FinalCode != 486 {
+				t.Errorf("exit %d %s %d, want exit %d %s 486\n%s", code, r.Diagnosis.ID, r.FinalCode, tc.exit, tc.id, errOut)
+			}
+		})
+	}
+}
+
 func TestInviteThatDoesNotConnectAsExpected(t *testing.T) {
 	testpeers.Require(t, "sipp")
 	for _, tc := range refusingCallees {
