@@ -323,14 +323,19 @@ func (st *runState) runJob(ctx context.Context, j Job, seq int, out chan<- done)
 
 // notRunAll reports repetitions from..Repeat of j as not run.
 func (st *runState) notRunAll(ctx context.Context, j Job, from, seq int, out chan<- done) {
-	why := "the run was interrupted before this probe started"
-	if errors.Is(context.Cause(ctx), ErrDeadline) {
-		why = "the run's deadline came before this probe started"
-	}
+	why := stopped(ctx) + " before this probe started"
 	n := max(1, j.Repeat)
 	for i := from; i < n; i++ {
 		out <- done{notRun(j, st.clock.Now(), why), seq + i, i == n-1}
 	}
+}
+
+// stopped says why ctx ended: the deadline or an interruption.
+func stopped(ctx context.Context) string {
+	if errors.Is(context.Cause(ctx), ErrDeadline) {
+		return "the run's deadline came"
+	}
+	return "the run was interrupted"
 }
 
 // once runs one repetition under the ban-safety rules.
@@ -341,7 +346,7 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 		}
 		release, err := st.acc.acquire(ctx, j.Account)
 		if err != nil {
-			return notRun(j, st.clock.Now(), "the run was interrupted while another probe used the same account")
+			return notRun(j, st.clock.Now(), stopped(ctx)+" while another probe used the same account")
 		}
 		defer release()
 		// Another probe of this account may have been refused while we waited.
@@ -350,7 +355,7 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 		}
 	}
 	if err := st.lim.wait(ctx, j.Config.Target, requestsOf(j)); err != nil {
-		return notRun(j, st.clock.Now(), "the run was interrupted while waiting for the rate limit")
+		return notRun(j, st.clock.Now(), stopped(ctx)+" while waiting for the rate limit")
 	}
 	cfg := j.Config
 	cfg.EarlierFailures = st.loginFailures(ctx, cfg.Target)
