@@ -127,8 +127,10 @@ func TestRunnerBanEvidenceParallel(t *testing.T) {
 		jobs []Job
 		want string
 	}{
-		{"answered meanwhile", []Job{banJob("s", "", "sips:pbx:5060"), banJob("a", "good", "pbx")}, "nat-timeout"},
-		{"nothing answered", []Job{banJob("s", "", "sips:pbx:5060"), banJob("o", "good", "other")}, "fail2ban-ban"},
+		// The other probe comes first in the file: results are emitted in
+		// file order, and its emission is what lets the silent one end.
+		{"answered meanwhile", []Job{banJob("a", "good", "pbx"), banJob("s", "", "sips:pbx:5060")}, "nat-timeout"},
+		{"nothing answered", []Job{banJob("o", "good", "other"), banJob("s", "", "sips:pbx:5060")}, "fail2ban-ban"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := &banServer{clock: clk, wait: make(chan struct{})}

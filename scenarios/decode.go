@@ -1,166 +1,197 @@
 package scenarios
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
+	"slices"
 	"strings"
+	"time"
 
-	"github.com/pelletier/go-toml/v2"
-	"github.com/pelletier/go-toml/v2/unstable"
 	"github.com/sipprobe/sipprobe/internal/editdist"
 )
 
-// decodeSection decodes one section strictly. The document it decodes is
-// the whole file with every line outside the section blanked, so the
-// decoder's line numbers are the file's. After a wrong type the decoder
-// stops; the offending expression is blanked and decoding resumes, so every
-// wrong type and every unknown key of the section is reported.
-func decodeSection(data []byte, s *section, file, where string) (fileSpec, []Problem) {
-	doc := mask(data, s.exprs)
-	var problems []Problem
-	for range len(s.exprs) + 1 {
-		var fs fileSpec
-		err := toml.NewDecoder(bytes.NewReader(doc)).DisallowUnknownFields().Decode(&fs)
-		var strict *toml.StrictMissingError
-		var de *toml.DecodeError
-		switch {
-		case err == nil:
-			return fs, problems
-		case errors.As(err, &strict):
-			for _, e := range strict.Errors {
-				line, _ := e.Position()
-				key := relKey(e.Key(), s)
-				problems = append(problems, Problem{File: file, Line: line, Where: where, Key: key, Msg: "unknown key" + suggest(key, s)})
-			}
-			return fs, problems
-		case errors.As(err, &de):
-			line, _ := de.Position()
-			key := relKey(de.Key(), s)
-			if s.bad == nil {
-				s.bad = map[string]bool{}
-			}
-			s.bad[key] = true
-			problems = append(problems, Problem{File: file, Line: line, Where: where, Key: key, Msg: typeMessage(de, key, s)})
-			if !blank(doc, s.exprs, line) {
-				return fs, problems
-			}
-		default:
-			problems = append(problems, Problem{File: file, Line: s.header, Where: where, Msg: err.Error()})
-			return fs, problems
-		}
-	}
-	return fileSpec{}, problems
+// decodeSection fills spec (a *connSpec or *probeSpec) from the section's
+// table of the already parsed document. It checks the types itself rather
+// than leaving them to the TOML decoder, which stops at the first mismatch
+// and reports an inline table as a whole ("expect: want a table, got a
+// table"). Here every key is checked; a mismatch names the key, the type
+// wanted and the value found, the field keeps its "not set" value and the
+// key is marked bad, so validation does not complain about it again.
+func decodeSection(table map[string]any, spec any, s *section, file, where string) []Problem {
+	d := &decoder{s: s, file: file, where: where}
+	d.table(reflect.ValueOf(spec).Elem(), table, "")
+	return d.problems
 }
 
-// mask keeps the lines of exprs and blanks the rest, newlines kept.
-func mask(data []byte, exprs []expr) []byte {
-	keep := make(map[int]bool)
-	for _, e := range exprs {
-		for l := e.from; l < e.to; l++ {
-			keep[l] = true
-		}
-	}
-	out := make([]byte, len(data))
-	line := 1
-	for i, c := range data {
-		switch {
-		case c == '\n':
-			out[i] = c
-			line++
-		case keep[line]:
-			out[i] = c
-		default:
-			out[i] = ' '
-		}
-	}
-	return out
+type decoder struct {
+	s           *section
+	file, where string
+	problems    []Problem
 }
 
-// blank removes the expression containing line from doc. It reports false
-// when the line belongs to a table header (blanking it would change the
-// meaning of what follows) or to no expression.
-func blank(doc []byte, exprs []expr, line int) bool {
-	for _, e := range exprs {
-		if line < e.from || line >= e.to {
-			continue
-		}
-		if first := lineText(doc, e.from); strings.HasPrefix(strings.TrimSpace(first), "[") {
-			return false
-		}
-		l := 1
-		for i, c := range doc {
-			if c == '\n' {
-				l++
-				continue
-			}
-			if l >= e.from && l < e.to {
-				doc[i] = ' '
-			}
-		}
-		return true
+func (d *decoder) add(key, format string, args ...any) {
+	d.problems = append(d.problems, Problem{File: d.file, Line: d.s.lineOf(key), Where: d.where, Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) table(dst reflect.Value, m map[string]any, prefix string) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		key := k
+		if prefix != "" {
+			key = prefix + "." + k
+		}
+		idx, ok := fieldIndex(dst.Type(), k)
+		switch {
+		case ok:
+			d.value(dst.FieldByIndex(idx), m[k], key)
+		case prefix == "" && !d.s.isProbe && probeOnly(k):
+			d.add(key, "cannot be inherited: set it in each [[probe]]")
+		default:
+			d.add(key, "unknown key%s", suggest(key, d.s))
+		}
+	}
+}
+
+// probeOnly reports whether key is a [[probe]] key that [defaults] cannot
+// give (name, kind, …).
+func probeOnly(key string) bool {
+	_, inProbe := fieldIndex(reflect.TypeFor[probeSpec](), key)
+	_, inConn := fieldIndex(reflect.TypeFor[connSpec](), key)
+	return inProbe && !inConn
+}
+
+// value stores v in f if the types agree, and reports a problem if not.
+func (d *decoder) value(f reflect.Value, v any, key string) {
+	t := f.Type()
+	if t.Kind() == reflect.Pointer {
+		e := reflect.New(t.Elem())
+		if d.set(e.Elem(), v, key) {
+			f.Set(e)
+		}
+		return
+	}
+	d.set(f, v, key)
+}
+
+func (d *decoder) set(f reflect.Value, v any, key string) bool {
+	switch f.Kind() {
+	case reflect.String:
+		if s, ok := v.(string); ok {
+			f.SetString(s)
+			return true
+		}
+	case reflect.Int:
+		if n, ok := v.(int64); ok {
+			f.SetInt(n)
+			return true
+		}
+	case reflect.Float64:
+		switch n := v.(type) {
+		case int64:
+			f.SetFloat(float64(n))
+			return true
+		case float64:
+			f.SetFloat(n)
+			return true
+		}
+	case reflect.Bool:
+		if b, ok := v.(bool); ok {
+			f.SetBool(b)
+			return true
+		}
+	case reflect.Slice:
+		if arr, ok := v.([]any); ok {
+			out := reflect.MakeSlice(f.Type(), 0, len(arr))
+			for _, e := range arr {
+				s, ok := e.(string)
+				if !ok {
+					d.wrongType(key, f.Type(), e, " in the array")
+					return false
+				}
+				out = reflect.Append(out, reflect.ValueOf(s))
+			}
+			f.Set(out)
+			return true
+		}
+	case reflect.Struct:
+		if m, ok := v.(map[string]any); ok {
+			d.table(f, m, key)
+			return true
+		}
+	}
+	d.wrongType(key, f.Type(), v, "")
 	return false
 }
 
-func lineText(doc []byte, line int) string {
-	for l := 1; l < line; l++ {
-		i := bytes.IndexByte(doc, '\n')
-		if i < 0 {
-			return ""
-		}
-		doc = doc[i+1:]
+// wrongType reports "key: want W, got V" and marks the key bad.
+func (d *decoder) wrongType(key string, want reflect.Type, got any, where string) {
+	if d.s.bad == nil {
+		d.s.bad = map[string]bool{}
 	}
-	if i := bytes.IndexByte(doc, '\n'); i >= 0 {
-		doc = doc[:i]
-	}
-	return string(doc)
-}
-
-// relKey turns the decoder's absolute key ([probe expect code]) into the
-// key relative to the section (expect.code).
-// Keys inside inline tables come without their parents; the section's index
-// knows them.
-func relKey(k toml.Key, s *section) string {
-	if len(k) > 0 && (k[0] == "probe" || k[0] == "defaults") {
-		k = k[1:]
-	}
-	key := strings.Join(k, ".")
-	if _, ok := s.keys[key]; ok || key == "" {
-		return key
-	}
-	for full := range s.keys {
-		if strings.HasSuffix(full, "."+key) {
-			return full
-		}
-	}
-	return key
-}
-
-var typeErrRe = regexp.MustCompile(`^cannot decode TOML (\w[\w -]*?) into`)
-
-// typeMessage says what the key wants and what it got, in the user's terms
-// rather than the Go types of the schema.
-func typeMessage(de *toml.DecodeError, key string, s *section) string {
-	want := describe(schemaType(s.isProbe, key))
+	d.s.bad[key] = true
+	w := describe(want)
 	if isDuration(key) {
-		want = `a duration string like "5s"`
+		w = `a duration string like "5s"`
 	}
-	got := ""
-	if ki, ok := s.keys[key]; ok {
-		got = describeKind(ki.kind)
-	} else if m := typeErrRe.FindStringSubmatch(strings.TrimPrefix(de.Error(), "toml: ")); m != nil {
-		got = "a TOML " + m[1]
+	d.add(key, "want %s, got %s%s", w, describeValue(got, isSecret(key)), where)
+}
+
+// isSecret reports whether the value of key must not be shown, not even
+// in an error message.
+func isSecret(key string) bool { return key == "password" }
+
+// describeValue names the type of a decoded TOML value and, unless secret,
+// shows it: "the string \"200\"". %q escapes control characters, so a
+// hostile file cannot drive the terminal through an error message.
+func describeValue(v any, secret bool) string {
+	var kind, shown string
+	switch x := v.(type) {
+	case string:
+		kind, shown = "a string", fmt.Sprintf("%q", x)
+	case int64:
+		kind, shown = "an integer", fmt.Sprint(x)
+	case float64:
+		kind, shown = "a number", fmt.Sprint(x)
+	case bool:
+		kind, shown = "a boolean", fmt.Sprint(x)
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "a table"
+	case time.Time, fmt.Stringer:
+		return "a date/time"
+	default:
+		return fmt.Sprintf("a %T", v)
 	}
-	switch {
-	case want != "" && got != "":
-		return fmt.Sprintf("want %s, got %s", want, got)
-	case want != "":
-		return "want " + want
+	if secret {
+		return kind
 	}
-	return strings.TrimPrefix(de.Error(), "toml: ")
+	return "the " + strings.TrimPrefix(strings.TrimPrefix(kind, "an "), "a ") + " " + shown
+}
+
+// fieldIndex finds the field of struct type t whose toml tag is tag,
+// looking into embedded structs.
+func fieldIndex(t reflect.Type, tag string) ([]int, bool) {
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil, false
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			if sub, ok := fieldIndex(f.Type, tag); ok {
+				return append([]int{i}, sub...), true
+			}
+			continue
+		}
+		if name, _, _ := strings.Cut(f.Tag.Get("toml"), ","); name == tag {
+			return []int{i}, true
+		}
+	}
+	return nil, false
 }
 
 // schemaType finds the Go type of a dotted key in the schema.
@@ -170,35 +201,16 @@ func schemaType(isProbe bool, key string) reflect.Type {
 		t = reflect.TypeFor[probeSpec]()
 	}
 	for _, part := range strings.Split(key, ".") {
-		f, ok := fieldByTag(t, part)
+		idx, ok := fieldIndex(t, part)
 		if !ok {
 			return nil
 		}
-		t = f.Type
+		t = t.FieldByIndex(idx).Type
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
 	}
 	return t
-}
-
-func fieldByTag(t reflect.Type, tag string) (reflect.StructField, bool) {
-	if t.Kind() != reflect.Struct {
-		return reflect.StructField{}, false
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Anonymous {
-			if sf, ok := fieldByTag(f.Type, tag); ok {
-				return sf, true
-			}
-			continue
-		}
-		if name, _, _ := strings.Cut(f.Tag.Get("toml"), ","); name == tag {
-			return f, true
-		}
-	}
-	return reflect.StructField{}, false
 }
 
 // isDuration reports whether key holds a duration string.
@@ -211,8 +223,8 @@ func isDuration(key string) bool {
 }
 
 func describe(t reflect.Type) string {
-	if t == nil {
-		return ""
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -228,27 +240,7 @@ func describe(t reflect.Type) string {
 	case reflect.Struct:
 		return "a table"
 	}
-	return ""
-}
-
-func describeKind(k unstable.Kind) string {
-	switch k {
-	case unstable.String:
-		return "a string"
-	case unstable.Integer:
-		return "an integer"
-	case unstable.Float:
-		return "a float"
-	case unstable.Bool:
-		return "a boolean"
-	case unstable.Array:
-		return "an array"
-	case unstable.InlineTable:
-		return "a table"
-	case unstable.DateTime, unstable.LocalDateTime, unstable.LocalDate, unstable.LocalTime:
-		return "a date/time"
-	}
-	return ""
+	return t.String()
 }
 
 // suggest offers the known key closest to an unknown one ("pasword_env" →

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -29,6 +31,10 @@ type loader struct {
 	readFile  func(string) ([]byte, error)
 	catalog   *catalog.Catalog
 	dir       string
+	// mode is the scenario file's permission bits; a clear-text password
+	// is accepted only when no one but the owner can read the file.
+	mode      fs.FileMode
+	modeKnown bool
 }
 
 // WithLookupEnv replaces os.LookupEnv for password_env.
@@ -46,15 +52,22 @@ func WithCatalog(c *catalog.Catalog) LoadOption {
 	return func(l *loader) { l.catalog = c }
 }
 
+// WithFileMode tells Parse the permission bits of the file the document
+// came from (Load finds them itself). Without it a clear-text password is
+// refused.
+func WithFileMode(m fs.FileMode) LoadOption {
+	return func(l *loader) { l.mode, l.modeKnown = m.Perm(), true }
+}
+
 // Load reads and validates a scenario file. Every problem is returned at
 // once in a *ValidationError (errors.Is(err, ErrInvalid)); nothing is sent.
 // Relative password_file paths are relative to the scenario file.
 func Load(path string, opts ...LoadOption) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, mode, err := readWithMode(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrRead, err)
 	}
-	opts = append([]LoadOption{func(l *loader) { l.dir = filepath.Dir(path) }}, opts...)
+	opts = append([]LoadOption{func(l *loader) { l.dir = filepath.Dir(path) }, WithFileMode(mode)}, opts...)
 	return Parse(path, data, opts...)
 }
 
@@ -68,9 +81,25 @@ func Parse(name string, data []byte, opts ...LoadOption) (*File, error) {
 	problems := l.parse(name, data, f)
 	if len(problems) > 0 {
 		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
-		return nil, &ValidationError{Problems: problems}
+		return nil, &ValidationError{Problems: dedupe(problems)}
 	}
 	return f, nil
+}
+
+// readWithMode reads the file and the mode of that same open file (not of
+// whatever the path names a moment later).
+func readWithMode(path string) ([]byte, fs.FileMode, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	data, err := io.ReadAll(fh)
+	return data, st.Mode(), err
 }
 
 func (l *loader) parse(name string, data []byte, f *File) []Problem {
@@ -85,30 +114,46 @@ func (l *loader) parse(name string, data []byte, f *File) []Problem {
 	if len(probes) == 0 {
 		problems = append(problems, Problem{File: name, Msg: "no [[probe]] entries"})
 	}
-	ds, dp := decodeSection(data, defaults, name, "defaults")
-	problems = append(problems, dp...)
+	var ds connSpec
+	dm, _ := generic["defaults"].(map[string]any)
+	problems = append(problems, decodeSection(dm, &ds, defaults, name, "defaults")...)
 	v := &validator{loader: l, file: name, names: map[string]int{}}
-	base := v.conn(ds.Defaults, defaults, "defaults")
+	base := v.conn(ds, defaults, "defaults")
+	tables := probeTables(generic["probe"])
 	for _, s := range probes {
-		where := fmt.Sprintf("probe #%d", s.index+1)
-		fs, pp := decodeSection(data, s, name, where)
-		if len(fs.Probe) > 0 && fs.Probe[0].Name != "" {
-			where = fmt.Sprintf("probe %q", fs.Probe[0].Name)
-			for i := range pp {
-				pp[i].Where = where
-			}
-		}
-		problems = append(problems, pp...)
-		if len(fs.Probe) == 0 {
+		if s.index >= len(tables) {
 			continue
 		}
-		ps := fs.Probe[0]
+		var ps probeSpec
+		pp := decodeSection(tables[s.index], &ps, s, name, "")
+		where := fmt.Sprintf("probe #%d", s.index+1)
+		if ps.Name != "" {
+			where = fmt.Sprintf("probe %q", ps.Name)
+		}
+		for i := range pp {
+			pp[i].Where = where
+		}
+		problems = append(problems, pp...)
 		if p, ok := v.probe(ps, s, base, where, len(pp) == 0); ok && len(pp) == 0 {
 			f.Probes = append(f.Probes, p)
 		}
 	}
-	problems = append(problems, v.problems...)
-	return problems
+	return append(problems, v.problems...)
+}
+
+// probeTables is the decoded [[probe]] array, one table per entry.
+func probeTables(v any) []map[string]any {
+	var out []map[string]any
+	switch a := v.(type) {
+	case []map[string]any:
+		return a
+	case []any:
+		for _, e := range a {
+			m, _ := e.(map[string]any)
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func syntaxProblem(name string, err error) Problem {
@@ -118,4 +163,18 @@ func syntaxProblem(name string, err error) Problem {
 		return Problem{File: name, Line: line, Msg: "TOML syntax: " + strings.TrimPrefix(de.Error(), "toml: ")}
 	}
 	return Problem{File: name, Msg: "TOML syntax: " + strings.TrimPrefix(err.Error(), "toml: ")}
+}
+
+// dedupe drops repeated problems: a bad inherited value is reported once,
+// at its line in [defaults], not once per probe that inherits it.
+func dedupe(problems []Problem) []Problem {
+	seen := map[Problem]bool{}
+	out := problems[:0]
+	for _, p := range problems {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
 }

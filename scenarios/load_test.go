@@ -33,7 +33,8 @@ func TestInvalidFixtures(t *testing.T) {
 	for _, path := range files {
 		name := strings.TrimSuffix(filepath.Base(path), ".toml")
 		t.Run(name, func(t *testing.T) {
-			f, err := Load(path, WithLookupEnv(testEnv))
+			// The mode of a checkout depends on the umask: fix it.
+			f, err := Load(path, WithLookupEnv(testEnv), WithFileMode(0o644))
 			if err == nil {
 				t.Fatalf("loaded %d probes, want a validation error", len(f.Probes))
 			}
@@ -195,6 +196,45 @@ func FuzzLoad(f *testing.F) {
 					t.Fatalf("empty problem message: %+v", p)
 				}
 			}
+		}
+	})
+}
+
+// TestClearTextPassword: accepted only from a file no one but its owner
+// can read, as .pgpass and .netrc; the error says how to fix it.
+func TestClearTextPassword(t *testing.T) {
+	doc := "[[probe]]\nname='r'\nkind='register'\nserver='127.0.0.1'\nuser='1'\npassword='wrong-on-purpose'\nexpect={diagnosis='wrong-password'}\n"
+	for _, tc := range []struct {
+		mode os.FileMode
+		ok   bool
+	}{{0o600, true}, {0o400, true}, {0o700, true}, {0o640, false}, {0o604, false}, {0o644, false}} {
+		t.Run(tc.mode.String(), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "neg.toml")
+			if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(path, tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			f, err := Load(path, WithLookupEnv(func(string) (string, bool) { return "", false }))
+			if !tc.ok {
+				want := "password in clear text needs the file to be mode 0600 (chmod 600 " + path + "), or use password_env/password_file"
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Fatalf("got %v, want %q", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := f.Probes[0].Config.Password; got != "wrong-on-purpose" {
+				t.Errorf("password %q", got)
+			}
+		})
+	}
+	t.Run("mode unknown", func(t *testing.T) {
+		if _, err := Parse("x.toml", []byte(doc)); err == nil || !strings.Contains(err.Error(), "chmod 600 x.toml") {
+			t.Errorf("got %v", err)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"iter"
 	"sync"
 	"time"
@@ -27,7 +28,20 @@ const (
 	DefaultCooldown = time.Hour
 	// rateBurst lets one probe's requests (at most 3) go out together.
 	rateBurst = 3
+	// DeadlineMargin is how long before the run's deadline the probes in
+	// flight are canceled. A canceled probe still cleans up what it set
+	// up, on its own budget of 2 s (BYE of an answered call, un-REGISTER
+	// of a --bind), and then the outputs are written and the history
+	// saved: 3 s covers both, so "--deadline 55s" ends before Nagios's
+	// 60 s check timeout kills the process.
+	DeadlineMargin = 3 * time.Second
+	// reorderWindow bounds how many jobs may be started beyond the oldest
+	// one whose results are not all out yet (see Run).
+	reorderWindow = 256
 )
+
+// ErrDeadline is the cause of a run stopped by its deadline (WithDeadline).
+var ErrDeadline = errors.New("the run's deadline came")
 
 // Runner runs jobs on a bounded worker pool. It holds configuration only;
 // every Run has its own state, so one Runner may run several files.
@@ -43,6 +57,8 @@ type Runner struct {
 	// banWindow is fail2ban's findtime: refusals within it, with no SIP
 	// answer since, make silence a likely ban.
 	banWindow time.Duration
+	deadline  time.Time
+	margin    time.Duration
 }
 
 // Option configures a Runner.
@@ -86,6 +102,11 @@ func WithBanWindow(d time.Duration) Option {
 // WithRunID sets the id results are saved under (default: time + random).
 func WithRunID(id string) Option { return func(r *Runner) { r.runID = id } }
 
+// WithDeadline makes every Run end by t: DeadlineMargin before it, probes
+// in flight are canceled (they come back interrupted, with what they saw)
+// and probes not started are reported not run. The zero time means none.
+func WithDeadline(t time.Time) Option { return func(r *Runner) { r.deadline = t } }
+
 // NewRunner returns a runner with the defaults above.
 func NewRunner(opts ...Option) *Runner {
 	r := &Runner{
@@ -95,6 +116,7 @@ func NewRunner(opts ...Option) *Runner {
 		clock:     realClock{},
 		cooldown:  DefaultCooldown,
 		banWindow: catalog.DefaultBanWindow,
+		margin:    DeadlineMargin,
 	}
 	for _, o := range opts {
 		o(r)
@@ -125,41 +147,68 @@ type Summary struct {
 	// HistoryErrors are failures of the history store; they do not stop
 	// the run (the in-run ban safety does not depend on it).
 	HistoryErrors []error
+	// DeadlineReached: the deadline cut the run short.
+	DeadlineReached bool
 }
 
 // Run runs jobs and calls emit once per result, from the caller's
-// goroutine, in completion order. At most parallel probes run at once and
-// results are not retained, so memory does not grow with the number of
-// jobs. When ctx is canceled, probes in flight see the cancellation and
-// every job not yet started yields a "not run" result: each job repetition
-// yields exactly one result. If emit fails, the run is canceled the same
-// way and the first emit error is returned.
+// goroutine, in the order of jobs (each job's repetitions in order),
+// whatever order they finish in: the table, JUnit, Nagios perfdata and JSON
+// Lines are the same from run to run. At most parallel probes run at once.
+//
+// Results that finish before an earlier one wait in a reorder buffer and
+// leave it as soon as every earlier result is out, so in the common case
+// (probes of similar length) it holds about parallel results. A slow probe
+// holds back the results after it; to keep memory bounded even then
+// (results with transcripts are kilobytes each), no job starts more than
+// reorderWindow jobs after the oldest unfinished one, which slows a run
+// only when one probe lags that far behind.
+//
+// When ctx is canceled or the deadline comes, probes in flight see the
+// cancellation and every job not yet started yields a "not run" result:
+// each job repetition yields exactly one result. If emit fails, the run is
+// canceled the same way and the first emit error is returned.
 func (r *Runner) Run(ctx context.Context, jobs iter.Seq[Job], emit func(Event) error) (Summary, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	st := &runState{Runner: r, acc: newAccounts(), lim: newLimiters(r.rate, rateBurst, r.clock)}
 	sum := Summary{RunID: r.runID, Started: r.clock.Now(), Counts: map[results.Status]int{}}
 	if sum.RunID == "" {
 		sum.RunID = newRunID(sum.Started)
 	}
+	if !r.deadline.IsZero() {
+		cut := r.deadline.Add(-r.margin).Sub(sum.Started)
+		go func() {
+			select {
+			case <-r.clock.After(cut):
+				cancel(ErrDeadline)
+			case <-ctx.Done():
+			}
+		}()
+	}
 
-	out := make(chan results.Result, r.parallel)
-	todo := make(chan Job)
+	out := make(chan done, r.parallel)
+	todo := make(chan queued)
+	// window holds a token per job started and not yet fully emitted.
+	window := make(chan struct{}, max(reorderWindow, 4*r.parallel))
 	var workers sync.WaitGroup
 	for range r.parallel {
 		workers.Go(func() {
-			for j := range todo {
-				st.runJob(ctx, j, out)
+			for q := range todo {
+				st.runJob(ctx, q.job, q.seq, out)
 			}
 		})
 	}
 	go func() {
+		seq := 0
 		for j := range jobs {
+			window <- struct{}{}
 			select {
-			case todo <- j:
+			case todo <- queued{j, seq}:
 			case <-ctx.Done():
-				st.notRunAll(j, 0, out)
+				st.notRunAll(ctx, j, 0, seq, out)
 			}
+			seq += max(1, j.Repeat)
 		}
 		close(todo)
 		workers.Wait()
@@ -169,26 +218,56 @@ func (r *Runner) Run(ctx context.Context, jobs iter.Seq[Job], emit func(Event) e
 	var emitErr error
 	// History I/O outlives a Ctrl-C: what was done is stored.
 	hctx := context.WithoutCancel(ctx)
-	for res := range out {
-		ev := Event{Result: res}
-		if r.history != nil {
-			prev, ok, err := r.history.LastStatus(hctx, res.Name)
-			st.historyErr(err)
-			ev.Previous, ev.HasPrevious = prev, ok && err == nil
-			st.historyErr(r.history.Save(hctx, sum.RunID, res))
-		}
-		sum.Total++
-		sum.Counts[res.Status]++
-		if emitErr == nil {
-			if emitErr = emit(ev); emitErr != nil {
-				cancel()
+	pending := map[int]done{}
+	next := 0
+	for d := range out {
+		pending[d.seq] = d
+		for {
+			d, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if d.last {
+				<-window
+			}
+			res := d.res
+			ev := Event{Result: res}
+			if r.history != nil {
+				prev, ok, err := r.history.LastStatus(hctx, res.Name)
+				st.historyErr(err)
+				ev.Previous, ev.HasPrevious = prev, ok && err == nil
+				st.historyErr(r.history.Save(hctx, sum.RunID, res))
+			}
+			sum.Total++
+			sum.Counts[res.Status]++
+			if emitErr == nil {
+				if emitErr = emit(ev); emitErr != nil {
+					cancel(nil)
+				}
 			}
 		}
 	}
 	sum.Elapsed = r.clock.Now().Sub(sum.Started)
 	sum.Overall = overall(sum.Counts)
 	sum.HistoryErrors = st.herrs
+	sum.DeadlineReached = errors.Is(context.Cause(ctx), ErrDeadline)
 	return sum, emitErr
+}
+
+// queued is a job and the sequence number of its first result.
+type queued struct {
+	job Job
+	seq int
+}
+
+// done is one result and its place in the order of the file; last marks a
+// job's final repetition.
+type done struct {
+	res  results.Result
+	seq  int
+	last bool
 }
 
 func overall(counts map[results.Status]int) results.Status {
@@ -238,8 +317,9 @@ func (st *runState) historyErr(err error) {
 }
 
 // runJob runs the repetitions of j, spaced by its interval.
-func (st *runState) runJob(ctx context.Context, j Job, out chan<- results.Result) {
-	for i := range max(1, j.Repeat) {
+func (st *runState) runJob(ctx context.Context, j Job, seq int, out chan<- done) {
+	n := max(1, j.Repeat)
+	for i := range n {
 		if i > 0 && j.Interval > 0 {
 			select {
 			case <-st.clock.After(j.Interval):
@@ -247,18 +327,28 @@ func (st *runState) runJob(ctx context.Context, j Job, out chan<- results.Result
 			}
 		}
 		if ctx.Err() != nil {
-			st.notRunAll(j, i, out)
+			st.notRunAll(ctx, j, i, seq, out)
 			return
 		}
-		out <- st.once(ctx, j)
+		out <- done{st.once(ctx, j), seq + i, i == n-1}
 	}
 }
 
 // notRunAll reports repetitions from..Repeat of j as not run.
-func (st *runState) notRunAll(j Job, from int, out chan<- results.Result) {
-	for range max(1, j.Repeat) - from {
-		out <- notRun(j, st.clock.Now(), "the run was interrupted before this probe started")
+func (st *runState) notRunAll(ctx context.Context, j Job, from, seq int, out chan<- done) {
+	why := stopped(ctx) + " before this probe started"
+	n := max(1, j.Repeat)
+	for i := from; i < n; i++ {
+		out <- done{notRun(j, st.clock.Now(), why), seq + i, i == n-1}
 	}
+}
+
+// stopped says why ctx ended: the deadline or an interruption.
+func stopped(ctx context.Context) string {
+	if errors.Is(context.Cause(ctx), ErrDeadline) {
+		return "the run's deadline came"
+	}
+	return "the run was interrupted"
 }
 
 // once runs one repetition under the ban-safety rules.
@@ -269,7 +359,7 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 		}
 		release, err := st.acc.acquire(ctx, j.Account)
 		if err != nil {
-			return notRun(j, st.clock.Now(), "the run was interrupted while another probe used the same account")
+			return notRun(j, st.clock.Now(), stopped(ctx)+" while another probe used the same account")
 		}
 		defer release()
 		// Another probe of this account may have been refused while we waited.
@@ -278,7 +368,7 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 		}
 	}
 	if err := st.lim.wait(ctx, j.Config.Target, requestsOf(j)); err != nil {
-		return notRun(j, st.clock.Now(), "the run was interrupted while waiting for the rate limit")
+		return notRun(j, st.clock.Now(), stopped(ctx)+" while waiting for the rate limit")
 	}
 	cfg := j.Config
 	cfg.Refusals = st.refusalsOf(ctx, cfg.Target)

@@ -15,18 +15,15 @@ type section struct {
 	isProbe bool
 	index   int // probe number, 0-based
 	header  int // line of the [[probe]] / [defaults] header; 0 if none
-	exprs   []expr
-	keys    map[string]keyInfo // dotted key relative to the section
-	bad     map[string]bool    // keys with a wrong type, already reported
+	// keys maps every dotted key relative to the section (and every
+	// sub-table, [probe.expect] → "expect") to its line.
+	keys map[string]keyInfo
+	bad  map[string]bool // keys with a wrong type, already reported
 }
 
-// expr is one top-level TOML expression, owning lines [from, to).
-type expr struct{ from, to int }
-
-// keyInfo is where a key is and what kind of value it holds.
+// keyInfo is where a key is.
 type keyInfo struct {
 	line int
-	kind unstable.Kind
 }
 
 // lineOf returns the line of key, falling back to its parents and then to
@@ -66,26 +63,21 @@ func (ls lines) at(offset int) int {
 
 // split walks the parsed document and groups its expressions into sections.
 // Tables outside the schema become problems here; keys the schema does not
-// know are left to the strict decoder, which reports them with positions.
+// know are left to decodeSection, which reports them at these positions.
 // The document must already be known to parse.
 func split(data []byte, file string) (defaults *section, probes []*section, problems []Problem) {
 	ls := newLines(data)
 	defaults = &section{keys: map[string]keyInfo{}}
 	var (
-		cur     *section // table receiving key-values; nil at the root or in an unknown table
-		prefix  []string // key of the current sub-table, relative to cur
-		atRoot  = true
-		lastSec *section // owner of the previous expression, to close its range
+		cur    *section // table receiving key-values; nil at the root or in an unknown table
+		prefix []string // key of the current sub-table, relative to cur
+		atRoot = true
 	)
 	p := unstable.Parser{}
 	p.Reset(data)
 	for p.NextExpression() {
 		n := p.Expression()
 		line := exprLine(n, ls)
-		if lastSec != nil {
-			lastSec.exprs[len(lastSec.exprs)-1].to = line
-		}
-		var owner *section
 		switch n.Kind {
 		case unstable.Table, unstable.ArrayTable:
 			atRoot = false
@@ -110,10 +102,12 @@ func split(data []byte, file string) (defaults *section, probes []*section, prob
 			default:
 				problems = append(problems, Problem{File: file, Line: line, Key: name, Msg: "unknown table (want [defaults] or [[probe]])"})
 			}
-			owner = cur
+			if cur != nil && len(prefix) > 0 {
+				cur.keys[strings.Join(prefix, ".")] = keyInfo{line: line}
+			}
 		case unstable.KeyValue:
 			key := keyParts(n.Key())
-			owner = cur
+			owner := cur
 			kp := append(append([]string(nil), prefix...), key...)
 			if atRoot {
 				owner, kp = nil, key
@@ -130,13 +124,6 @@ func split(data []byte, file string) (defaults *section, probes []*section, prob
 				index(owner.keys, strings.Join(kp, "."), n, ls)
 			}
 		}
-		lastSec = owner
-		if owner != nil {
-			owner.exprs = append(owner.exprs, expr{from: line})
-		}
-	}
-	if lastSec != nil {
-		lastSec.exprs[len(lastSec.exprs)-1].to = len(ls) + 1
 	}
 	return defaults, probes, problems
 }
@@ -165,7 +152,7 @@ func keyParts(it unstable.Iterator) []string {
 // key inside it.
 func index(keys map[string]keyInfo, key string, kv *unstable.Node, ls lines) {
 	v := kv.Value()
-	keys[key] = keyInfo{line: ls.at(int(kv.Raw.Offset)), kind: v.Kind}
+	keys[key] = keyInfo{line: ls.at(int(kv.Raw.Offset))}
 	if v.Kind != unstable.InlineTable {
 		return
 	}

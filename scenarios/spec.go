@@ -2,18 +2,18 @@ package scenarios
 
 // The TOML schema. Key names are the CLI flag names in snake_case so a user
 // moves a command line into a file without a dictionary. Durations are
-// strings ("5s") parsed after decoding, so that a wrong type is reported by
-// the decoder with its line and a bad duration by us with its line.
+// strings ("5s") parsed after decoding, so that a wrong type is reported
+// with its line and a bad duration by us with its line.
 
-// fileSpec is the whole document.
-type fileSpec struct {
-	Defaults connSpec    `toml:"defaults"`
-	Probe    []probeSpec `toml:"probe"`
-}
-
-// connSpec holds the settings [defaults] may give and a [[probe]] may
-// override. Pointers tell "not set" from a zero value (insecure = false
-// overriding insecure = true).
+// connSpec holds every setting [defaults] may give and a [[probe]] may
+// override: everything but what names and shapes a probe (name, kind,
+// transports, repeat, interval). Every field is a pointer (or a slice, or
+// the expect table of pointers) so "not set" differs from a zero value
+// (insecure = false overriding insecure = true). merge inherits every
+// field generically, so a key added here is inheritable with no other
+// change. A kind-specific key in [defaults] (to, bind, expect.codec)
+// applies to the probes of the kinds that accept it and is ignored by the
+// others.
 type connSpec struct {
 	Server     *string `toml:"server"`
 	Transport  *string `toml:"transport"`
@@ -30,9 +30,37 @@ type connSpec struct {
 	NoFallback *bool   `toml:"no_fallback"`
 	// CertWarnDays: 0 turns the certificate expiry warning off.
 	CertWarnDays *int `toml:"cert_warn_days"`
+
+	// Credentials (register, invite). A clear-text password is accepted
+	// only from a file no one else can read (validator.password).
+	User         *string `toml:"user"`
+	AuthUser     *string `toml:"auth_user"`
+	Domain       *string `toml:"domain"`
+	Password     *string `toml:"password"`
+	PasswordEnv  *string `toml:"password_env"`
+	PasswordFile *string `toml:"password_file"`
+	ShowSecrets  *bool   `toml:"show_secrets"`
+
+	// Register.
+	Bind       *bool `toml:"bind"`
+	Expires    *int  `toml:"expires"`
+	AllowEvict *bool `toml:"allow_evict"`
+
+	// Invite.
+	To          *string  `toml:"to"`
+	Codecs      []string `toml:"codecs"`
+	Hold        *string  `toml:"hold"`
+	RingTimeout *string  `toml:"ring_timeout"`
+	RTP         *bool    `toml:"rtp"`
+	CodecSweep  *bool    `toml:"codec_sweep"`
+
+	// Expect is merged key by key: a probe's expect.code replaces the
+	// default's, the default's other keys stay.
+	Expect expectSpec `toml:"expect"`
 }
 
-// probeSpec is one [[probe]] entry.
+// probeSpec is one [[probe]] entry: the inheritable settings plus what
+// belongs to the probe alone.
 type probeSpec struct {
 	connSpec
 
@@ -41,41 +69,16 @@ type probeSpec struct {
 	Transports []string `toml:"transports"`
 	Repeat     int      `toml:"repeat"`
 	Interval   string   `toml:"interval"`
-
-	// Credentials (register, invite). A clear-text password key exists
-	// only to be refused with a helpful message.
-	User         string `toml:"user"`
-	AuthUser     string `toml:"auth_user"`
-	Domain       string `toml:"domain"`
-	Password     string `toml:"password"`
-	PasswordEnv  string `toml:"password_env"`
-	PasswordFile string `toml:"password_file"`
-	ShowSecrets  bool   `toml:"show_secrets"`
-
-	// Register.
-	Bind       bool `toml:"bind"`
-	Expires    int  `toml:"expires"`
-	AllowEvict bool `toml:"allow_evict"`
-
-	// Invite.
-	To          string   `toml:"to"`
-	Codecs      []string `toml:"codecs"`
-	Hold        string   `toml:"hold"`
-	RingTimeout string   `toml:"ring_timeout"`
-	RTP         bool     `toml:"rtp"`
-	CodecSweep  bool     `toml:"codec_sweep"`
-
-	Expect expectSpec `toml:"expect"`
 }
 
-// expectSpec is the expect = {...} table of a probe.
+// expectSpec is the expect = {...} table.
 type expectSpec struct {
-	Code        int     `toml:"code"`
-	Diagnosis   string  `toml:"diagnosis"`
-	MaxMs       float64 `toml:"max_ms"`
-	CritMs      float64 `toml:"crit_ms"`
-	Codec       string  `toml:"codec"`
-	MinContacts int     `toml:"min_contacts"`
+	Code        *int     `toml:"code"`
+	Diagnosis   *string  `toml:"diagnosis"`
+	MaxMs       *float64 `toml:"max_ms"`
+	CritMs      *float64 `toml:"crit_ms"`
+	Codec       *string  `toml:"codec"`
+	MinContacts *int     `toml:"min_contacts"`
 }
 
 // kindsFor lists the kinds that accept key, or nil when every kind does.

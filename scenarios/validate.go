@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -21,11 +22,18 @@ type validator struct {
 	problems []Problem
 }
 
-// add records a problem, unless key already had a wrong type: one
-// complaint per mistake.
+// add records a problem, unless key (or the table holding it) already had
+// a wrong type: one complaint per mistake.
 func (v *validator) add(s *section, where, key, format string, args ...any) {
-	if s.bad[key] {
-		return
+	for k := key; k != ""; {
+		if s.bad[k] {
+			return
+		}
+		i := strings.LastIndexByte(k, '.')
+		if i < 0 {
+			break
+		}
+		k = k[:i]
 	}
 	v.problems = append(v.problems, Problem{File: v.file, Line: s.lineOf(key), Where: where, Key: key, Msg: fmt.Sprintf(format, args...)})
 }
@@ -41,7 +49,9 @@ func (v *validator) conn(c connSpec, s *section, where string) base {
 	return base{spec: c, sec: s}
 }
 
-// checkConn validates the settings shared by [defaults] and [[probe]].
+// checkConn validates the values a section writes itself ([defaults] or
+// one [[probe]]): each value is checked once, at its own line, whether or
+// not a probe inherits it.
 func (v *validator) checkConn(c connSpec, s *section, where string) {
 	if c.Transport != nil {
 		if !validTransport(*c.Transport) {
@@ -70,6 +80,22 @@ func (v *validator) checkConn(c connSpec, s *section, where string) {
 			v.add(s, where, "dns_server", "%s", strings.TrimPrefix(err.Error(), probe.ErrDNSServer.Error()+" "))
 		}
 	}
+	v.duration(s, where, "hold", c.Hold, false)
+	v.duration(s, where, "ring_timeout", c.RingTimeout, false)
+	given := 0
+	for _, p := range []bool{c.Password != nil, c.PasswordEnv != nil, c.PasswordFile != nil} {
+		if p {
+			given++
+		}
+	}
+	if given > 1 {
+		key := "password_env"
+		if c.Password != nil {
+			key = "password"
+		}
+		v.add(s, where, key, "give only one of password, password_env and password_file")
+	}
+	v.checkExpect(c.Expect, s, where)
 }
 
 func validTransport(t string) bool { return t == "udp" || t == "tcp" || t == "tls" }
@@ -112,30 +138,33 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 	}
 	p.Interval = defaultInterval
 	if s.has("interval") {
-		p.Interval = v.duration(s, where, "interval", ps.Interval, true)
+		p.Interval = v.duration(s, where, "interval", &ps.Interval, true)
 	}
 
+	// Kind-specific settings inherited from [defaults] apply only to the
+	// kinds that take them; the others ignore them.
 	if p.Kind == probe.KindRegister || p.Kind == probe.KindInvite {
-		cfg.User, cfg.AuthUser, cfg.Domain = ps.User, ps.AuthUser, ps.Domain
-		cfg.ShowSecrets = ps.ShowSecrets
-		cfg.Password = v.password(ps, s, where)
+		cfg.User, cfg.AuthUser, cfg.Domain = deref(c.User), deref(c.AuthUser), deref(c.Domain)
+		cfg.ShowSecrets = deref(c.ShowSecrets)
+		cfg.Password = v.password(ps.connSpec, s, where, b)
 	}
 	if p.Kind == probe.KindRegister {
-		cfg.Bind = ps.Bind
-		cfg.AllowEvict = ps.AllowEvict
+		cfg.Bind = deref(c.Bind)
+		cfg.AllowEvict = deref(c.AllowEvict)
 		cfg.Expires = probe.DefaultExpires
-		if s.has("expires") {
-			cfg.Expires = ps.Expires
+		if c.Expires != nil {
+			cfg.Expires = *c.Expires
 		}
 	}
 	if p.Kind == probe.KindInvite {
 		cfg.Invite = probe.InviteConfig{
-			To: ps.To, Codecs: ps.Codecs, RTP: ps.RTP, CodecSweep: ps.CodecSweep,
-			Hold:        v.duration(s, where, "hold", ps.Hold, false),
-			RingTimeout: v.duration(s, where, "ring_timeout", ps.RingTimeout, false),
+			To: deref(c.To), Codecs: c.Codecs, RTP: deref(c.RTP), CodecSweep: deref(c.CodecSweep),
+			Hold:        parseDuration(c.Hold),
+			RingTimeout: parseDuration(c.RingTimeout),
 		}
 	}
-	p.Expect = v.expect(ps.Expect, s, where)
+	p.Expect = expectation(c.Expect, p.Kind)
+	v.crossCheckExpect(ps.Expect, b.spec.Expect, p.Expect, s, where)
 	p.Config = cfg
 
 	// The engine's own checks (user required, cert with key, …), worded
@@ -156,6 +185,14 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 	return p, len(v.problems) == before
 }
 
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
 // kindKeys refuses keys that do not apply to the kind ("to" on options).
 func (v *validator) kindKeys(s *section, where, kind string) {
 	for key := range s.keys {
@@ -165,51 +202,39 @@ func (v *validator) kindKeys(s *section, where, kind string) {
 	}
 }
 
+// merge lays the probe's own settings over the defaults: every field the
+// probe leaves unset (nil) is inherited, and the expect table key by key.
 func merge(d, p connSpec) connSpec {
-	pick := func(a, b *string) *string {
-		if b != nil {
-			return b
+	out := p
+	inherit(reflect.ValueOf(&out).Elem(), reflect.ValueOf(d))
+	return out
+}
+
+func inherit(dst, def reflect.Value) {
+	for i := range dst.NumField() {
+		switch f := dst.Field(i); f.Kind() {
+		case reflect.Struct:
+			inherit(f, def.Field(i))
+		case reflect.Pointer, reflect.Slice:
+			if f.IsNil() {
+				f.Set(def.Field(i))
+			}
 		}
-		return a
-	}
-	pickB := func(a, b *bool) *bool {
-		if b != nil {
-			return b
-		}
-		return a
-	}
-	pickI := func(a, b *int) *int {
-		if b != nil {
-			return b
-		}
-		return a
-	}
-	return connSpec{
-		Server: pick(d.Server, p.Server), Transport: pick(d.Transport, p.Transport), Timeout: pick(d.Timeout, p.Timeout),
-		LocalAddr: pick(d.LocalAddr, p.LocalAddr), DNSServer: pick(d.DNSServer, p.DNSServer), UserAgent: pick(d.UserAgent, p.UserAgent), Lang: pick(d.Lang, p.Lang),
-		CAFile: pick(d.CAFile, p.CAFile), Cert: pick(d.Cert, p.Cert), Key: pick(d.Key, p.Key), ServerName: pick(d.ServerName, p.ServerName),
-		Insecure: pickB(d.Insecure, p.Insecure), NoFallback: pickB(d.NoFallback, p.NoFallback),
-		CertWarnDays: pickI(d.CertWarnDays, p.CertWarnDays),
 	}
 }
 
 // config turns merged, already checked settings into a probe.Config.
 // Relative TLS file paths are relative to the scenario file.
 func (v *validator) config(c connSpec) probe.Config {
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
+	str := deref[string]
 	cfg := probe.Config{
 		Target: str(c.Server), Transport: str(c.Transport), LocalAddr: str(c.LocalAddr), DNSServer: str(c.DNSServer), UserAgent: str(c.UserAgent),
 		Timeout: probe.DefaultTimeout,
 		TLS: probe.TLSConfig{
 			CAFile: v.path(str(c.CAFile)), CertFile: v.path(str(c.Cert)), KeyFile: v.path(str(c.Key)),
-			ServerName: str(c.ServerName), Insecure: c.Insecure != nil && *c.Insecure,
+			ServerName: str(c.ServerName), Insecure: deref(c.Insecure),
 		},
-		NoFallback: c.NoFallback != nil && *c.NoFallback,
+		NoFallback: deref(c.NoFallback),
 	}
 	if d, err := time.ParseDuration(str(c.Timeout)); err == nil && d > 0 {
 		cfg.Timeout = d
@@ -256,49 +281,80 @@ func (v *validator) transports(ps probeSpec, s *section, where string) []string 
 	return out
 }
 
-func (v *validator) duration(s *section, where, key, val string, zeroOK bool) time.Duration {
-	if !s.has(key) {
+// duration checks the duration string val of key, if given.
+func (v *validator) duration(s *section, where, key string, val *string, zeroOK bool) time.Duration {
+	if val == nil {
 		return 0
 	}
-	d, err := time.ParseDuration(val)
+	d, err := time.ParseDuration(*val)
 	if err != nil || d < 0 || (d == 0 && !zeroOK) {
-		v.add(s, where, key, "%q: want a positive duration like \"3s\"", val)
+		v.add(s, where, key, "%q: want a positive duration like \"3s\"", *val)
 		return 0
 	}
 	return d
 }
 
-// password resolves the password source. A clear-text password in a file
-// that gets committed and mailed around is refused outright.
-func (v *validator) password(ps probeSpec, s *section, where string) string {
+// parseDuration reads an already checked duration.
+func parseDuration(val *string) time.Duration {
+	d, _ := time.ParseDuration(deref(val))
+	return d
+}
+
+// password resolves the probe's password source: its own if it gives one,
+// else the one of [defaults] (reported at its line in [defaults]).
+//
+// A clear-text password is accepted only from a file that no one but its
+// owner can read (mode 0600 or stricter), the rule of .pgpass and .netrc:
+// a file readable by others is one that gets committed and mailed around.
+func (v *validator) password(own connSpec, s *section, where string, b base) string {
+	src := own
+	if !hasPassword(s) {
+		if !hasPassword(b.sec) {
+			return ""
+		}
+		src, s, where = b.spec, b.sec, "defaults"
+	}
 	switch {
-	case s.has("password"):
-		v.add(s, where, "password", "clear-text passwords are not accepted in a scenario file: use password_env or password_file")
-		return ""
-	case s.has("password_env") && s.has("password_file"):
-		v.add(s, where, "password_env", "give either password_env or password_file, not both")
-		return ""
-	case s.has("password_env"):
-		val, ok := v.lookupEnv(ps.PasswordEnv)
+	case src.Password != nil && (src.PasswordEnv != nil || src.PasswordFile != nil),
+		src.PasswordEnv != nil && src.PasswordFile != nil:
+		return "" // reported by checkConn
+	case src.Password != nil:
+		if !v.modeKnown || v.mode&0o077 != 0 {
+			v.add(s, where, "password", "password in clear text needs the file to be mode 0600 (chmod 600 %s), or use password_env/password_file", v.file)
+			return ""
+		}
+		if *src.Password == "" {
+			v.add(s, where, "password", "empty password")
+		}
+		return *src.Password
+	case src.PasswordEnv != nil:
+		name := *src.PasswordEnv
+		val, ok := v.lookupEnv(name)
 		switch {
-		case ps.PasswordEnv == "":
+		case name == "":
 			v.add(s, where, "password_env", "empty variable name")
 		case !ok:
-			v.add(s, where, "password_env", "environment variable %s is not set", ps.PasswordEnv)
+			v.add(s, where, "password_env", "environment variable %s is not set", name)
 		case val == "":
-			v.add(s, where, "password_env", "environment variable %s is empty", ps.PasswordEnv)
+			v.add(s, where, "password_env", "environment variable %s is empty", name)
 		}
 		return val
-	case s.has("password_file"):
-		b, err := v.readFile(v.path(ps.PasswordFile))
+	case src.PasswordFile != nil:
+		b, err := v.readFile(v.path(*src.PasswordFile))
 		if err != nil {
-			v.add(s, where, "password_file", "cannot read %s: %v", ps.PasswordFile, unwrapPath(err))
+			v.add(s, where, "password_file", "cannot read %s: %v", *src.PasswordFile, unwrapPath(err))
 			return ""
 		}
 		line, _, _ := strings.Cut(string(b), "\n")
 		return strings.TrimRight(line, "\r")
 	}
 	return ""
+}
+
+// hasPassword reports whether the section names a password source, even
+// one with a wrong type (which then stays unresolved, already reported).
+func hasPassword(s *section) bool {
+	return s.has("password") || s.has("password_env") || s.has("password_file")
 }
 
 // unwrapPath drops the path an *fs.PathError repeats.
@@ -309,28 +365,54 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func (v *validator) expect(e expectSpec, s *section, where string) results.Expectation {
-	out := results.Expectation{Code: e.Code, Diagnosis: e.Diagnosis, MaxMs: e.MaxMs, CritMs: e.CritMs, Codec: strings.ToLower(e.Codec), MinContacts: e.MinContacts}
-	if s.has("expect.code") && (e.Code < 100 || e.Code > 699) {
-		v.add(s, where, "expect.code", "%d: want a SIP status code, 100 to 699", e.Code)
+// checkExpect validates the expect keys a section writes itself.
+func (v *validator) checkExpect(e expectSpec, s *section, where string) {
+	if e.Code != nil && (*e.Code < 100 || *e.Code > 699) {
+		v.add(s, where, "expect.code", "%d: want a SIP status code, 100 to 699", *e.Code)
 	}
-	if s.has("expect.diagnosis") && !v.catalog.Has(e.Diagnosis) {
-		v.add(s, where, "expect.diagnosis", "unknown diagnosis id %q (see: sipprobe catalog list)", e.Diagnosis)
+	if e.Diagnosis != nil && !v.catalog.Has(*e.Diagnosis) {
+		v.add(s, where, "expect.diagnosis", "unknown diagnosis id %q (see: sipprobe catalog list)", *e.Diagnosis)
 	}
-	if s.has("expect.max_ms") && e.MaxMs <= 0 {
-		v.add(s, where, "expect.max_ms", "%g: want a positive number of milliseconds", e.MaxMs)
+	if e.MaxMs != nil && *e.MaxMs <= 0 {
+		v.add(s, where, "expect.max_ms", "%g: want a positive number of milliseconds", *e.MaxMs)
 	}
-	if s.has("expect.crit_ms") && e.CritMs <= 0 {
-		v.add(s, where, "expect.crit_ms", "%g: want a positive number of milliseconds", e.CritMs)
+	if e.CritMs != nil && *e.CritMs <= 0 {
+		v.add(s, where, "expect.crit_ms", "%g: want a positive number of milliseconds", *e.CritMs)
 	}
-	if e.MaxMs > 0 && e.CritMs > 0 && e.CritMs < e.MaxMs {
-		v.add(s, where, "expect.crit_ms", "%g is below max_ms %g: the critical threshold must be at least the warning one", e.CritMs, e.MaxMs)
+	if e.MaxMs != nil && e.CritMs != nil && *e.MaxMs > 0 && *e.CritMs > 0 && *e.CritMs < *e.MaxMs {
+		v.add(s, where, "expect.crit_ms", "%g is below max_ms %g: the critical threshold must be at least the warning one", *e.CritMs, *e.MaxMs)
 	}
-	if s.has("expect.min_contacts") && e.MinContacts < 1 {
-		v.add(s, where, "expect.min_contacts", "%d: want at least 1", e.MinContacts)
+	if e.MinContacts != nil && *e.MinContacts < 1 {
+		v.add(s, where, "expect.min_contacts", "%d: want at least 1", *e.MinContacts)
 	}
-	if s.has("expect.codec") && e.Codec == "" {
+	if e.Codec != nil && *e.Codec == "" {
 		v.add(s, where, "expect.codec", "empty codec name")
+	}
+}
+
+// crossCheckExpect checks the thresholds of a merged expect table whose
+// max_ms and crit_ms come from different sections (one from [defaults]);
+// checkExpect has seen the pairs written together.
+func (v *validator) crossCheckExpect(own, def expectSpec, e results.Expectation, s *section, where string) {
+	mixed := (own.MaxMs == nil) != (own.CritMs == nil) && (def.MaxMs != nil || def.CritMs != nil)
+	if mixed && e.MaxMs > 0 && e.CritMs > 0 && e.CritMs < e.MaxMs {
+		key := "expect.crit_ms"
+		if own.CritMs == nil {
+			key = "expect.max_ms"
+		}
+		v.add(s, where, key, "crit_ms %g is below max_ms %g (one of them from [defaults]): the critical threshold must be at least the warning one", e.CritMs, e.MaxMs)
+	}
+}
+
+// expectation builds the merged expect table; keys of other kinds
+// (expect.codec on a register inherited from [defaults]) are ignored.
+func expectation(e expectSpec, kind probe.Kind) results.Expectation {
+	out := results.Expectation{Code: deref(e.Code), Diagnosis: deref(e.Diagnosis), MaxMs: deref(e.MaxMs), CritMs: deref(e.CritMs)}
+	if kind == probe.KindInvite {
+		out.Codec = strings.ToLower(deref(e.Codec))
+	}
+	if kind == probe.KindRegister {
+		out.MinContacts = deref(e.MinContacts)
 	}
 	return out
 }

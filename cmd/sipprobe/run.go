@@ -16,7 +16,7 @@ func runCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "run",
 		Usage:     "run the probes of a scenario file (cron, CI, Nagios, Prometheus)",
-		UsageText: "sipprobe run FILE.toml [--output text|json|junit|nagios|prom] [--parallel N] [--junit FILE] [--json FILE] [--prom-file FILE] [--check]",
+		UsageText: "sipprobe run FILE.toml [--output text|json|junit|nagios|prom] [--parallel N] [--only NAME,...] [--deadline 55s] [--junit FILE] [--json FILE] [--prom-file FILE] [--check]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "what to print: text, json, junit, nagios or prom", EnvVars: env("OUTPUT")},
 			&cli.IntFlag{Name: "parallel", Aliases: []string{"j"}, Value: scenarios.DefaultParallel, Usage: "probes running at once", EnvVars: env("PARALLEL")},
@@ -25,6 +25,8 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "json", Usage: "also write JSON Lines to `FILE`", EnvVars: env("JSON")},
 			&cli.StringFlag{Name: "prom-file", Usage: "also write Prometheus metrics to `FILE` (atomically, for node_exporter's textfile collector)", EnvVars: env("PROM_FILE")},
 			&cli.BoolFlag{Name: "check", Usage: "validate the file and exit: nothing is sent"},
+			&cli.StringSliceFlag{Name: "only", Usage: "run only these probes (`NAME`s as in the file; reg runs every transport of a fan-out, reg/udp one), comma-separated or repeated", EnvVars: env("ONLY")},
+			&cli.DurationFlag{Name: "deadline", Usage: "end the whole run within this time, every result accounted for: probes not started by then are not-run, probes in flight are canceled " + scenarios.DeadlineMargin.String() + " before it (e.g. 55s under Nagios's 60 s check timeout; 0: none)", EnvVars: env("DEADLINE")},
 			&cli.BoolFlag{Name: "notify-on-change", Usage: "print only the probes whose status changed since the last run (cron mails only then)", EnvVars: env("NOTIFY_ON_CHANGE")},
 			&cli.BoolFlag{Name: "force", Usage: "send credentials even if they were refused within the cool-down"},
 			&cli.DurationFlag{Name: "cooldown", Value: scenarios.DefaultCooldown, Usage: "leave an account alone this long after its credentials were refused", EnvVars: env("COOLDOWN")},
@@ -37,6 +39,7 @@ func runCommand() *cli.Command {
 }
 
 func runAction(c *cli.Context) error {
+	begun := time.Now() // the deadline counts from here: loading is part of the run
 	if c.Args().Len() != 1 {
 		return usagef("run: want exactly one scenario file, got %d arguments", c.Args().Len())
 	}
@@ -51,9 +54,25 @@ func runAction(c *cli.Context) error {
 	if c.Duration("ban-window") <= 0 {
 		return usagef("--ban-window must be longer than 0")
 	}
+	deadline := c.Duration("deadline")
+	if deadline < 0 || (deadline > 0 && deadline <= scenarios.DeadlineMargin) {
+		return usagef("--deadline %s: want more than %s (probes in flight are canceled %s before the deadline, to clean up and write the results)", deadline, scenarios.DeadlineMargin, scenarios.DeadlineMargin)
+	}
 	file, err := scenarios.Load(path)
 	if err != nil {
 		return loadError(path, err)
+	}
+	if c.IsSet("only") {
+		var only []string
+		for _, v := range c.StringSlice("only") {
+			only = append(only, splitList(v)...)
+		}
+		if len(only) == 0 {
+			return usagef("--only: no probe name given")
+		}
+		if file, err = file.Only(only); err != nil {
+			return usagef("--only: %v", err)
+		}
 	}
 	if c.Bool("check") {
 		fmt.Fprintf(c.App.Writer, "%s: OK, %d probes, %d results per run; nothing was sent\n", path, len(file.Probes), file.Count())
@@ -71,14 +90,18 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return &exitError{code: 3, err: err}
 	}
-	runner := scenarios.NewRunner(
+	opts := []scenarios.Option{
 		scenarios.WithParallel(c.Int("parallel")),
 		scenarios.WithRateLimit(c.Float64("rate")),
 		scenarios.WithHistory(hist),
 		scenarios.WithForce(c.Bool("force")),
 		scenarios.WithCooldown(c.Duration("cooldown")),
 		scenarios.WithBanWindow(c.Duration("ban-window")),
-	)
+	}
+	if deadline > 0 {
+		opts = append(opts, scenarios.WithDeadline(begun.Add(deadline)))
+	}
+	runner := scenarios.NewRunner(opts...)
 	notify := c.Bool("notify-on-change")
 	sum, runErr := runner.Run(c.Context, file.Jobs(), func(ev scenarios.Event) error {
 		return out.add(ev.Result, !notify || ev.Changed())
@@ -86,6 +109,9 @@ func runAction(c *cli.Context) error {
 	closeErr := out.close(sum.Elapsed, time.Now())
 	for _, herr := range sum.HistoryErrors {
 		fmt.Fprintf(c.App.ErrWriter, "sipprobe: warning: history: %v\n", herr)
+	}
+	if sum.DeadlineReached {
+		fmt.Fprintf(c.App.ErrWriter, "sipprobe: --deadline %s reached: probes in flight were canceled, probes not started are marked not run\n", deadline)
 	}
 	if c.Context.Err() != nil {
 		fmt.Fprintf(c.App.ErrWriter, "sipprobe: interrupted: %d results reported, probes not started are marked not run\n", sum.Total)
