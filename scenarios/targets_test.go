@@ -61,6 +61,7 @@ kind = "OPTIONS"
 name = "b"
 kind = "Options"
 transports = ["UDP", "Tls"]
+expect = { diagnosis = "Port-Unreachable" }
 `
 	f, err := Parse("x.toml", []byte(doc), WithLookupEnv(testEnv))
 	if err != nil {
@@ -72,6 +73,9 @@ transports = ["UDP", "Tls"]
 	}
 	if b.Kind != probe.KindOptions || !slices.Equal(b.Transports, []string{"udp", "tls"}) {
 		t.Errorf("b: kind %q transports %q", b.Kind, b.Transports)
+	}
+	if b.Expect.Diagnosis != "port-unreachable" {
+		t.Errorf("b: expect.diagnosis %q", b.Expect.Diagnosis)
 	}
 }
 

@@ -316,6 +316,7 @@ func unwrapPath(err error) error {
 }
 
 func (v *validator) expect(e expectSpec, s *section, where string) results.Expectation {
+	e.Diagnosis = strings.ToLower(e.Diagnosis) // enum values ignore case
 	out := results.Expectation{Code: e.Code, Diagnosis: e.Diagnosis, MaxMs: e.MaxMs, CritMs: e.CritMs, Codec: strings.ToLower(e.Codec), MinContacts: e.MinContacts}
 	if s.has("expect.code") && (e.Code < 100 || e.Code > 699) {
 		v.add(s, where, "expect.code", "%d: want a SIP status code, 100 to 699", e.Code)

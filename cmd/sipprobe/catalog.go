@@ -117,7 +117,7 @@ func catalogShow(c *cli.Context) error {
 	if c.NArg() != 1 {
 		return usagef("catalog show: want exactly one diagnosis id (see 'sipprobe catalog list')")
 	}
-	d, err := catalog.Default().LookupErr(c.Args().First(), lang)
+	d, err := catalog.Default().LookupErr(strings.ToLower(c.Args().First()), lang)
 	if errors.Is(err, catalog.ErrUnknownID) {
 		return &exitError{code: 3, err: fmt.Errorf("%w; 'sipprobe catalog list' shows them all", err)}
 	}

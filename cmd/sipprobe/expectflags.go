@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/sipprobe/sipprobe/catalog"
@@ -31,12 +33,13 @@ func expectFlags(kind probe.Kind) []cli.Flag {
 // checks the scenario loader makes on the same keys.
 func expectationFromFlags(c *cli.Context) (results.Expectation, error) {
 	e := results.Expectation{
-		Code:        c.Int("expect-code"),
-		Diagnosis:   c.String("expect-diagnosis"),
+		Code:      c.Int("expect-code"),
+		Diagnosis: strings.ToLower(c.String("expect-diagnosis")), // enum values ignore case
+
 		MaxMs:       c.Float64("expect-max-ms"),
 		CritMs:      c.Float64("expect-crit-ms"),
 		MinContacts: c.Int("expect-min-contacts"),
-		Codec:       c.String("expect-codec"),
+		Codec:       strings.ToLower(c.String("expect-codec")),
 	}
 	switch {
 	case c.IsSet("expect-code") && (e.Code < 100 || e.Code > 699):

@@ -220,6 +220,8 @@ func TestEnvironmentForOtherCommands(t *testing.T) {
 		{"SIPPROBE_OUTPUT=json for catalog", map[string]string{"SIPPROBE_OUTPUT": "json"}, []string{"catalog", "show", "ok"}, `"id": "ok"`},
 		{"-o JSON for catalog", nil, []string{"catalog", "show", "ok", "-o", "JSON"}, `"id": "ok"`},
 		{"--lang RU", nil, []string{"catalog", "show", "ok", "--lang", "RU"}, "Сервер"},
+		{"catalog show in capitals", nil, []string{"catalog", "show", "WRONG-PASSWORD"}, "wrong-password (critical)"},
+		{"--expect-diagnosis in capitals", map[string]string{"SIPPROBE_PASSWORD": "guess"}, []string{"register", "--server", addr, "--user", "120", "--expect-diagnosis", "Wrong-Password"}, "OK"},
 		{"SIPPROBE_EXPIRES without --bind", map[string]string{"SIPPROBE_EXPIRES": "30", "SIPPROBE_ALLOW_EVICT": "1", "SIPPROBE_PASSWORD": "secret"}, []string{"register", "--server", addr, "--user", "120"}, "OK"},
 		{"-t UDP", map[string]string{"SIPPROBE_PASSWORD": "secret"}, []string{"register", "--server", addr, "--user", "120", "-t", "UDP"}, "OK"},
 	}
