@@ -32,7 +32,7 @@ func registerCommand() *cli.Command {
 	flags = append(flags,
 		&cli.BoolFlag{Name: "bind", Usage: "register a unique sipprobe contact, verify it, then remove exactly that contact", EnvVars: env("BIND")},
 		&cli.BoolFlag{Name: "allow-evict", Usage: "with --bind: bind even when the account has registered contacts (a one-contact registrar may drop the phone's; sipprobe re-registers it)", EnvVars: env("ALLOW_EVICT")},
-		&cli.IntFlag{Name: "expires", Value: probe.DefaultExpires, Usage: "Expires of the --bind registration, in seconds", EnvVars: env("EXPIRES")},
+		&cli.IntFlag{Name: "expires", Value: probe.DefaultExpires, Usage: "with --bind: Expires of the registration, in seconds (at least 1)", EnvVars: env("EXPIRES")},
 	)
 	return &cli.Command{
 		Name:      "register",
