@@ -116,6 +116,10 @@ func (c Config) Validate(kind Kind) error {
 	default:
 		return fmt.Errorf("%w: --transport %q (want udp, tcp or tls)", ErrConfig, c.Transport)
 	}
+	if t.Scheme == "sips" && c.Transport != "" && c.Transport != "tls" {
+		// RFC 3261 §26.2.2: a SIPS URI is reached over TLS on every hop.
+		return fmt.Errorf("%w: --server %q is a sips: URI, which needs TLS: drop --transport %s, or use sip: for %s", ErrConfig, c.Target, c.Transport, c.Transport)
+	}
 	if c.Timeout < 0 {
 		return fmt.Errorf("%w: --timeout must be positive", ErrConfig)
 	}

@@ -30,6 +30,12 @@ func parseTarget(s string) (target, error) {
 		case "sip", "sips":
 			t.Scheme = strings.ToLower(scheme)
 			rest = after
+		default:
+			if foreignScheme(scheme, after) {
+				// tel:+123 or http://pbx would otherwise be read as a host
+				// named "tel" or "http" and looked up in DNS.
+				return t, fmt.Errorf("%w %q: %q is not a SIP URI scheme: want host, host:port, [v6]:port or a sip:/sips: URI", ErrTarget, s, scheme+":")
+			}
 		}
 	}
 	// URI headers (?...) and parameters (;...) follow the host part.
@@ -61,7 +67,46 @@ func parseTarget(s string) (target, error) {
 	default:
 		return t, fmt.Errorf("%w %q: transport %q is not udp, tcp or tls", ErrTarget, s, t.Transport)
 	}
+	if t.Scheme == "sips" {
+		switch t.Transport {
+		case "udp":
+			// RFC 3261 §26.2.2: a SIPS URI is reached over TLS on every hop.
+			return t, fmt.Errorf("%w %q: sips: needs TLS, not ;transport=udp (use sip: for UDP)", ErrTarget, s)
+		case "tcp":
+			// RFC 5630 §3.1.3: the TCP transport of a SIPS URI is TLS over TCP.
+			t.Transport = "tls"
+		}
+	}
 	return t, nil
+}
+
+// foreignScheme reports whether "scheme:after" is a URI of another scheme
+// (tel:+123, http://pbx) rather than host:port. A host never holds "//" and
+// a port starts with a digit; URI schemes start with a letter and hold no
+// dot (RFC 3986 §3.1), while most host names do. More colons make it an
+// IPv6 address (fe80::1), which the host parser checks.
+func foreignScheme(scheme, after string) bool {
+	if strings.HasPrefix(after, "//") {
+		return true
+	}
+	switch strings.ToLower(scheme) {
+	case "tel", "fax", "modem", "mailto", "urn", "h323", "im", "pres":
+		// Schemes seen next to SIP (RFC 3966 tel:+123, RFC 3508 h323:),
+		// never a host a user means, even before a number (tel:123).
+		return true
+	}
+	if scheme == "" || strings.Contains(after, ":") || strings.Contains(scheme, ".") || (after != "" && after[0] >= '0' && after[0] <= '9') {
+		return false
+	}
+	for i, r := range scheme {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		case i > 0 && (r >= '0' && r <= '9' || r == '+' || r == '-'):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func splitHostPort(hp string) (string, int, error) {
@@ -102,6 +147,10 @@ func splitHostPort(hp string) (string, int, error) {
 }
 
 func parsePort(s string) (int, error) {
+	// Digits only: strconv.Atoi would take "+5060" and "-0".
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return 0, fmt.Errorf("port %q is not a number from 1 to 65535", s)
+	}
 	p, err := strconv.Atoi(s)
 	if err != nil || p < 1 || p > 65535 {
 		return 0, fmt.Errorf("port %q is not a number from 1 to 65535", s)
@@ -113,17 +162,27 @@ func validHost(h string) bool {
 	if h == "" || len(h) > 253 {
 		return false
 	}
-	if _, err := netip.ParseAddr(h); err == nil {
-		return true
+	if a, err := netip.ParseAddr(h); err == nil {
+		// A zone (fe80::1%eth0) has no place in a SIP URI and would not
+		// survive the round trip through one.
+		return a.Zone() == ""
 	}
-	for _, r := range h {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '.', r == '_':
-		default:
+	labels := strings.Split(strings.TrimSuffix(h, "."), ".")
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
 			return false
 		}
+		for _, r := range l {
+			switch {
+			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			default:
+				return false
+			}
+		}
 	}
-	return true
+	// RFC 1123 §2.1: a top-level label is never all digits, so 10.0.0.300
+	// or 127.1 is a mistyped address, not a name to look up.
+	return strings.Trim(labels[len(labels)-1], "0123456789") != ""
 }
 
 // defaultTransport: an explicit choice wins, then ;transport=, then sips: → tls.

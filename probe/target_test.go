@@ -23,6 +23,10 @@ func TestParseTarget(t *testing.T) {
 		{"uri with user and password drops password", "sip:120:secret@pbx.local", target{Scheme: "sip", User: "120", Host: "pbx.local"}, "udp", "sip:120@pbx.local"},
 		{"uri headers ignored", "sip:pbx.local?subject=x", target{Scheme: "sip", Host: "pbx.local"}, "udp", "sip:pbx.local"},
 		{"sips v6", "sips:[::1]:5061", target{Scheme: "sips", Host: "::1", Port: 5061}, "tls", "sips:[::1]:5061"},
+		{"bare v6 starting with letters", "fe80::1", target{Scheme: "sip", Host: "fe80::1"}, "udp", "sip:[fe80::1]"},
+		{"bare v6 with letters after the first colon", "fd00:abcd::1", target{Scheme: "sip", Host: "fd00:abcd::1"}, "udp", "sip:[fd00:abcd::1]"},
+		{"host with underscore and trailing dot", "pbx_1.example.com.", target{Scheme: "sip", Host: "pbx_1.example.com."}, "udp", "sip:pbx_1.example.com."},
+		{"sips with transport=tcp is TLS (RFC 5630)", "sips:pbx;transport=tcp", target{Scheme: "sips", Host: "pbx", Transport: "tls"}, "tls", "sips:pbx"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,7 +48,16 @@ func TestParseTarget(t *testing.T) {
 }
 
 func TestParseTargetErrors(t *testing.T) {
-	for _, in := range []string{"", "   ", "sip:", "pbx:0", "pbx:70000", "pbx:x", "[::1", "[pbx]:5060", "pbx local", "sip:pbx;transport=sctp", "1:2:3:zz", "[::1]x"} {
+	for _, in := range []string{"", "   ", "sip:", "pbx:0", "pbx:70000", "pbx:x", "[::1", "[pbx]:5060", "pbx local", "sip:pbx;transport=sctp", "1:2:3:zz", "[::1]x",
+		// Other schemes are not hosts to look up.
+		"tel:+123", "tel:123", "http://pbx.example.com", "https://pbx:8443/x", "ws://pbx", "mailto:a@b", "h323:pbx",
+		// Signs and other junk in the port.
+		"127.0.0.1:+15060", "pbx:-1", "pbx:5060x", "pbx: 5060", "sip:pbx:+5060", "[::1]:+5060",
+		// Malformed hosts and addresses.
+		"::%]", "[::1%eth0]:5060", "fe80::1%eth0", "pbx..example.com", "-pbx.example.com", "pbx-.example.com", "10.0.0.300", "127.1", "sip:[::1",
+		// sips: is TLS on every hop (RFC 3261 §26.2.2).
+		"sips:pbx;transport=udp",
+	} {
 		t.Run(in, func(t *testing.T) {
 			if _, err := parseTarget(in); !errors.Is(err, ErrTarget) {
 				t.Errorf("parseTarget(%q) error = %v, want ErrTarget", in, err)
@@ -61,13 +74,13 @@ func TestExplicitTransportWins(t *testing.T) {
 	if got := tg.defaultTransport("udp"); got != "udp" {
 		t.Errorf("explicit --transport: got %s", got)
 	}
-	if got := tg.defaultTransport(""); got != "tcp" {
-		t.Errorf(";transport= over sips: got %s", got)
+	if got := tg.defaultTransport(""); got != "tls" {
+		t.Errorf("sips: with ;transport=tcp: got %s, want tls (RFC 5630 §3.1.3)", got)
 	}
 }
 
 func FuzzParseTarget(f *testing.F) {
-	for _, s := range []string{"pbx.local", "[::1]:5060", "sips:a@b:1;transport=tls?x=y", "::1", "sip:", "[", "a:b:c"} {
+	for _, s := range []string{"pbx.local", "[::1]:5060", "sips:a@b:1;transport=tls?x=y", "::1", "sip:", "[", "a:b:c", "::%]", "tel:+123", "127.0.0.1:+15060"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

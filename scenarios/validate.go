@@ -98,14 +98,18 @@ func (v *validator) checkConn(c connSpec, s *section, where string) {
 	v.checkExpect(c.Expect, s, where)
 }
 
-func validTransport(t string) bool { return t == "udp" || t == "tcp" || t == "tls" }
+// validTransport: enum values are case-insensitive everywhere ("TCP").
+func validTransport(t string) bool {
+	t = strings.ToLower(t)
+	return t == "udp" || t == "tcp" || t == "tls"
+}
 
 // probe validates one entry and merges it over the defaults.
 // decoded says the section decoded without problems; the engine's own
 // checks run only then, so a wrong-typed user is not also "missing".
 func (v *validator) probe(ps probeSpec, s *section, b base, where string, decoded bool) (Probe, bool) {
 	before := len(v.problems)
-	p := Probe{Name: ps.Name, Kind: probe.Kind(ps.Kind), Line: s.header, Repeat: 1}
+	p := Probe{Name: ps.Name, Kind: probe.Kind(strings.ToLower(ps.Kind)), Line: s.header, Repeat: 1}
 
 	if ps.Name == "" {
 		v.add(s, where, "name", "missing: every probe needs a unique name (results and history are keyed by it)")
@@ -116,7 +120,7 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 	}
 	switch p.Kind {
 	case probe.KindOptions, probe.KindRegister, probe.KindInvite:
-		v.kindKeys(s, where, ps.Kind)
+		v.kindKeys(s, where, string(p.Kind))
 	case "":
 		v.add(s, where, "kind", "missing: want options, register or invite")
 	default:
@@ -154,9 +158,16 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 		cfg.Expires = probe.DefaultExpires
 		if c.Expires != nil {
 			cfg.Expires = *c.Expires
+			if cfg.Bind && cfg.Expires < 1 {
+				// RFC 3261 §10.2.2: Expires 0 removes a binding.
+				v.add(s, where, "expires", "%d: want at least 1 with bind (0 would remove the binding, not create it)", cfg.Expires)
+			}
 		}
 	}
 	if p.Kind == probe.KindInvite {
+		if s.has("codecs") && len(ps.Codecs) == 0 {
+			v.add(s, where, "codecs", "empty: list one or more codecs, or leave codecs out for the defaults")
+		}
 		cfg.Invite = probe.InviteConfig{
 			To: deref(c.To), Codecs: c.Codecs, RTP: deref(c.RTP), CodecSweep: deref(c.CodecSweep),
 			Hold:        parseDuration(c.Hold),
@@ -170,11 +181,7 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 	// The engine's own checks (user required, cert with key, …), worded
 	// for the file. Only worth running when our checks passed.
 	if decoded && len(v.problems) == before && p.Kind != "" {
-		check := cfg
-		if len(p.Transports) > 0 {
-			check.Transport = p.Transports[0]
-		}
-		if err := check.Validate(p.Kind); err != nil {
+		if err := validateFanOut(cfg, p.Kind, p.Transports); err != nil {
 			msg := strings.TrimPrefix(err.Error(), probe.ErrConfig.Error()+": ")
 			if !errors.Is(err, probe.ErrConfig) {
 				msg = err.Error()
@@ -191,6 +198,21 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// validateFanOut runs the engine's checks for every transport a probe fans
+// out to: sips: with transports = ["udp", "tls"] is wrong on udp only.
+func validateFanOut(cfg probe.Config, kind probe.Kind, transports []string) error {
+	for _, t := range transports {
+		cfg.Transport = t
+		if err := cfg.Validate(kind); err != nil {
+			return err
+		}
+	}
+	if len(transports) > 0 {
+		return nil
+	}
+	return cfg.Validate(kind)
 }
 
 // kindKeys refuses keys that do not apply to the kind ("to" on options).
@@ -228,7 +250,7 @@ func inherit(dst, def reflect.Value) {
 func (v *validator) config(c connSpec) probe.Config {
 	str := deref[string]
 	cfg := probe.Config{
-		Target: str(c.Server), Transport: str(c.Transport), LocalAddr: str(c.LocalAddr), DNSServer: str(c.DNSServer), UserAgent: str(c.UserAgent),
+		Target: str(c.Server), Transport: strings.ToLower(str(c.Transport)), LocalAddr: str(c.LocalAddr), DNSServer: str(c.DNSServer), UserAgent: str(c.UserAgent),
 		Timeout: probe.DefaultTimeout,
 		TLS: probe.TLSConfig{
 			CAFile: v.path(str(c.CAFile)), CertFile: v.path(str(c.Cert)), KeyFile: v.path(str(c.Key)),
@@ -269,6 +291,7 @@ func (v *validator) transports(ps probeSpec, s *section, where string) []string 
 	}
 	var out []string
 	for _, t := range ps.Transports {
+		t = strings.ToLower(t)
 		switch {
 		case !validTransport(t):
 			v.add(s, where, "transports", "%q: want udp, tcp or tls", t)
@@ -370,7 +393,7 @@ func (v *validator) checkExpect(e expectSpec, s *section, where string) {
 	if e.Code != nil && (*e.Code < 100 || *e.Code > 699) {
 		v.add(s, where, "expect.code", "%d: want a SIP status code, 100 to 699", *e.Code)
 	}
-	if e.Diagnosis != nil && !v.catalog.Has(*e.Diagnosis) {
+	if e.Diagnosis != nil && !v.catalog.Has(strings.ToLower(*e.Diagnosis)) {
 		v.add(s, where, "expect.diagnosis", "unknown diagnosis id %q (see: sipprobe catalog list)", *e.Diagnosis)
 	}
 	if e.MaxMs != nil && *e.MaxMs <= 0 {
@@ -407,7 +430,8 @@ func (v *validator) crossCheckExpect(own, def expectSpec, e results.Expectation,
 // expectation builds the merged expect table; keys of other kinds
 // (expect.codec on a register inherited from [defaults]) are ignored.
 func expectation(e expectSpec, kind probe.Kind) results.Expectation {
-	out := results.Expectation{Code: deref(e.Code), Diagnosis: deref(e.Diagnosis), MaxMs: deref(e.MaxMs), CritMs: deref(e.CritMs)}
+	// Enum values ignore case ("Wrong-Password", "PCMA").
+	out := results.Expectation{Code: deref(e.Code), Diagnosis: strings.ToLower(deref(e.Diagnosis)), MaxMs: deref(e.MaxMs), CritMs: deref(e.CritMs)}
 	if kind == probe.KindInvite {
 		out.Codec = strings.ToLower(deref(e.Codec))
 	}

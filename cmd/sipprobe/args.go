@@ -10,10 +10,12 @@ import (
 // reorderArgs moves flags that follow positional arguments in front of them.
 // urfave/cli v2 stops parsing flags at the first positional argument, so
 // "sipprobe run x.toml --output json" would otherwise treat "--output" as a
-// second file name.
-func reorderArgs(app *cli.App, args []string) []string {
+// second file name. A value flag without its value is an error here: moved
+// in front, it would take the file name as its value
+// ("run lab.toml --parallel" → invalid value "lab.toml").
+func reorderArgs(app *cli.App, args []string) ([]string, error) {
 	if len(args) < 2 {
-		return args
+		return args, nil
 	}
 	out := []string{args[0]}
 	cmds := app.Commands
@@ -45,7 +47,7 @@ func reorderArgs(app *cli.App, args []string) []string {
 		}
 	}
 	if cmd == nil {
-		return args
+		return args, nil
 	}
 	var flags, positional []string
 	for i < len(args) {
@@ -56,7 +58,10 @@ func reorderArgs(app *cli.App, args []string) []string {
 		}
 		if strings.HasPrefix(a, "-") && a != "-" {
 			flags = append(flags, a)
-			if !strings.Contains(a, "=") && takesValue(cmd, strings.TrimLeft(a, "-")) && i+1 < len(args) {
+			if name := strings.TrimLeft(a, "-"); !strings.Contains(a, "=") && takesValue(cmd, name) {
+				if i+1 >= len(args) {
+					return nil, usagef("%s needs %s", dashed(name), valueWanted(findFlag(cmd.Flags, name)))
+				}
 				flags = append(flags, args[i+1])
 				i++
 			}
@@ -67,7 +72,7 @@ func reorderArgs(app *cli.App, args []string) []string {
 		i++
 	}
 	out = append(out, flags...)
-	return append(out, positional...)
+	return append(out, positional...), nil
 }
 
 func takesValue(cmd *cli.Command, name string) bool {

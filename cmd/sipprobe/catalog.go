@@ -54,14 +54,14 @@ func catalogCommand() *cli.Command {
 			if c.Args().Present() {
 				return usagef("catalog: unknown subcommand %q (want list, show or explain)", c.Args().First())
 			}
-			return usagef("catalog: want a subcommand: list, show ID or explain CODE [REASON...]")
+			return usagef("catalog: want a subcommand: list, show ID or explain CODE [\"REASON\"]")
 		},
 	}
 }
 
 // catalogOptions are the flags every catalog subcommand shares.
 func catalogOptions(c *cli.Context) (format string, lang catalog.Lang, err error) {
-	if format, err = outputFormat(c.String("output"), c.App.Writer); err != nil {
+	if format, err = outputFormat(c); err != nil {
 		return "", "", err
 	}
 	if lang, err = catalog.ParseLang(c.String("lang")); err != nil {
@@ -117,7 +117,7 @@ func catalogShow(c *cli.Context) error {
 	if c.NArg() != 1 {
 		return usagef("catalog show: want exactly one diagnosis id (see 'sipprobe catalog list')")
 	}
-	d, err := catalog.Default().LookupErr(c.Args().First(), lang)
+	d, err := catalog.Default().LookupErr(strings.ToLower(c.Args().First()), lang)
 	if errors.Is(err, catalog.ErrUnknownID) {
 		return &exitError{code: 3, err: fmt.Errorf("%w; 'sipprobe catalog list' shows them all", err)}
 	}
@@ -134,6 +134,12 @@ func catalogExplain(c *cli.Context) error {
 	}
 	if !c.Args().Present() {
 		return usagef("catalog explain: want a status code and optional reason phrase (403 \"Wrong Guess\") or an outcome (timeout, refused, tls, dns)")
+	}
+	if c.NArg() > 2 {
+		// Joining the words would explain a phrase nobody sent
+		// ("Service Unavailable extra") without saying so.
+		quoted := fmt.Sprintf("%s %q", c.Args().First(), strings.Join(c.Args().Tail(), " "))
+		return usagef("catalog explain: want a code and one reason phrase, got %d arguments; quote a phrase of several words: sipprobe catalog explain %s", c.NArg(), quoted)
 	}
 	text := strings.Join(c.Args().Slice(), " ")
 	d, ok := catalog.Default().ExplainText(text, lang)

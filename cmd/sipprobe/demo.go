@@ -30,7 +30,7 @@ func demoAction(c *cli.Context) error {
 	if c.Args().Present() {
 		return usagef("unexpected argument %q", c.Args().First())
 	}
-	format, err := outputFormat(c.String("output"), c.App.Writer)
+	format, err := outputFormat(c)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/sipprobe/sipprobe/catalog"
@@ -31,28 +33,29 @@ func expectFlags(kind probe.Kind) []cli.Flag {
 // checks the scenario loader makes on the same keys.
 func expectationFromFlags(c *cli.Context) (results.Expectation, error) {
 	e := results.Expectation{
-		Code:        c.Int("expect-code"),
-		Diagnosis:   c.String("expect-diagnosis"),
+		Code:      c.Int("expect-code"),
+		Diagnosis: strings.ToLower(c.String("expect-diagnosis")), // enum values ignore case
+
 		MaxMs:       c.Float64("expect-max-ms"),
 		CritMs:      c.Float64("expect-crit-ms"),
 		MinContacts: c.Int("expect-min-contacts"),
-		Codec:       c.String("expect-codec"),
+		Codec:       strings.ToLower(c.String("expect-codec")),
 	}
 	switch {
 	case c.IsSet("expect-code") && (e.Code < 100 || e.Code > 699):
-		return e, usagef("--expect-code %d: want a SIP status code, 100 to 699", e.Code)
+		return e, usagef("%s %d: want a SIP status code, 100 to 699", source(c, "expect-code"), e.Code)
 	case e.Diagnosis != "" && !catalog.Default().Has(e.Diagnosis):
-		return e, usagef("--expect-diagnosis %q: unknown diagnosis id (see: sipprobe catalog list)", e.Diagnosis)
+		return e, usagef("%s %q: unknown diagnosis id (see: sipprobe catalog list)", source(c, "expect-diagnosis"), e.Diagnosis)
 	case c.IsSet("expect-max-ms") && e.MaxMs <= 0:
-		return e, usagef("--expect-max-ms %g: want a positive number of milliseconds", e.MaxMs)
+		return e, usagef("%s %g: want a positive number of milliseconds", source(c, "expect-max-ms"), e.MaxMs)
 	case c.IsSet("expect-crit-ms") && e.CritMs <= 0:
-		return e, usagef("--expect-crit-ms %g: want a positive number of milliseconds", e.CritMs)
+		return e, usagef("%s %g: want a positive number of milliseconds", source(c, "expect-crit-ms"), e.CritMs)
 	case e.MaxMs > 0 && e.CritMs > 0 && e.CritMs < e.MaxMs:
-		return e, usagef("--expect-crit-ms %g is below --expect-max-ms %g: the critical threshold must be at least the warning one", e.CritMs, e.MaxMs)
+		return e, usagef("%s %g is below %s %g: the critical threshold must be at least the warning one", source(c, "expect-crit-ms"), e.CritMs, source(c, "expect-max-ms"), e.MaxMs)
 	case c.IsSet("expect-min-contacts") && e.MinContacts < 1:
-		return e, usagef("--expect-min-contacts %d: want at least 1", e.MinContacts)
+		return e, usagef("%s %d: want at least 1", source(c, "expect-min-contacts"), e.MinContacts)
 	case c.IsSet("expect-codec") && e.Codec == "":
-		return e, usagef("--expect-codec: empty codec name")
+		return e, usagef("%s: empty codec name", source(c, "expect-codec"))
 	}
 	return e, nil
 }

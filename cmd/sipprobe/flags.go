@@ -86,7 +86,7 @@ func configFromFlags(c *cli.Context) (probe.Config, error) {
 		cfg.User = c.String("user")
 		cfg.AuthUser = c.String("auth-user")
 		cfg.Domain = c.String("domain")
-		pw, err := readPassword(c.String("password"), c.String("password-file"))
+		pw, err := readPassword(c)
 		if err != nil {
 			return cfg, err
 		}
@@ -118,18 +118,32 @@ func hasFlag(c *cli.Context, name string) bool {
 	return false
 }
 
-// readPassword takes the password from the flag/env value or from a file.
-// The file's first line is used, without its line ending.
-func readPassword(value, file string) (string, error) {
-	if value != "" && file != "" {
-		return "", usagef("give either --password (or SIPPROBE_PASSWORD) or --password-file, not both")
+// readPassword takes the password from --password or --password-file,
+// each given on the command line or as SIPPROBE_PASSWORD /
+// SIPPROBE_PASSWORD_FILE. One rule, as for every flag: the command line
+// beats the environment, so SIPPROBE_PASSWORD in a cron environment and
+// --password-file on one job's line give the file. Two sources on the same
+// level are ambiguous and an error. The file's first line is used, without
+// its line ending.
+func readPassword(c *cli.Context) (string, error) {
+	value, file := c.String("password"), c.String("password-file")
+	pwCmd, fileCmd := onCommandLine(c, "password"), onCommandLine(c, "password-file")
+	switch {
+	case pwCmd && fileCmd:
+		return "", usagef("give either --password or --password-file, not both")
+	case pwCmd:
+		file = ""
+	case fileCmd:
+		value = ""
+	case value != "" && file != "":
+		return "", usagef("both %s and %s are set: unset one", source(c, "password"), source(c, "password-file"))
 	}
 	if file == "" {
 		return value, nil
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return "", &exitError{code: 3, err: fmt.Errorf("--password-file: %w", err)}
+		return "", &exitError{code: 3, err: fmt.Errorf("%s: %w", source(c, "password-file"), err)}
 	}
 	line, _, _ := strings.Cut(string(b), "\n")
 	return strings.TrimRight(line, "\r"), nil

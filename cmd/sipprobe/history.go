@@ -55,7 +55,7 @@ func historyAction(c *cli.Context) error {
 	if c.Int("recent") < 0 {
 		return usagef("--recent must not be negative")
 	}
-	format, err := outputFormat(c.String("output"), c.App.Writer)
+	format, err := outputFormat(c)
 	if err != nil {
 		return err
 	}

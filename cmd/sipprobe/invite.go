@@ -27,7 +27,11 @@ func inviteCommand() *cli.Command {
 			"--timeout bounds the setup until the far end rings; --ring-timeout then bounds the ringing (CANCEL after it);\n" +
 			"--hold is added once the call is answered; ending the call gets up to 2s more, also after Ctrl-C.",
 		Flags: flags,
-		Action: probeAction(probe.KindInvite, func(c *cli.Context, cfg *probe.Config) {
+		Action: probeAction(probe.KindInvite, func(c *cli.Context, cfg *probe.Config) error {
+			if c.IsSet("codecs") && len(splitList(c.String("codecs"))) == 0 {
+				// Not the defaults: an empty list is a mistake, not a wish.
+				return usagef("%s %q: list one or more codecs, or leave it out for %s", source(c, "codecs"), c.String("codecs"), strings.Join(probe.DefaultCodecs(), ","))
+			}
 			cfg.Invite = probe.InviteConfig{
 				To:          c.String("to"),
 				Codecs:      splitList(c.String("codecs")),
@@ -36,6 +40,7 @@ func inviteCommand() *cli.Command {
 				RTP:         c.Bool("rtp"),
 				CodecSweep:  c.Bool("codec-sweep"),
 			}
+			return nil
 		}),
 	}
 }

@@ -59,7 +59,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		}
 	}()
 	app := newApp(stdout, stderr)
-	err := app.RunContext(ctx, reorderArgs(app, args))
+	ordered, err := reorderArgs(app, args)
+	if err == nil {
+		err = app.RunContext(ctx, ordered)
+	}
 	if err == nil {
 		return 0
 	}
@@ -88,8 +91,9 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		HideVersion:          true,
 		ExitErrHandler:       func(*cli.Context, error) {}, // run() decides exit codes
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usagef("%v", err)
+			return flagError(nil, err)
 		},
+		Metadata: map[string]any{envMetaKey: &envState{used: map[string]string{}}},
 		Commands: []*cli.Command{
 			optionsCommand(),
 			registerCommand(),
@@ -110,13 +114,14 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	}
 	for _, cmd := range app.Commands {
 		setUsageErrors(cmd)
+		takeEnvVars(cmd)
 	}
 	return app
 }
 
 // setUsageErrors makes flag errors of every (sub)command usage errors.
 func setUsageErrors(cmd *cli.Command) {
-	cmd.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return usagef("%v", err) }
+	cmd.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return flagError(cmd, err) }
 	for _, sub := range cmd.Subcommands {
 		setUsageErrors(sub)
 	}

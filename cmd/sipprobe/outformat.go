@@ -1,7 +1,10 @@
 package main
 
 import (
+	"slices"
 	"strings"
+
+	"github.com/urfave/cli/v2"
 
 	"github.com/sipprobe/sipprobe/results"
 )
@@ -27,6 +30,25 @@ func parseFormat(s string, allowed []string, want string) (string, error) {
 		}
 	}
 	return "", usagef("--output %q: want %s", s, want)
+}
+
+// outputFlag is the --output of c among allowed. SIPPROBE_OUTPUT is one
+// variable for every command, so a value from it that another command can
+// print (nagios for catalog) is ignored here: text. A value no command
+// knows is a mistake, named with the variable; a bad --output is an error.
+func outputFlag(c *cli.Context, allowed []string, want string) (string, error) {
+	val := c.String("output")
+	f, err := parseFormat(val, allowed, want)
+	if err == nil {
+		return f, nil
+	}
+	if v := fromEnv(c, "output"); v != "" {
+		if slices.Contains(resultFormats, strings.ToLower(strings.TrimSpace(val))) {
+			return "text", nil
+		}
+		return "", usagef("%s=%q: want %s", v, val, resultFormatsUsage)
+	}
+	return "", err
 }
 
 // thresholdsOf gives the perfdata thresholds of a single probe: its

@@ -32,23 +32,19 @@ func registerCommand() *cli.Command {
 	flags = append(flags,
 		&cli.BoolFlag{Name: "bind", Usage: "register a unique sipprobe contact, verify it, then remove exactly that contact", EnvVars: env("BIND")},
 		&cli.BoolFlag{Name: "allow-evict", Usage: "with --bind: bind even when the account has registered contacts (a one-contact registrar may drop the phone's; sipprobe re-registers it)", EnvVars: env("ALLOW_EVICT")},
-		&cli.IntFlag{Name: "expires", Value: probe.DefaultExpires, Usage: "Expires of the --bind registration, in seconds", EnvVars: env("EXPIRES")},
+		&cli.IntFlag{Name: "expires", Value: probe.DefaultExpires, Usage: "with --bind: Expires of the registration, in seconds (at least 1)", EnvVars: env("EXPIRES")},
 	)
 	return &cli.Command{
 		Name:      "register",
 		Usage:     "are the account's credentials accepted? (REGISTER; bindings left untouched unless --bind)",
 		UsageText: "sipprobe register --server TARGET --user 120 [--password P | --password-file F] [flags]",
 		Flags:     flags,
-		Action: probeAction(probe.KindRegister, func(c *cli.Context, cfg *probe.Config) {
-			cfg.Bind = c.Bool("bind")
-			cfg.AllowEvict = c.Bool("allow-evict")
-			cfg.Expires = c.Int("expires")
-		}),
+		Action:    probeAction(probe.KindRegister, bindFlags),
 	}
 }
 
 // probeAction runs one probe from the command line and prints its result.
-func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config)) cli.ActionFunc {
+func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config) error) cli.ActionFunc {
 	return func(c *cli.Context) error {
 		if c.Args().Present() {
 			return usagef("unexpected argument %q", c.Args().First())
@@ -58,7 +54,9 @@ func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config)) cli.A
 			return err
 		}
 		if extra != nil {
-			extra(c, &cfg)
+			if err := extra(c, &cfg); err != nil {
+				return err
+			}
 		}
 		if err := cfg.Validate(kind); err != nil {
 			return usagef("%v", err)
@@ -67,7 +65,7 @@ func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config)) cli.A
 		if err != nil {
 			return err
 		}
-		format, err := parseFormat(c.String("output"), resultFormats, resultFormatsUsage)
+		format, err := outputFlag(c, resultFormats, resultFormatsUsage)
 		if err != nil {
 			return err
 		}
@@ -91,8 +89,8 @@ func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config)) cli.A
 }
 
 // outputFormat checks --output of the commands that print text or JSON.
-func outputFormat(s string, _ any) (string, error) {
-	return parseFormat(s, []string{"text", "json"}, "text or json")
+func outputFormat(c *cli.Context) (string, error) {
+	return outputFlag(c, []string{"text", "json"}, "text or json")
 }
 
 // isTerminal reports whether w is a terminal, for colours (NO_COLOR wins).

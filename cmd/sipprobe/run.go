@@ -44,19 +44,27 @@ func runAction(c *cli.Context) error {
 		return usagef("run: want exactly one scenario file, got %d arguments", c.Args().Len())
 	}
 	path := c.Args().First()
-	format, err := parseFormat(c.String("output"), resultFormats, resultFormatsUsage)
+	format, err := outputFlag(c, resultFormats, resultFormatsUsage)
 	if err != nil {
 		return err
 	}
 	if c.Int("parallel") < 1 {
-		return usagef("--parallel must be at least 1")
+		return usagef("%s must be at least 1", source(c, "parallel"))
+	}
+	if r := c.Float64("rate"); r < 0 {
+		return usagef("%s %g: want requests per second, or 0 for no limit", source(c, "rate"), r)
+	}
+	if c.Bool("notify-on-change") && c.Bool("no-history") {
+		// The change is found in the history; without it every result
+		// would look new and cron would mail all of them.
+		return usagef("%s needs the history: it cannot go with %s", source(c, "notify-on-change"), source(c, "no-history"))
 	}
 	if c.Duration("ban-window") <= 0 {
-		return usagef("--ban-window must be longer than 0")
+		return usagef("%s must be longer than 0", source(c, "ban-window"))
 	}
 	deadline := c.Duration("deadline")
 	if deadline < 0 || (deadline > 0 && deadline <= scenarios.DeadlineMargin) {
-		return usagef("--deadline %s: want more than %s (probes in flight are canceled %s before the deadline, to clean up and write the results)", deadline, scenarios.DeadlineMargin, scenarios.DeadlineMargin)
+		return usagef("%s %s: want more than %s (probes in flight are canceled %s before the deadline, to clean up and write the results)", source(c, "deadline"), deadline, scenarios.DeadlineMargin, scenarios.DeadlineMargin)
 	}
 	file, err := scenarios.Load(path)
 	if err != nil {
@@ -73,6 +81,9 @@ func runAction(c *cli.Context) error {
 		if file, err = file.Only(only); err != nil {
 			return usagef("--only: %v", err)
 		}
+	}
+	if err := checkOutputPaths(c); err != nil {
+		return err
 	}
 	if c.Bool("check") {
 		fmt.Fprintf(c.App.Writer, "%s: OK, %d probes, %d results per run; nothing was sent\n", path, len(file.Probes), file.Count())

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sipprobe/sipprobe/internal/editdist"
+)
+
+// The Go flag package's messages, which urfave/cli passes on as they are
+// ("flag provided but not defined: -bogus"). They name flags with one dash
+// and say "parse error" for any bad value.
+var (
+	reUnknownFlag = regexp.MustCompile(`^flag provided but not defined: -+(.+)$`)
+	reBadValue    = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]+): `)
+	reNoValue     = regexp.MustCompile(`^flag needs an argument: -+(.+)$`)
+)
+
+// flagError rewords a flag parsing error of cmd (nil: the top level) for a
+// person: the flag as typed (--bogus), the value it wants, the nearest flag.
+func flagError(cmd *cli.Command, err error) error {
+	msg := err.Error()
+	flags := []cli.Flag{}
+	if cmd != nil {
+		flags = cmd.Flags
+	}
+	if m := reUnknownFlag.FindStringSubmatch(msg); m != nil {
+		where := ""
+		if cmd != nil {
+			where = " for " + cmd.FullName()
+		}
+		if near := nearestFlag(flags, m[1]); near != "" {
+			return usagef("unknown flag %s%s: did you mean %s?", dashed(m[1]), where, dashed(near))
+		}
+		return usagef("unknown flag %s%s", dashed(m[1]), where)
+	}
+	if m := reBadValue.FindStringSubmatch(msg); m != nil {
+		return usagef("%s %q: want %s", dashed(m[2]), m[1], valueWanted(findFlag(flags, m[2])))
+	}
+	if m := reNoValue.FindStringSubmatch(msg); m != nil {
+		return usagef("%s needs %s", dashed(m[1]), valueWanted(findFlag(flags, m[1])))
+	}
+	return usagef("%v", err)
+}
+
+func findFlag(flags []cli.Flag, name string) cli.Flag {
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+// nearestFlag is the flag name closest to a mistyped one, if any is close:
+// within a third of its length, at least one edit ("timout" → "timeout"),
+// or one that starts with it ("--pass" → "--password").
+func nearestFlag(flags []cli.Flag, typed string) string {
+	best, bestDist := "", 0
+	limit := max(1, len([]rune(typed))/3)
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if len(n) == 1 {
+				continue
+			}
+			d := editdist.Distance([]rune(strings.ToLower(typed)), []rune(n), limit)
+			if d > limit && len(typed) >= 3 && strings.HasPrefix(n, typed) {
+				d = limit
+			}
+			if d <= limit && (best == "" || d < bestDist) {
+				best, bestDist = n, d
+			}
+		}
+	}
+	return best
+}
