@@ -170,8 +170,8 @@ func Pad(s string, n int) string {
 	return s
 }
 
-// padLeft right-aligns s in n characters.
-func padLeft(s string, n int) string {
+// PadLeft right-aligns s in n characters.
+func PadLeft(s string, n int) string {
 	if k := utf8.RuneCountInString(s); k < n {
 		return strings.Repeat(" ", n-k) + s
 	}

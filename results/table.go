@@ -64,7 +64,7 @@ func (t *Table) Add(r Result) error {
 	if !t.started {
 		t.started = true
 		fmt.Fprintf(&b, "%s  %s  %s  %s  %s  %s  %s\n", Pad(Msg(l, "col-name"), t.nameW), Pad(Msg(l, "col-target"), t.targetW),
-			Pad(Msg(l, "col-transport"), transportW), Pad(Msg(l, "col-status"), t.statusW), padLeft(Msg(l, "col-code"), codeW),
+			Pad(Msg(l, "col-transport"), transportW), Pad(Msg(l, "col-status"), t.statusW), PadLeft(Msg(l, "col-code"), codeW),
 			Pad(Msg(l, "col-diagnosis"), 20), Msg(l, "col-time"))
 	}
 	code := "-"
@@ -75,7 +75,7 @@ func (t *Table) Add(r Result) error {
 	status := Paint(t.o.Color, r.Status, Pad(StatusWord(l, r.Status), t.statusW))
 	fmt.Fprintf(&b, "%s  %s  %s  %s  %s  %s  %s\n",
 		Pad(clip(Safe(r.Name), maxNameW), t.nameW), Pad(clip(Safe(r.Target), maxTargetW), t.targetW), Pad(orDash(Safe(r.Transport)), transportW),
-		status, padLeft(code, codeW), Pad(orDash(Safe(r.Diagnosis.ID)), 20), fmtMs(r.CheckTime()))
+		status, PadLeft(code, codeW), Pad(orDash(Safe(r.Diagnosis.ID)), 20), fmtMs(r.CheckTime()))
 	if r.Status != StatusOK {
 		for _, line := range whyLines(r, l) {
 			b.WriteString("    ↳ " + Safe(line) + "\n")
