@@ -32,8 +32,8 @@ func hostile(phrase, header, raw string) Result {
 		},
 		Details: &Details{
 			ServerAgent: header, Allow: []string{header},
-			NAT:         &NATInfo{SentBy: header, Received: header, RPort: 5060, Detected: true},
-			Mode:        "bind", BoundContact: header, BindingVerified: &yes, Unbound: &yes,
+			NAT:  &NATInfo{SentBy: header, Received: header, RPort: 5060, Detected: true},
+			Mode: "bind", BoundContact: header, BindingVerified: &yes, Unbound: &yes,
 			ContactCount: &n, Contacts: []Contact{{URI: header, Expires: 60}, {URI: phrase, Ours: true}},
 			Evicted: []EvictedContact{{URI: header, RewrittenAs: phrase, RewriteRemoved: &yes},
 				{URI: phrase, Error: header}, {URI: header, Restored: true}},
