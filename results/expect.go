@@ -90,7 +90,7 @@ func (e Expectation) Judge(r Result, cat *catalog.Catalog, lang catalog.Lang) Re
 	if r.Status == StatusUnknown && (r.Error != "" || r.Diagnosis.ID == canceledID) {
 		// Not run, or interrupted: it has met nothing, even where what it
 		// saw so far matched.
-		r.Expect = &ExpectationResult{Met: false, Reasons: []string{"not judged: the probe did not run to its end"}}
+		r.Expect = &ExpectationResult{Met: false, Reasons: []string{note("expect-not-judged", nil)}}
 		return r
 	}
 	if r.Status == StatusUnknown {

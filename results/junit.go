@@ -71,9 +71,9 @@ func (j *JUnit) Add(r Result) error {
 	// The suite's time is how long its probes ran; a testcase's is the
 	// time its verdict is about (the call setup of an invite).
 	j.total += r.Timings.Total.Duration()
-	c := junitCase{Name: r.Name, Classname: "sipprobe." + r.Probe, Time: seconds(r.CheckTime().Duration())}
+	c := junitCase{Name: Safe(r.Name), Classname: "sipprobe." + Safe(r.Probe), Time: seconds(r.CheckTime().Duration())}
 	if c.Name == "" {
-		c.Name = r.Probe + " " + r.Target
+		c.Name = Safe(r.Probe + " " + r.Target)
 	}
 	msg := r.Diagnosis.Summary
 	if r.Expect != nil && !r.Expect.Met {
@@ -82,16 +82,19 @@ func (j *JUnit) Add(r Result) error {
 	if r.Error != "" {
 		msg = r.Error
 	}
+	// The message is shown by CI viewers and terminals alike: a server's
+	// text in it is escaped as in every text output.
+	msg = Safe(msg)
 	switch {
 	case r.Diagnosis.ID == NotRunID:
 		j.skipped++
 		c.Skipped = &junitProblem{Message: msg}
 	case r.Status == StatusCritical || r.Status == StatusWarning:
 		j.failures++
-		c.Failure = &junitProblem{Message: msg, Type: string(r.Status) + ": " + r.Diagnosis.ID, Body: report(r)}
+		c.Failure = &junitProblem{Message: msg, Type: string(r.Status) + ": " + Safe(r.Diagnosis.ID), Body: report(r)}
 	case r.Status != StatusOK:
 		j.errors++
-		c.Error = &junitProblem{Message: msg, Type: r.Diagnosis.ID, Body: report(r)}
+		c.Error = &junitProblem{Message: msg, Type: Safe(r.Diagnosis.ID), Body: report(r)}
 	}
 	if err := j.enc.Encode(c); err != nil {
 		return fmt.Errorf("junit: %w", err)

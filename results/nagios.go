@@ -5,6 +5,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/sipprobe/sipprobe/catalog"
 )
 
 // Nagios output follows the Monitoring Plugins development guidelines
@@ -107,7 +109,7 @@ func writeNagiosLong(b *strings.Builder, r Result, summary string) {
 	if r.Expect != nil && !r.Expect.Met {
 		longList(b, "Expectation not met", r.Expect.Reasons)
 	}
-	if o := observedLine(r); o != "" {
+	if o := observedLine(r, catalog.EN); o != "" {
 		longLine(b, o)
 	}
 }
@@ -139,28 +141,11 @@ func statusLine(b *strings.Builder, st Status, text string, perf []string) {
 }
 
 // nagiosSafe makes text (a server's reason phrase, a note quoting a
-// header) fit the plugin output: control characters are escaped (\x1b,
-// \n) so they neither reach a terminal nor break the line structure, and
-// "|", which starts the perfdata, becomes "/".
+// header) fit the plugin output: Safe escapes control characters (\x1b,
+// \n) so they neither reach a terminal nor break the line structure; a
+// tab becomes a space, and "|", which starts the perfdata, becomes "/".
 func nagiosSafe(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		switch {
-		case r == '|':
-			b.WriteByte('/')
-		case r == '\t':
-			b.WriteByte(' ')
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r < 0x20, r >= 0x7f && r < 0xa0:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return Safe(strings.NewReplacer("|", "/", "\t", " ").Replace(s))
 }
 
 // perfItem formats one perfdata item, min 0. Labels are quoted, so they

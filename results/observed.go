@@ -1,20 +1,22 @@
 package results
 
+import "github.com/sipprobe/sipprobe/catalog"
+
 // observedLine says what the exchange alone showed when something else
 // decided the status: "Observed so far: ok — …" for an interrupted probe.
-// "" when there is nothing to add.
-func observedLine(r Result) string {
+// "" when there is nothing to add. The summary is made Safe.
+func observedLine(r Result, l catalog.Lang) string {
 	o := r.Observed
 	if o == nil || o.ID == "" || o.ID == r.Diagnosis.ID {
 		return ""
 	}
-	title := "Without the expectation"
+	title := Msg(l, "without-expect")
 	if r.Diagnosis.ID == "canceled" {
-		title = "Observed so far"
+		title = Msg(l, "observed-so-far")
 	}
-	line := title + ": " + o.ID
+	line := title + ": " + Safe(o.ID)
 	if o.Summary != "" {
-		line += " — " + o.Summary
+		line += " — " + Safe(o.Summary)
 	}
 	return line
 }

@@ -5,6 +5,9 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/sipprobe/sipprobe/catalog"
 )
 
 // TableOptions tune the run table.
@@ -14,6 +17,8 @@ type TableOptions struct {
 	// rows can be printed as results arrive.
 	Names   []string
 	Targets []string
+	// Lang is the language of the headers, status words and summary.
+	Lang catalog.Lang
 }
 
 // Table prints one row per result as results arrive (nothing is kept but
@@ -23,6 +28,7 @@ type Table struct {
 	o       TableOptions
 	nameW   int
 	targetW int
+	statusW int
 	counts  map[Status]int
 	worst   Status
 	n       int
@@ -36,12 +42,15 @@ const (
 
 // NewTable returns a table writer on w.
 func NewTable(w io.Writer, o TableOptions) *Table {
-	t := &Table{w: w, o: o, nameW: len("NAME"), targetW: len("TARGET"), counts: map[Status]int{}}
+	t := &Table{w: w, o: o, counts: map[Status]int{}}
+	t.nameW = utf8.RuneCountInString(Msg(o.Lang, "col-name"))
+	t.targetW = utf8.RuneCountInString(Msg(o.Lang, "col-target"))
+	t.statusW = max(statusWidth(o.Lang), utf8.RuneCountInString(Msg(o.Lang, "col-status")))
 	for _, n := range o.Names {
-		t.nameW = max(t.nameW, min(len(n), maxNameW))
+		t.nameW = max(t.nameW, min(utf8.RuneCountInString(Safe(n)), maxNameW))
 	}
 	for _, n := range o.Targets {
-		t.targetW = max(t.targetW, min(len(n), maxTargetW))
+		t.targetW = max(t.targetW, min(utf8.RuneCountInString(Safe(n)), maxTargetW))
 	}
 	return t
 }
@@ -49,21 +58,27 @@ func NewTable(w io.Writer, o TableOptions) *Table {
 // Add prints r's row, and under a row that is not OK what went wrong.
 func (t *Table) Add(r Result) error {
 	var b strings.Builder
+	l := t.o.Lang
+	transportW := max(9, utf8.RuneCountInString(Msg(l, "col-transport")))
+	codeW := max(4, utf8.RuneCountInString(Msg(l, "col-code")))
 	if !t.started {
 		t.started = true
-		fmt.Fprintf(&b, "%-*s  %-*s  %-9s  %-8s  %4s  %-20s  %s\n", t.nameW, "NAME", t.targetW, "TARGET", "TRANSPORT", "STATUS", "CODE", "DIAGNOSIS", "TIME")
+		fmt.Fprintf(&b, "%s  %s  %s  %s  %s  %s  %s\n", Pad(Msg(l, "col-name"), t.nameW), Pad(Msg(l, "col-target"), t.targetW),
+			Pad(Msg(l, "col-transport"), transportW), Pad(Msg(l, "col-status"), t.statusW), PadLeft(Msg(l, "col-code"), codeW),
+			Pad(Msg(l, "col-diagnosis"), 20), Msg(l, "col-time"))
 	}
 	code := "-"
 	if r.FinalCode != 0 {
 		code = fmt.Sprint(r.FinalCode)
 	}
-	status := Paint(t.o.Color, r.Status, fmt.Sprintf("%-8s", strings.ToUpper(string(r.Status))))
-	fmt.Fprintf(&b, "%-*s  %-*s  %-9s  %s  %4s  %-20s  %s\n",
-		t.nameW, clip(r.Name, maxNameW), t.targetW, clip(r.Target, maxTargetW), orDash(r.Transport),
-		status, code, orDash(r.Diagnosis.ID), fmtMs(r.CheckTime()))
+	// Pad before painting: escape codes would upset the column widths.
+	status := Paint(t.o.Color, r.Status, Pad(StatusWord(l, r.Status), t.statusW))
+	fmt.Fprintf(&b, "%s  %s  %s  %s  %s  %s  %s\n",
+		Pad(clip(Safe(r.Name), maxNameW), t.nameW), Pad(clip(Safe(r.Target), maxTargetW), t.targetW), Pad(orDash(Safe(r.Transport)), transportW),
+		status, PadLeft(code, codeW), Pad(orDash(Safe(r.Diagnosis.ID)), 20), fmtMs(r.CheckTime()))
 	if r.Status != StatusOK {
-		for _, line := range whyLines(r) {
-			b.WriteString("    ↳ " + line + "\n")
+		for _, line := range whyLines(r, l) {
+			b.WriteString("    ↳ " + Safe(line) + "\n")
 		}
 	}
 	t.n++
@@ -77,14 +92,14 @@ func (t *Table) Add(r Result) error {
 
 // whyLines explain a row that is not OK: the error, the diagnosis and the
 // unmet expectations.
-func whyLines(r Result) []string {
+func whyLines(r Result, l catalog.Lang) []string {
 	var out []string
 	if r.Error != "" {
 		out = append(out, r.Error)
 	} else if r.Diagnosis.Summary != "" {
 		out = append(out, r.Diagnosis.Summary)
 	}
-	if o := observedLine(r); o != "" {
+	if o := observedLine(r, l); o != "" {
 		out = append(out, o)
 	}
 	out = append(out, r.Diagnosis.Notes...)
@@ -101,28 +116,27 @@ func (t *Table) Close(elapsed time.Duration) error {
 	if t.n > 0 {
 		overall = t.worst
 	}
+	l := t.o.Lang
 	var parts []string
 	for _, s := range []Status{StatusOK, StatusWarning, StatusCritical, StatusUnknown} {
 		if n := t.counts[s]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+			parts = append(parts, Msg(l, "count-"+string(s), n))
 		}
 	}
-	noun := "probes"
-	if t.n == 1 {
-		noun = "probe"
-	}
-	line := fmt.Sprintf("%d %s", t.n, noun)
+	line := ProbesCount(l, t.n)
 	if len(parts) > 0 {
 		line += ": " + strings.Join(parts, ", ")
 	}
-	line += " — " + Paint(t.o.Color, overall, strings.ToUpper(string(overall))) + " in " + elapsed.Round(time.Millisecond).String()
+	line += " — " + Paint(t.o.Color, overall, StatusWord(l, overall)) + Msg(l, "in-elapsed", elapsed.Round(time.Millisecond).String())
 	_, err := fmt.Fprintf(t.w, "\n%s\n", line)
 	return err
 }
 
+// clip cuts s to n characters (runes: a byte cut could split one).
 func clip(s string, n int) string {
-	if len(s) <= n {
+	r := []rune(s)
+	if len(r) <= n {
 		return s
 	}
-	return s[:n-1] + "…"
+	return string(r[:n-1]) + "…"
 }

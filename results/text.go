@@ -4,12 +4,17 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/sipprobe/sipprobe/catalog"
 )
 
 // TextOptions tune the human-readable renderer.
 type TextOptions struct {
 	Trace bool // print the message ladder first
 	Color bool // ANSI colours (terminals only)
+	// Lang is the language of the headings and labels (the diagnosis
+	// comes in the language the probe ran with); empty means English.
+	Lang catalog.Lang
 }
 
 const (
@@ -41,247 +46,260 @@ func Paint(on bool, st Status, s string) string {
 }
 
 // WriteText writes one result for a person: the verdict first, then the
-// diagnosis with causes and remedies, then the supporting facts.
+// diagnosis with causes and remedies, then the supporting facts. Every
+// string of the result passes through Safe (SafeLines in the ladder): much
+// of it is what a server sent.
 func WriteText(w io.Writer, r Result, o TextOptions) error {
 	var b strings.Builder
+	l := o.Lang
 	if o.Trace {
 		writeLadder(&b, r.Messages, o.Color)
 		b.WriteString("\n")
 	}
-	head := strings.ToUpper(r.Probe)
+	head := Safe(strings.ToUpper(r.Probe))
 	if r.User != "" {
-		head += " " + r.User
+		head += " " + Safe(r.User)
 	}
-	head += " → " + r.Target + " (" + r.Transport
+	head += " → " + Safe(r.Target) + " (" + Safe(r.Transport)
 	if r.RemoteAddr != "" {
-		head += " " + r.RemoteAddr
+		head += " " + Safe(r.RemoteAddr)
 	}
 	if r.LocalAddr != "" {
-		head += " from " + r.LocalAddr
+		head += Msg(l, "from", Safe(r.LocalAddr))
 	}
 	head += ")"
 	if r.Name != "" {
-		head = r.Name + ": " + head
+		head = Safe(r.Name) + ": " + head
 	}
 	b.WriteString(head + "\n")
 
-	verdict := strings.ToUpper(string(r.Status))
-	fmt.Fprintf(&b, "%s  ", Paint(o.Color, r.Status, fmt.Sprintf("%-8s", verdict)))
+	fmt.Fprintf(&b, "%s  ", Paint(o.Color, r.Status, Pad(StatusWord(l, r.Status), 8)))
 	if r.FinalCode != 0 {
-		fmt.Fprintf(&b, "%d %s", r.FinalCode, r.FinalReason)
+		fmt.Fprintf(&b, "%d %s", r.FinalCode, Safe(r.FinalReason))
 	} else {
-		b.WriteString("no final response")
+		b.WriteString(Msg(l, "no-final"))
 	}
-	fmt.Fprintf(&b, "  in %s\n", fmtMs(r.Timings.Total))
+	b.WriteString(Msg(l, "took", fmtMs(r.Timings.Total)) + "\n")
 	if r.Error != "" {
-		fmt.Fprintf(&b, "Error: %s\n", r.Error)
+		b.WriteString(Msg(l, "error", Safe(r.Error)) + "\n")
 	}
 	d := r.Diagnosis
 	if d.ID != "" {
-		fmt.Fprintf(&b, "Diagnosis: %s — %s\n", d.ID, d.Summary)
-		if o := observedLine(r); o != "" {
+		b.WriteString(Msg(l, "diagnosis", Safe(d.ID), Safe(d.Summary)) + "\n")
+		if o := observedLine(r, l); o != "" {
 			b.WriteString(o + "\n")
 		}
 		if !(d.ID == "ok" && r.Status == StatusOK) {
-			writeList(&b, "Likely causes", d.Causes)
-			writeList(&b, "What to do", d.Remedies)
+			writeList(&b, Msg(l, "causes"), d.Causes)
+			writeList(&b, Msg(l, "remedies"), d.Remedies)
 		}
-		writeList(&b, "Observed", d.Notes)
+		writeList(&b, Msg(l, "observed"), d.Notes)
 	}
 	if r.Expect != nil {
 		if r.Expect.Met {
-			b.WriteString("Expectation: met\n")
+			b.WriteString(Msg(l, "expect-met") + "\n")
 		} else {
-			writeList(&b, "Expectation not met", r.Expect.Reasons)
+			writeList(&b, Msg(l, "expect-unmet"), r.Expect.Reasons)
 		}
 	}
-	writeDetails(&b, r)
+	writeDetails(&b, r, l)
 	if len(r.Responses) > 0 {
 		parts := make([]string, 0, len(r.Responses))
 		for _, rs := range r.Responses {
-			p := fmt.Sprintf("%d %s (%s)", rs.Code, rs.Reason, fmtMs(rs.AtMs))
+			p := fmt.Sprintf("%d %s (%s)", rs.Code, Safe(rs.Reason), fmtMs(rs.AtMs))
 			if rs.Method != "" && rs.Method != strings.ToUpper(r.Probe) {
-				p = rs.Method + " " + p
+				p = Safe(rs.Method) + " " + p
 			}
 			parts = append(parts, p)
 		}
-		fmt.Fprintf(&b, "Responses: %s\n", strings.Join(parts, ", "))
+		b.WriteString(Msg(l, "responses", strings.Join(parts, ", ")) + "\n")
 	}
 	t := r.Timings
-	fmt.Fprintf(&b, "Timings: resolve %s, connect %s, first response %s, total %s\n",
-		fmtMs(t.Resolve), fmtMs(t.Connect), fmtMs(t.FirstResponse), fmtMs(t.Total))
+	b.WriteString(Msg(l, "timings", fmtMs(t.Resolve), fmtMs(t.Connect), fmtMs(t.FirstResponse), fmtMs(t.Total)) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
+// writeList writes a heading and its items, each made Safe.
 func writeList(b *strings.Builder, title string, items []string) {
 	if len(items) == 0 {
 		return
 	}
 	b.WriteString(title + ":\n")
 	for _, it := range items {
-		b.WriteString("  - " + it + "\n")
+		b.WriteString("  - " + Safe(it) + "\n")
 	}
 }
 
-func writeDetails(b *strings.Builder, r Result) {
+func writeDetails(b *strings.Builder, r Result, l catalog.Lang) {
 	d := r.Details
 	if d == nil {
 		return
 	}
+	line := func(id string, args ...any) { b.WriteString(Msg(l, id, args...) + "\n") }
 	if d.ServerAgent != "" && !mentioned(r.Diagnosis.Notes, d.ServerAgent) {
-		fmt.Fprintf(b, "Server: %s\n", d.ServerAgent)
+		line("server", Safe(d.ServerAgent))
 	}
 	if d.NAT != nil {
 		if d.NAT.Detected {
-			fmt.Fprintf(b, "NAT: detected — we sent from %s, the server saw %s:%d\n", d.NAT.SentBy, d.NAT.Received, d.NAT.RPort)
+			line("nat-detected", Safe(d.NAT.SentBy), Safe(d.NAT.Received), d.NAT.RPort)
 		} else if d.NAT.Received != "" || d.NAT.RPort != 0 {
-			fmt.Fprintf(b, "NAT: none — the server saw us at our own address %s\n", d.NAT.SentBy)
+			line("nat-none", Safe(d.NAT.SentBy))
 		}
 	}
 	if d.Mode != "" {
 		switch d.Mode {
 		case "check":
-			b.WriteString("Mode: credentials check (no Contact sent; bindings untouched)\n")
+			line("mode-check")
 		case "bind":
 			if d.BindSkipped {
-				b.WriteString("Mode: bind skipped — the account has registered contacts that our binding could evict (--allow-evict binds anyway); bindings untouched\n")
+				line("mode-bind-skipped")
 				break
 			}
-			fmt.Fprintf(b, "Mode: bind %s", d.BoundContact)
+			b.WriteString(Msg(l, "mode-bind", Safe(d.BoundContact)))
 			if d.BindingVerified != nil {
-				fmt.Fprintf(b, ", listed in 200 OK: %s", yesNo(*d.BindingVerified))
+				b.WriteString(Msg(l, "bind-verified", yesNo(l, *d.BindingVerified)))
 			}
 			if d.Unbound != nil {
-				fmt.Fprintf(b, ", removed afterwards: %s", yesNo(*d.Unbound))
+				b.WriteString(Msg(l, "bind-removed", yesNo(l, *d.Unbound)))
 			}
 			b.WriteString("\n")
 		}
 	}
 	if d.ContactCount != nil {
-		fmt.Fprintf(b, "Registered contacts: %d\n", *d.ContactCount)
+		line("contacts", *d.ContactCount)
 		for _, c := range d.Contacts {
 			ours := ""
 			if c.Ours {
 				ours = " (sipprobe)"
 			}
-			fmt.Fprintf(b, "  - %s expires %ds%s\n", c.URI, c.Expires, ours)
+			line("contact", Safe(c.URI), c.Expires, ours)
 		}
 	}
-	writeEvicted(b, d.Evicted)
+	writeEvicted(b, d.Evicted, l)
 	if len(d.Allow) > 0 {
-		fmt.Fprintf(b, "Allow: %s\n", strings.Join(d.Allow, ", "))
+		fmt.Fprintf(b, "Allow: %s\n", Safe(strings.Join(d.Allow, ", ")))
 	}
 	if d.AltTransport != nil {
 		a := d.AltTransport
 		if a.Answered {
-			fmt.Fprintf(b, "Fallback: %s to the same server answered %d %s in %s\n", strings.ToUpper(a.Transport), a.Code, a.Reason, fmtMs(a.Ms))
+			line("fallback-answered", Safe(strings.ToUpper(a.Transport)), a.Code, Safe(a.Reason), fmtMs(a.Ms))
 		} else {
-			fmt.Fprintf(b, "Fallback: %s to the same server did not answer either (%s)\n", strings.ToUpper(a.Transport), a.Error)
+			line("fallback-silent", Safe(strings.ToUpper(a.Transport)), Safe(a.Error))
 		}
 	}
 	if d.TLS != nil && d.TLS.Version != "" {
-		fmt.Fprintf(b, "TLS: %s %s, server name %q, certificate %q issued by %q, valid until %s%s\n",
-			d.TLS.Version, d.TLS.CipherSuite, d.TLS.ServerName, d.TLS.PeerSubject, d.TLS.PeerIssuer, d.TLS.NotAfter, tlsTrust(d.TLS))
+		// %q escapes control characters of the certificate's names itself.
+		line("tls", Safe(d.TLS.Version), Safe(d.TLS.CipherSuite), d.TLS.ServerName, d.TLS.PeerSubject, d.TLS.PeerIssuer, Safe(d.TLS.NotAfter), tlsTrust(d.TLS, l))
 	}
 	if len(d.Resolution) > 0 && (r.Diagnosis.ID == "dns-failure") {
-		b.WriteString("DNS lookups:\n")
-		for _, l := range d.Resolution {
-			res := strings.Join(l.Answer, ", ")
-			if l.Error != "" {
-				res = l.Error
+		line("dns-lookups")
+		for _, lk := range d.Resolution {
+			res := strings.Join(lk.Answer, ", ")
+			if lk.Error != "" {
+				res = lk.Error
 			}
 			at := ""
-			if l.Server != "" {
-				at = " @" + l.Server // as dig writes it
+			if lk.Server != "" {
+				at = " @" + lk.Server // as dig writes it
 			}
-			fmt.Fprintf(b, "  - %s %s%s: %s\n", l.Type, l.Query, at, res)
+			b.WriteString("  - " + Safe(lk.Type+" "+lk.Query+at+": "+res) + "\n")
 		}
 	}
 	if d.Invite != nil {
-		writeInvite(b, d.Invite)
+		writeInvite(b, d.Invite, l)
 	}
 }
 
-func writeInvite(b *strings.Builder, in *InviteDetails) {
+func writeInvite(b *strings.Builder, in *InviteDetails, l catalog.Lang) {
+	line := func(id string, args ...any) { b.WriteString(Msg(l, id, args...) + "\n") }
+	list := func(s []string) string { return Safe(strings.Join(s, ", ")) }
 	if len(in.OfferedCodecs) > 0 {
-		fmt.Fprintf(b, "Offered codecs: %s\n", strings.Join(in.OfferedCodecs, ", "))
+		line("offered-codecs", list(in.OfferedCodecs))
 	}
 	if len(in.AnsweredCodecs) > 0 || in.NegotiatedCodec != "" {
-		fmt.Fprintf(b, "Answered codecs: %s (negotiated: %s)\n", strings.Join(in.AnsweredCodecs, ", "), orDash(in.NegotiatedCodec))
+		line("answered-codecs", list(in.AnsweredCodecs), orDash(Safe(in.NegotiatedCodec)))
 	}
 	if in.AnswerAddr != "" {
-		fmt.Fprintf(b, "Media answer: %s:%d\n", in.AnswerAddr, in.AnswerPort)
+		line("media-answer", Safe(in.AnswerAddr), in.AnswerPort)
 	}
 	if in.FirstProvisionalMs > 0 || in.RingingMs > 0 || in.AnswerMs > 0 || in.SetupMs > 0 {
-		fmt.Fprintf(b, "Call setup: first provisional %s, ringing %s, answer %s", fmtMs(in.FirstProvisionalMs), fmtMs(in.RingingMs), fmtMs(in.AnswerMs))
+		b.WriteString(Msg(l, "call-setup", fmtMs(in.FirstProvisionalMs), fmtMs(in.RingingMs), fmtMs(in.AnswerMs)))
 		if in.SetupMs > 0 {
-			fmt.Fprintf(b, " (setup %s)", fmtMs(in.SetupMs))
+			b.WriteString(Msg(l, "setup-time", fmtMs(in.SetupMs)))
 		}
 		b.WriteString("\n")
 	}
 	if in.AnswerDirection != "" && in.AnswerDirection != "sendrecv" {
-		fmt.Fprintf(b, "Media direction in the answer: %s (one-way audio)\n", in.AnswerDirection)
+		line("one-way", Safe(in.AnswerDirection))
 	}
 	if in.EarlyMedia {
-		b.WriteString("Early media: yes (183 with SDP)\n")
+		line("early-media")
 	}
 	if in.OKRetransmissions > 0 {
-		fmt.Fprintf(b, "200 OK retransmitted after our ACK: %d times\n", in.OKRetransmissions)
+		line("ok-retransmitted", in.OKRetransmissions)
 	}
 	if len(in.InDialogRequests) > 0 {
-		fmt.Fprintf(b, "Requests from the far end during the call: %s\n", strings.Join(in.InDialogRequests, ", "))
+		line("in-dialog", list(in.InDialogRequests))
 	}
 	if in.HeldMs > 0 {
-		fmt.Fprintf(b, "Call held for %s", fmtMs(in.HeldMs))
+		b.WriteString(Msg(l, "held", fmtMs(in.HeldMs)))
 		if in.ByeCode != 0 {
-			fmt.Fprintf(b, ", our BYE answered %d", in.ByeCode)
+			b.WriteString(Msg(l, "bye-answered", in.ByeCode))
 		}
 		b.WriteString("\n")
 	}
 	if in.ACKConfirmed != nil {
-		fmt.Fprintf(b, "ACK reached the server: %s\n", yesNo(*in.ACKConfirmed))
+		line("ack-reached", yesNo(l, *in.ACKConfirmed))
 	}
 	if in.EndedBy != "" {
-		fmt.Fprintf(b, "Call ended by: %s\n", in.EndedBy)
+		by := Safe(in.EndedBy)
+		if _, ok := messages["ended-"+in.EndedBy]; ok {
+			by = Msg(l, "ended-"+in.EndedBy)
+		}
+		line("ended-by", by)
 	}
 	if in.RTPSent > 0 || in.RTPReceived > 0 {
-		fmt.Fprintf(b, "RTP: sent %d, received %d packets\n", in.RTPSent, in.RTPReceived)
+		line("rtp", in.RTPSent, in.RTPReceived)
 	}
 	if len(in.AcceptedCodecs) > 0 || len(in.RejectedCodecs) > 0 {
-		fmt.Fprintf(b, "Codec sweep: accepted %s; rejected %s\n", orDash(strings.Join(in.AcceptedCodecs, ", ")), orDash(strings.Join(in.RejectedCodecs, ", ")))
+		line("sweep", orDash(list(in.AcceptedCodecs)), orDash(list(in.RejectedCodecs)))
 		for _, a := range in.Sweep {
-			verdict := "rejected"
+			verdict := Msg(l, "sweep-rejected")
 			if a.Accepted {
-				verdict = "accepted"
+				verdict = Msg(l, "sweep-accepted")
 			}
-			line := fmt.Sprintf("  - %-16s %s", a.Codec, verdict)
+			s := "  - " + Pad(Safe(a.Codec), 16) + " " + verdict
 			if a.Code != 0 {
-				line += fmt.Sprintf(" (%d %s)", a.Code, a.Reason)
+				s += fmt.Sprintf(" (%d %s)", a.Code, Safe(a.Reason))
 			}
 			if a.Detail != "" {
-				line += ": " + a.Detail
+				s += ": " + Safe(a.Detail)
 			}
-			b.WriteString(line + "\n")
+			b.WriteString(s + "\n")
 		}
 	}
 }
 
+// writeLadder prints every message of the transcript: a header line with
+// the time and the direction, then the message line by line. The message
+// is what the peer sent, so its lines pass through SafeLines: the line
+// structure stays, control characters inside a line are escaped.
 func writeLadder(b *strings.Builder, msgs []Message, color bool) {
 	for _, m := range msgs {
-		first, _, _ := strings.Cut(m.Raw, "\n")
-		first = strings.TrimRight(first, "\r")
-		arrow := fmt.Sprintf("%s → %s", m.Local, m.Remote)
+		raw := SafeLines(strings.TrimRight(m.Raw, "\r\n"))
+		first, _, _ := strings.Cut(raw, "\n")
+		arrow := fmt.Sprintf("%s → %s", Safe(m.Local), Safe(m.Remote))
 		if m.Dir == DirIn {
-			arrow = fmt.Sprintf("%s ← %s", m.Local, m.Remote)
+			arrow = fmt.Sprintf("%s ← %s", Safe(m.Local), Safe(m.Remote))
 		}
 		line := fmt.Sprintf("%9s  %s  %s", fmtMs(m.AtMs), arrow, first)
 		if color {
 			line = ansiDim + line + ansiReset
 		}
 		b.WriteString(line + "\n")
-		for _, l := range strings.Split(strings.TrimRight(m.Raw, "\r\n"), "\n") {
-			b.WriteString("           │ " + strings.TrimRight(l, "\r") + "\n")
+		for _, l := range strings.Split(raw, "\n") {
+			b.WriteString("           │ " + l + "\n")
 		}
 	}
 }
@@ -298,11 +316,11 @@ func fmtMs(m Millis) string {
 	return fmt.Sprintf("%.2f s", float64(m)/1000)
 }
 
-func yesNo(b bool) string {
+func yesNo(l catalog.Lang, b bool) string {
 	if b {
-		return "yes"
+		return Msg(l, "yes")
 	}
-	return "no"
+	return Msg(l, "no")
 }
 
 func orDash(s string) string {

@@ -4,24 +4,26 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sipprobe/sipprobe/catalog"
 )
 
 // tlsTrust says how long the chain lasts and whether it verified, for the
 // text output's TLS line.
-func tlsTrust(t *TLSInfo) string {
+func tlsTrust(t *TLSInfo, l catalog.Lang) string {
 	var b strings.Builder
 	if t.DaysLeft != nil {
-		fmt.Fprintf(&b, "; earliest expiry in the chain %s (%.1f days)", t.EarliestNotAfter, *t.DaysLeft)
+		b.WriteString(Msg(l, "tls-earliest", Safe(t.EarliestNotAfter), *t.DaysLeft))
 	}
 	switch {
 	case t.Verified == nil:
 	case *t.Verified:
-		b.WriteString("; chain verified")
+		b.WriteString(Msg(l, "tls-verified"))
 	case t.VerifyError != "":
 		// The error quotes the certificate's names: server data.
-		fmt.Fprintf(&b, "; chain NOT verified: %q", t.VerifyError)
+		fmt.Fprintf(&b, "%s: %q", Msg(l, "tls-unverified"), t.VerifyError)
 	default:
-		b.WriteString("; chain NOT verified")
+		b.WriteString(Msg(l, "tls-unverified"))
 	}
 	return b.String()
 }

@@ -102,7 +102,7 @@ func TestTLSTextLine(t *testing.T) {
 			info := base
 			info.Verified, info.VerifyError = tc.verified, tc.err
 			var b strings.Builder
-			writeDetails(&b, Result{Details: &Details{TLS: &info}})
+			writeDetails(&b, Result{Details: &Details{TLS: &info}}, catalog.EN)
 			if !strings.Contains(b.String(), tc.want) || strings.Contains(b.String(), "\x1b") {
 				t.Errorf("got %q, want %q in it and no raw escape", b.String(), tc.want)
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/results"
 )
 
 // catalogCommand browses the diagnosis catalogue the probes use.
@@ -155,12 +156,13 @@ func writeDiagnosis(w io.Writer, format string, lang catalog.Lang, d catalog.Dia
 	if format == "json" {
 		return writeJSON(w, d)
 	}
-	causes, remedies, notes := "Likely causes", "What to do", "Notes"
+	causes, remedies, notes := results.Msg(lang, "causes"), results.Msg(lang, "remedies"), "Notes"
 	if lang == catalog.RU {
-		causes, remedies, notes = "Вероятные причины", "Что делать", "Примечания"
+		notes = "Примечания"
 	}
+	// The summary may quote the phrase the user typed; Safe all the same.
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s)\n%s\n", d.ID, d.Severity, d.Summary)
+	fmt.Fprintf(&b, "%s (%s)\n%s\n", results.Safe(d.ID), d.Severity, results.Safe(d.Summary))
 	for _, l := range []struct {
 		title string
 		items []string
@@ -170,7 +172,7 @@ func writeDiagnosis(w io.Writer, format string, lang catalog.Lang, d catalog.Dia
 		}
 		fmt.Fprintf(&b, "\n%s:\n", l.title)
 		for _, s := range l.items {
-			fmt.Fprintf(&b, "  - %s\n", s)
+			fmt.Fprintf(&b, "  - %s\n", results.Safe(s))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -49,7 +49,7 @@ func demoAction(c *cli.Context) error {
 				return &exitError{code: 3, err: err}
 			}
 		}
-	} else if err := writeDemoText(w, rep, results.TextOptions{Trace: c.Bool("trace"), Color: isTerminal(w)}); err != nil {
+	} else if err := writeDemoText(w, rep, results.TextOptions{Trace: c.Bool("trace"), Color: isTerminal(w), Lang: lang}); err != nil {
 		return &exitError{code: 3, err: err}
 	}
 	// The faults are the point of the demo: it succeeds when each probe

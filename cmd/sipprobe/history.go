@@ -7,6 +7,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/results"
 	"github.com/sipprobe/sipprobe/results/history"
 )
 
@@ -38,6 +40,7 @@ func historyCommand() *cli.Command {
 			&cli.IntFlag{Name: "recent", Value: 10, Usage: "how many recent results to list per probe"},
 			historyDBFlag(),
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "text or json", EnvVars: env("OUTPUT")},
+			&cli.StringFlag{Name: "lang", Usage: "en or ru (default from LANG)", EnvVars: env("LANG")},
 		},
 		Action: historyAction,
 	}
@@ -58,6 +61,10 @@ func historyAction(c *cli.Context) error {
 	format, err := outputFormat(c)
 	if err != nil {
 		return err
+	}
+	lang, err := catalog.ParseLang(c.String("lang"))
+	if err != nil {
+		return usagef("--lang: %v", err)
 	}
 	path, err := historyPath(c)
 	if err != nil {
@@ -85,10 +92,10 @@ func historyAction(c *cli.Context) error {
 	if format == "json" {
 		err = history.WriteJSON(w, sums)
 	} else if len(sums) == 0 {
-		_, err = fmt.Fprintf(w, "No results since %s in %s.\n", since.Format("2006-01-02 15:04:05"), path)
+		_, err = fmt.Fprintln(w, results.Msg(lang, "h-none", since.Format("2006-01-02 15:04:05"), results.Safe(path)))
 	} else {
 		err = history.WriteText(w, sums, history.TextOptions{
-			Color: isTerminal(w), Now: now, Detail: c.String("name") != "",
+			Color: isTerminal(w), Now: now, Detail: c.String("name") != "", Lang: lang,
 		})
 	}
 	if err != nil {

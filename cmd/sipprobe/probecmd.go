@@ -74,7 +74,7 @@ func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config) error)
 			suite:      "sipprobe " + string(kind),
 			start:      start,
 			single:     true,
-			text:       results.TextOptions{Trace: c.Bool("trace"), Color: isTerminal(c.App.Writer)},
+			text:       results.TextOptions{Trace: c.Bool("trace"), Color: isTerminal(c.App.Writer), Lang: cfg.Lang},
 			thresholds: thresholdsOf(expect),
 		})
 		if err != nil {

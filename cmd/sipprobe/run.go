@@ -33,6 +33,7 @@ func runCommand() *cli.Command {
 			&cli.DurationFlag{Name: "ban-window", Value: catalog.DefaultBanWindow, Usage: "refused logins at a server within this long (fail2ban's findtime), with no SIP answer from it since, make its silence a likely ban", EnvVars: env("BAN_WINDOW")},
 			historyDBFlag(),
 			&cli.BoolFlag{Name: "no-history", Usage: "do not read or store the history", EnvVars: env("NO_HISTORY")},
+			&cli.StringFlag{Name: "lang", Usage: "language of the output and diagnoses: en or ru (default: the file's lang, then LANG)", EnvVars: env("LANG")},
 		},
 		Action: runAction,
 	}
@@ -97,7 +98,11 @@ func runAction(c *cli.Context) error {
 	defer closeHist()
 
 	start := time.Now()
-	out, err := newOutputs(c, format, file, start)
+	lang, err := runLang(c, file)
+	if err != nil {
+		return err
+	}
+	out, err := newOutputs(c, format, file, start, lang)
 	if err != nil {
 		return &exitError{code: 3, err: err}
 	}
@@ -169,4 +174,26 @@ func openHistory(c *cli.Context) (scenarios.History, func(), error) {
 	}
 	fmt.Fprintf(c.App.ErrWriter, "sipprobe: warning: running without history: %v\n", err)
 	return nil, nop, nil
+}
+
+// runLang is the language of a run's output. --lang (SIPPROBE_LANG) is
+// what the user asked for here and now: it also makes the diagnoses of
+// every probe speak it. Without it the file's lang (which falls back to
+// LANG) decides.
+func runLang(c *cli.Context, f *scenarios.File) (catalog.Lang, error) {
+	if s := c.String("lang"); s != "" {
+		lang, err := catalog.ParseLang(s)
+		if err != nil {
+			return "", usagef("--lang: %v", err)
+		}
+		for i := range f.Probes {
+			f.Probes[i].Config.Lang = lang
+		}
+		return lang, nil
+	}
+	if len(f.Probes) > 0 {
+		return f.Probes[0].Config.Lang, nil
+	}
+	lang, _ := catalog.ParseLang("")
+	return lang, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/results"
 	"github.com/sipprobe/sipprobe/scenarios"
 )
@@ -30,9 +31,9 @@ type outputs struct {
 	notify bool
 }
 
-func newOutputs(c *cli.Context, format string, f *scenarios.File, start time.Time) (*outputs, error) {
+func newOutputs(c *cli.Context, format string, f *scenarios.File, start time.Time, lang catalog.Lang) (*outputs, error) {
 	o := &outputs{notify: c.Bool("notify-on-change")}
-	spec := runSpec(f, start)
+	spec := runSpec(f, start, lang)
 	var err error
 	if o.stdout, err = newSink(format, c.App.Writer, "", spec); err != nil {
 		return nil, err
@@ -88,6 +89,8 @@ type sinkSpec struct {
 	// (not the run table) and Nagios describes that one result.
 	single bool
 	text   results.TextOptions
+	// lang is the language of the run table.
+	lang catalog.Lang
 	// names and targets size the run table's columns.
 	names, targets []string
 	// thresholds are a result's warning and critical times (ms, 0: none).
@@ -95,7 +98,7 @@ type sinkSpec struct {
 }
 
 // runSpec describes a scenario run for the writers.
-func runSpec(f *scenarios.File, start time.Time) sinkSpec {
+func runSpec(f *scenarios.File, start time.Time, lang catalog.Lang) sinkSpec {
 	names := f.Names()
 	targets := make([]string, 0, len(f.Probes))
 	limits := map[string][2]float64{}
@@ -108,7 +111,7 @@ func runSpec(f *scenarios.File, start time.Time) sinkSpec {
 		targets = append(targets, t)
 		limits[p.Name] = [2]float64{p.Expect.MaxMs, p.Expect.CritMs}
 	}
-	return sinkSpec{suite: f.Name, start: start, names: names, targets: targets,
+	return sinkSpec{suite: f.Name, start: start, names: names, targets: targets, lang: lang,
 		thresholds: func(r results.Result) (float64, float64) {
 			l := limits[baseName(r.Name)]
 			return l[0], l[1]
@@ -123,7 +126,7 @@ func newSink(format string, w io.Writer, path string, spec sinkSpec) (resultSink
 		if spec.single {
 			return &textSink{w: w, o: spec.text}, nil
 		}
-		return &tableSink{t: results.NewTable(w, results.TableOptions{Color: isTerminal(w), Names: spec.names, Targets: spec.targets})}, nil
+		return &tableSink{t: results.NewTable(w, results.TableOptions{Color: isTerminal(w), Names: spec.names, Targets: spec.targets, Lang: spec.lang})}, nil
 	case "json":
 		if path == "" {
 			return &jsonSink{w: w}, nil

@@ -6,7 +6,9 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/results"
 )
 
@@ -16,6 +18,7 @@ type TextOptions struct {
 	Now    time.Time      // for "3h ago"; zero means time.Now
 	Detail bool           // one block per probe with its recent results, instead of a table
 	Loc    *time.Location // display zone; nil means time.Local
+	Lang   catalog.Lang   // language of the headings and status words; empty: English
 }
 
 // WriteJSON writes one JSON object per summary (JSON Lines), like the probe
@@ -32,7 +35,8 @@ func WriteJSON(w io.Writer, sums []Summary) error {
 }
 
 // WriteText writes the summaries for a person: a table at a glance, or with
-// Detail a block per probe listing its recent results.
+// Detail a block per probe listing its recent results. Stored text (names,
+// targets, run ids) passes through results.Safe like any text output.
 func WriteText(w io.Writer, sums []Summary, o TextOptions) error {
 	if o.Now.IsZero() {
 		o.Now = time.Now()
@@ -56,91 +60,99 @@ func WriteText(w io.Writer, sums []Summary, o TextOptions) error {
 }
 
 func writeTable(b *strings.Builder, sums []Summary, o TextOptions) {
-	nameW, sinceW := len("NAME"), len("SINCE")
+	l := o.Lang
+	width := func(s string) int { return utf8.RuneCountInString(s) }
+	nameW, sinceW := width(results.Msg(l, "col-name")), width(results.Msg(l, "col-since"))
+	statusW := width(results.Msg(l, "col-status"))
+	resultsW, availW := max(7, width(results.Msg(l, "col-results"))), max(6, width(results.Msg(l, "col-avail")))
 	since := make([]string, len(sums))
 	for i, s := range sums {
 		since[i] = sinceText(s, o)
-		nameW, sinceW = max(nameW, len(s.Name)), max(sinceW, len(since[i]))
+		nameW, sinceW = max(nameW, width(results.Safe(s.Name))), max(sinceW, width(since[i]))
+		statusW = max(statusW, width(results.StatusWord(l, s.Status)))
 	}
-	fmt.Fprintf(b, "%-*s  %-8s  %-*s  %7s  %6s  %9s  %9s  %s\n",
-		nameW, "NAME", "STATUS", sinceW, "SINCE", "RESULTS", "AVAIL", "P50", "P95", "LAST DIAGNOSIS")
+	fmt.Fprintf(b, "%s  %s  %s  %s  %s  %9s  %9s  %s\n",
+		results.Pad(results.Msg(l, "col-name"), nameW), results.Pad(results.Msg(l, "col-status"), statusW),
+		results.Pad(results.Msg(l, "col-since"), sinceW), results.PadLeft(results.Msg(l, "col-results"), resultsW),
+		results.PadLeft(results.Msg(l, "col-avail"), availW), "P50", "P95", results.Msg(l, "col-last"))
 	for i, s := range sums {
 		last := "-"
 		if len(s.Recent) > 0 {
-			last = s.Recent[0].Diagnosis
+			last = results.Safe(s.Recent[0].Diagnosis)
 		}
 		// Pad before painting: escape codes would upset the column widths.
-		st := results.Paint(o.Color, s.Status, fmt.Sprintf("%-8s", strings.ToUpper(string(s.Status))))
-		fmt.Fprintf(b, "%-*s  %s  %-*s  %7d  %6s  %9s  %9s  %s\n",
-			nameW, s.Name, st, sinceW, since[i], s.Results, pct(s.AvailabilityPct), ms(s.P50), ms(s.P95), last)
+		st := results.Paint(o.Color, s.Status, results.Pad(results.StatusWord(l, s.Status), statusW))
+		fmt.Fprintf(b, "%s  %s  %s  %s  %s  %9s  %9s  %s\n",
+			results.Pad(results.Safe(s.Name), nameW), st, results.Pad(since[i], sinceW), results.PadLeft(fmt.Sprint(s.Results), resultsW),
+			results.PadLeft(pct(s.AvailabilityPct), availW), ms(s.P50), ms(s.P95), last)
 	}
 }
 
 func writeBlock(b *strings.Builder, s Summary, o TextOptions) {
+	l := o.Lang
 	head := s.Name + " — " + s.Probe
 	if s.User != "" {
 		head += " " + s.User
 	}
-	fmt.Fprintf(b, "%s → %s (%s)\n", head, s.Target, s.Transport)
-	st := results.Paint(o.Color, s.Status, strings.ToUpper(string(s.Status)))
-	fmt.Fprintf(b, "Status:       %s since %s, last run %s\n", st, sinceText(s, o), stamp(s.LastAt, o))
-	window := span(o.Now.Sub(s.Window))
+	b.WriteString(results.Safe(fmt.Sprintf("%s → %s (%s)", head, s.Target, s.Transport)) + "\n")
+	st := results.Paint(o.Color, s.Status, results.StatusWord(l, s.Status))
+	b.WriteString(results.Msg(l, "h-status", st, sinceText(s, o), stamp(s.LastAt, o)) + "\n")
+	window := span(o.Now.Sub(s.Window), l)
 	if s.Judged > 0 {
-		fmt.Fprintf(b, "Availability: %s (%d of %d results ok or warning) over the last %s\n", pct(s.AvailabilityPct), s.Up, s.Judged, window)
+		b.WriteString(results.Msg(l, "h-avail", pct(s.AvailabilityPct), s.Up, s.Judged, window) + "\n")
 	} else {
-		fmt.Fprintf(b, "Availability: - (no result to judge in the last %s)\n", window)
+		b.WriteString(results.Msg(l, "h-avail-none", window) + "\n")
 	}
 	if s.P50 != nil {
-		fmt.Fprintf(b, "Total time:   p50 %s, p95 %s (answered results)\n", ms(s.P50), ms(s.P95))
+		b.WriteString(results.Msg(l, "h-total", ms(s.P50), ms(s.P95)) + "\n")
 	}
 	if len(s.Recent) == 0 {
 		return
 	}
-	b.WriteString("Recent:\n")
+	b.WriteString(results.Msg(l, "h-recent") + "\n")
 	for _, e := range s.Recent {
 		code := "-"
 		if e.FinalCode != 0 {
 			code = fmt.Sprint(e.FinalCode)
 		}
 		t := e.TotalMs
-		stE := results.Paint(o.Color, e.Status, fmt.Sprintf("%-8s", strings.ToUpper(string(e.Status))))
-		fmt.Fprintf(b, "  %s  %s  %3s  %-18s %9s  %s\n", stamp(e.StartedAt, o), stE, code, e.Diagnosis, ms(&t), e.RunID)
+		stE := results.Paint(o.Color, e.Status, results.Pad(results.StatusWord(l, e.Status), 8))
+		fmt.Fprintf(b, "  %s  %s  %3s  %s %9s  %s\n", stamp(e.StartedAt, o), stE, code, results.Pad(results.Safe(e.Diagnosis), 18), ms(&t), results.Safe(e.RunID))
 	}
 }
 
 // sinceText says when the current status began, "(first seen)" when the
 // history holds no other status, so the reader knows it may be older.
 func sinceText(s Summary, o TextOptions) string {
-	ago := humanDuration(o.Now.Sub(s.StatusSince))
 	if !s.StatusChanged {
-		return stamp(s.StatusSince, o) + " (first)"
+		return results.Msg(o.Lang, "h-first", stamp(s.StatusSince, o))
 	}
-	return stamp(s.StatusSince, o) + " (" + ago + ")"
+	return stamp(s.StatusSince, o) + " (" + humanDuration(o.Now.Sub(s.StatusSince), o.Lang) + ")"
 }
 
 func stamp(t time.Time, o TextOptions) string { return t.In(o.Loc).Format("2006-01-02 15:04:05") }
 
 // humanDuration is "3h12m ago" precision: what a person asks of "since when".
-func humanDuration(d time.Duration) string {
+func humanDuration(d time.Duration, l catalog.Lang) string {
 	if d < 0 {
-		return "just now"
+		return results.Msg(l, "h-just-now")
 	}
-	return span(d) + " ago"
+	return results.Msg(l, "h-ago", span(d, l))
 }
 
 // span rounds a duration to what a person reads: "45s", "12m", "3h05m", "9d".
-func span(d time.Duration) string {
+func span(d time.Duration, l catalog.Lang) string {
 	switch {
 	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
+		return results.Msg(l, "unit-s", int(d.Seconds()))
 	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
+		return results.Msg(l, "unit-m", int(d.Minutes()))
 	case d < 48*time.Hour && d%time.Hour > time.Minute:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+		return results.Msg(l, "unit-hm", int(d.Hours()), int(d.Minutes())%60)
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
+		return results.Msg(l, "unit-h", int(d.Hours()))
 	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
+	return results.Msg(l, "unit-d", int(d.Hours()/24))
 }
 
 func pct(p *float64) string {

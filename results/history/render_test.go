@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/results"
 )
 
@@ -22,7 +23,7 @@ func TestSpan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			if got := span(tt.in); got != tt.want {
+			if got := span(tt.in, catalog.EN); got != tt.want {
 				t.Fatalf("span(%v) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
