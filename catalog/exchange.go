@@ -120,7 +120,10 @@ type Exchange struct {
 	// binding made the registrar drop a contact. Registered counts the
 	// contacts the query listed, Evicted and Restored those dropped and
 	// put back with the same URI.
-	BindWouldEvict                bool
+	BindWouldEvict bool
+	// UnbindFailed: --bind could not remove our contact afterwards; it
+	// stays on the registrar until its Expires runs out.
+	UnbindFailed                  bool
 	ContactEvicted                bool
 	Registered, Evicted, Restored int
 	// User and Target are used in summaries.

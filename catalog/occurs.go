@@ -174,6 +174,7 @@ func findingsOf(method string) []func(*Exchange) {
 			func(ex *Exchange) { ex.BindingNotListed = true },
 			func(ex *Exchange) { ex.BindWouldEvict = true },
 			func(ex *Exchange) { ex.ContactEvicted = true },
+			func(ex *Exchange) { ex.UnbindFailed = true },
 		}
 	}
 	return nil

@@ -42,6 +42,9 @@ func (c *Catalog) choose(ex Exchange) choice {
 	if outcome == "" && ex.Final != nil {
 		outcome = OutcomeResponse
 	}
+	if outcome == OutcomeCanceled {
+		return choice{id: "canceled"} // whatever the plain-SIP check found meanwhile
+	}
 	if plainSIP(ex) {
 		return choice{id: "tls-failure", kind: TLSPlainSIP}
 	}
@@ -160,7 +163,7 @@ func (c *Catalog) chooseResponse(ex Exchange) choice {
 		return choice{id: "auth-unsupported"}
 	case 403:
 		switch {
-		case method == "REGISTER" && ex.AuthSent:
+		case (method == "REGISTER" || method == "OPTIONS") && ex.AuthSent:
 			return choice{id: "wrong-password"}
 		case method == "REGISTER":
 			return choice{id: "registration-forbidden"}
@@ -220,6 +223,7 @@ func successFindings(ex Exchange) []finding {
 		{ex.ReinviteNoACK, "reinvite-ack-missing"},
 		{ex.PrivateMediaAddr, "nat-media-private-address"},
 		{ex.ContactEvicted, "contact-evicted"},
+		{ex.UnbindFailed, "unbind-failed"},
 		{ex.BindWouldEvict, "bind-would-evict"},
 		{ex.BindingNotListed, "binding-not-listed"},
 	}

@@ -16,8 +16,11 @@ func chooseOptions(ex Exchange) (choice, bool) {
 	case ex.AuthSent && (code == 401 || code == 407 || code == 403):
 		return choice{}, false // our credentials were refused: wrong-password & co.
 	case code == 401 || code == 407:
-		if ex.CredentialsGiven {
-			return choice{}, false // we had a password but could not answer: auth-unsupported
+		if ex.CredentialsGiven || ex.ToUser != "" {
+			// We had a password but could not answer (auth-unsupported),
+			// or the question was whether a user is reachable, which a
+			// challenge does not answer (credentials-required: UNKNOWN).
+			return choice{}, false
 		}
 		return choice{id: "auth-required-alive"}, true
 	case code == 408, code >= 500 && code < 600 && code != 501:

@@ -52,6 +52,9 @@ func TestDiagnoseRules(t *testing.T) {
 		{"OPTIONS 503 is down", Exchange{Method: "OPTIONS", Outcome: OutcomeResponse, Final: resp(503, "Service Unavailable")}, "service-unavailable"},
 		{"OPTIONS 408 is down", Exchange{Method: "OPTIONS", Outcome: OutcomeResponse, Final: resp(408, "Request Timeout")}, "request-timeout"},
 		{"OPTIONS authenticated then 401 again", Exchange{Method: "OPTIONS", AuthSent: true, CredentialsGiven: true, Outcome: OutcomeResponse, Final: resp(401, "Unauthorized")}, "wrong-password"},
+		{"OPTIONS authenticated then a bare 403", Exchange{Method: "OPTIONS", AuthSent: true, CredentialsGiven: true, Outcome: OutcomeResponse, Final: resp(403, "Forbidden")}, "wrong-password"},
+		{"OPTIONS to a user challenged without a password", Exchange{Method: "OPTIONS", ToUser: "120", Outcome: OutcomeResponse, Final: resp(401, "Unauthorized")}, "credentials-required"},
+		{"canceled while the plain-SIP check answered", Exchange{Method: "OPTIONS", Transport: "tls", Outcome: OutcomeCanceled, Alt: &AltTransport{Transport: "tcp", Answered: true, Code: 200}}, "canceled"},
 		{"OPTIONS authenticated then 403 Wrong Guess", Exchange{Method: "OPTIONS", AuthSent: true, CredentialsGiven: true, Outcome: OutcomeResponse, Final: resp(403, "Wrong Guess")}, "wrong-password"},
 		{"INVITE 404 Out of Order", Exchange{Method: "INVITE", Outcome: OutcomeResponse, Final: resp(404, "Out of Order")}, "no-route"},
 

@@ -73,3 +73,21 @@ func TestBindEvictionPBX(t *testing.T) {
 		})
 	}
 }
+
+// TestBindUnbindFailedPBX: the PBX stops answering after it bound our
+// contact, so the contact cannot be removed: the question "can a contact be
+// bound and removed?" is answered no (unbind-failed), not ok.
+func TestBindUnbindFailedPBX(t *testing.T) {
+	// Query (401, 200), bind (401, 200): the fifth REGISTER, the removal, is dropped.
+	p := startPBX(t, testpbx.WithAccount("120", "pw"), testpbx.WithFaultAfter(testpbx.FaultSilence, 4, "REGISTER"))
+	r := Run(context.Background(), KindRegister, Config{Target: p.Addr("udp"), User: "120", Password: "pw", Bind: true, Expires: 30, Timeout: 3 * time.Second})
+	if r.Diagnosis.ID != "unbind-failed" || r.Status != results.StatusWarning {
+		t.Fatalf("got %s/%s, want unbind-failed/warning; notes %v", r.Diagnosis.ID, r.Status, r.Diagnosis.Notes)
+	}
+	if r.Details == nil || r.Details.Unbound == nil || *r.Details.Unbound {
+		t.Errorf("details do not say the contact stayed: %+v", r.Details)
+	}
+	if left := p.Bindings("120"); len(left) != 1 {
+		t.Errorf("the PBX should still hold our contact (the fault dropped its removal): %+v", left)
+	}
+}

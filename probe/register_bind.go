@@ -59,6 +59,7 @@ func (s *session) bind(ctx context.Context, l *link, r *results.Result, ex *cata
 	d.ContactCount = &n
 	unbound, left := s.unbind(ctx, l, ids, spec.contact.Address, token)
 	d.Unbound = &unbound
+	ex.UnbindFailed = !unbound
 
 	// Evicted: listed before, listed neither with our binding nor after
 	// its removal.

@@ -76,6 +76,9 @@ func classifyTLS(err error) *dialError {
 		if strings.Contains(err.Error(), "certificate") {
 			de.tlsFailure = catalog.TLSClientCert
 		}
+	case errors.Is(err, context.Canceled):
+		// Ctrl-C during the handshake: the server did nothing wrong.
+		return &dialError{outcome: catalog.OutcomeCanceled, err: err}
 	case errors.Is(err, context.DeadlineExceeded):
 		de.outcome = catalog.OutcomeConnectTimeout
 		de.tlsFailure = ""

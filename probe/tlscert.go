@@ -55,13 +55,15 @@ func (f chainFacts) fill(info *results.TLSInfo) {
 }
 
 // expiry is the chain's expiry for the diagnosis rules: Expiring when the
-// earliest certificate ends within window (0: the warning is off).
+// earliest certificate ends within window (0: the warning is off), and
+// always once it has expired (seen only under --insecure): turning the
+// warning off must not make an expired certificate pass.
 func (f chainFacts) expiry(window time.Duration) *catalog.CertExpiry {
 	return &catalog.CertExpiry{
 		Subject:  certName(f.leaf),
 		NotAfter: f.earliest,
 		DaysLeft: daysLeft(f.left),
-		Expiring: window > 0 && f.left < window,
+		Expiring: f.left < 0 || window > 0 && f.left < window,
 	}
 }
 

@@ -27,9 +27,11 @@ func (e Expectation) IsZero() bool { return e == Expectation{} }
 
 // namesOutcome reports whether the expectation names the outcome itself,
 // which then replaces the probe's own verdict: a refused wrong password is
-// OK when refusal was expected.
+// OK when refusal was expected. An expected 2xx does not: "200, as usual"
+// must not hide what the probe found behind it (ack-not-received, an
+// expiring certificate, bind-would-evict).
 func (e Expectation) namesOutcome() bool {
-	return e.Code != 0 || e.Diagnosis != ""
+	return e.Diagnosis != "" || e.Code != 0 && (e.Code < 200 || e.Code >= 300)
 }
 
 // Judge applies e to r. Every way of failing it gets a diagnosis of its own
@@ -87,17 +89,17 @@ func (e Expectation) Judge(r Result, cat *catalog.Catalog, lang catalog.Lang) Re
 	reasons := append(append(append([]string(nil), mismatch...), crit...), warn...)
 	r.Expect = &ExpectationResult{Met: len(reasons) == 0, Reasons: reasons}
 
-	if r.Status == StatusUnknown && (r.Error != "" || r.Diagnosis.ID == canceledID) {
-		// Not run, or interrupted: it has met nothing, even where what it
-		// saw so far matched.
-		r.Expect = &ExpectationResult{Met: false, Reasons: []string{note("expect-not-judged", nil)}}
-		return r
-	}
 	if r.Status == StatusUnknown {
-		// Could not run as configured: nothing was checked, so nothing
-		// failed either.
-		if e.Diagnosis != "" && r.Diagnosis.ID == e.Diagnosis && len(reasons) == 0 {
+		switch {
+		case r.Error == "" && r.Diagnosis.ID != canceledID && (e.Code != 0 || e.Diagnosis != "") && len(reasons) == 0:
+			// Could not run as configured, and that is just what was
+			// expected (--expect-code 401 or --expect-diagnosis
+			// credentials-required alike).
 			r.Status = StatusOK
+		default:
+			// Not run, interrupted, or could not run as configured: it has
+			// met nothing, even where what it saw so far matched.
+			r.Expect = &ExpectationResult{Met: false, Reasons: append([]string{note("expect-not-judged", nil)}, reasons...)}
 		}
 		return r
 	}
@@ -114,6 +116,15 @@ func (e Expectation) Judge(r Result, cat *catalog.Catalog, lang catalog.Lang) Re
 		r.Status = status
 	}
 	return r
+}
+
+// ExpectedRefusal reports whether a result whose exchange was refused was
+// a negative test that expected it: only an expectation that names the
+// outcome turns a refusal into OK (or, when also too slow, WARNING); a
+// refusal under a time expectation alone stays CRITICAL. Ban safety counts
+// every other refusal.
+func ExpectedRefusal(r Result) bool {
+	return r.Expect != nil && (r.Status == StatusOK || r.Status == StatusWarning)
 }
 
 // replace makes id the diagnosis of r, keeping the exchange's own in

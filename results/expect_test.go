@@ -51,6 +51,10 @@ func TestExpectationJudge(t *testing.T) {
 		{"not run stays unknown", Expectation{Code: 200}, Result{Status: StatusUnknown, Error: "not run", Diagnosis: catalog.Diagnosis{ID: "not-run"}}, StatusUnknown, "not-run", "", false, ""},
 		{"interrupted stays unknown though its code matched", Expectation{Code: 200}, Result{Status: StatusUnknown, FinalCode: 200, Diagnosis: catalog.Diagnosis{ID: "canceled"}, Observed: &Observed{ID: "ok"}}, StatusUnknown, "canceled", "ok", false, "not judged"},
 		{"credentials missing stays unknown", Expectation{Code: 200}, Result{Status: StatusUnknown, FinalCode: 401, Diagnosis: catalog.Diagnosis{ID: "credentials-required"}}, StatusUnknown, "credentials-required", "", false, "expected final code 200"},
+		{"credentials missing, its code expected", Expectation{Code: 401}, Result{Status: StatusUnknown, FinalCode: 401, Diagnosis: catalog.Diagnosis{ID: "credentials-required"}}, StatusOK, "credentials-required", "", true, ""},
+		{"credentials missing, only a time expected", Expectation{MaxMs: 1000}, Result{Status: StatusUnknown, FinalCode: 401, Diagnosis: catalog.Diagnosis{ID: "credentials-required"}}, StatusUnknown, "credentials-required", "", false, "not judged"},
+		{"an expected 200 does not hide a finding behind it", Expectation{Code: 200}, Result{Status: StatusCritical, FinalCode: 200, Diagnosis: catalog.Diagnosis{ID: "ack-not-received"}}, StatusCritical, "ack-not-received", "", true, ""},
+		{"an expected 200 does not hide a warning", Expectation{Code: 200}, Result{Status: StatusWarning, FinalCode: 200, Diagnosis: catalog.Diagnosis{ID: "tls-cert-expiring"}}, StatusWarning, "tls-cert-expiring", "", true, ""},
 		{"expected an unknown outcome", Expectation{Diagnosis: "credentials-required"}, Result{Status: StatusUnknown, FinalCode: 401, Diagnosis: catalog.Diagnosis{ID: "credentials-required"}}, StatusOK, "credentials-required", "", true, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,5 +86,28 @@ func TestExpectationJudgeRussian(t *testing.T) {
 	got := Expectation{Code: 404}.Judge(r, catalog.Default(), catalog.RU)
 	if got.Diagnosis.ID != "expectation-failed" || !strings.Contains(got.Diagnosis.Summary, "ожидался окончательный код 404, получен 200 OK") {
 		t.Errorf("ru summary %q", got.Diagnosis.Summary)
+	}
+}
+
+func TestExpectedRefusal(t *testing.T) {
+	cat := catalog.Default()
+	refused := Result{Status: StatusCritical, FinalCode: 403, FinalReason: "Forbidden", Diagnosis: catalog.Diagnosis{ID: "wrong-password", Severity: catalog.SeverityCritical}, Timings: Timings{Total: 100}}
+	for _, tc := range []struct {
+		name string
+		e    Expectation
+		want bool
+	}{
+		{"no expectation", Expectation{}, false},
+		{"a negative test", Expectation{Diagnosis: "wrong-password"}, true},
+		{"a negative test, too slow", Expectation{Code: 403, MaxMs: 10}, true},
+		{"only a time expectation, met", Expectation{MaxMs: 1000}, false},
+		{"only a time expectation, crit_ms met", Expectation{CritMs: 1000}, false},
+		{"another outcome expected", Expectation{Code: 200}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ExpectedRefusal(tc.e.Judge(refused, cat, catalog.EN)); got != tc.want {
+				t.Errorf("ExpectedRefusal = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

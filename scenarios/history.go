@@ -69,7 +69,7 @@ func CredentialsRejected(r results.Result) bool {
 	if r.ExchangeDiagnosis() != diagWrongPassword || r.FinalCode == 0 {
 		return false
 	}
-	return r.Expect == nil || !r.Expect.Met
+	return !results.ExpectedRefusal(r)
 }
 
 const diagWrongPassword = "wrong-password"

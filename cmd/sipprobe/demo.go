@@ -96,7 +96,7 @@ func writeDemoText(w io.Writer, rep demo.Report, o results.TextOptions) error {
 	}
 	verdict := "every diagnosis as designed"
 	if !rep.AllMet() {
-		verdict = "NOT every diagnosis as designed (see the expectations above)"
+		verdict = "NOT every diagnosis as designed"
 	}
 	_, err := fmt.Fprintf(w, "\n%s\nDemo done in %.1f s: %d probes, %s: %s.\n"+
 		"Now try your own server:  sipprobe options --server pbx.example.com\n"+

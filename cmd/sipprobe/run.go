@@ -55,6 +55,11 @@ func runAction(c *cli.Context) error {
 	if r := c.Float64("rate"); r < 0 {
 		return usagef("%s %g: want requests per second, or 0 for no limit", source(c, "rate"), r)
 	}
+	if c.Bool("notify-on-change") && format != "text" && format != "json" {
+		// Nagios, JUnit and Prometheus describe the whole run: a status
+		// line or a file that left out the unchanged probes would lie.
+		return usagef("%s prints only what changed, which fits text and json output, not %s", source(c, "notify-on-change"), format)
+	}
 	if c.Bool("notify-on-change") && c.Bool("no-history") {
 		// The change is found in the history; without it every result
 		// would look new and cron would mail all of them.

@@ -119,6 +119,7 @@ func TestUsageErrorsSendNothing(t *testing.T) {
 		{"codecs of commas", nil, append([]string{"invite", "--user", "1", "--to", "600", "--codecs", ", ,"}, srv...), "list one or more codecs"},
 		{"negative rate", nil, []string{"run", lab, "--rate", "-1"}, "--rate -1: want requests per second, or 0 for no limit"},
 		{"notify without history", nil, []string{"run", lab, "--notify-on-change", "--no-history"}, "--notify-on-change needs the history"},
+		{"notify with nagios output", nil, []string{"run", lab, "--notify-on-change", "-o", "nagios"}, "--notify-on-change prints only what changed"},
 		{"explain with an extra word", nil, []string{"catalog", "explain", "503", "Service Unavailable", "extra"}, "quote a phrase of several words"},
 
 		// Output files are checked before anything is sent, --check too.

@@ -32,8 +32,10 @@ func TestRunGivesDesignedDiagnoses(t *testing.T) {
 		if got := o.Result.Diagnosis.ID; got != want[o.Name] {
 			t.Errorf("%s: diagnosis %q (final %d %s, error %q), want %q", o.Name, got, o.Result.FinalCode, o.Result.FinalReason, o.Result.Error, want[o.Name])
 		}
-		if o.Result.Name != o.Name || o.Result.Expect == nil || o.Result.Expect.Met != o.Met() {
-			t.Errorf("%s: name/expectation not recorded: %+v", o.Name, o.Result.Expect)
+		// The demo's own design check is not an expectation of the result:
+		// a wrong password must read CRITICAL, not "expectation met".
+		if o.Result.Name != o.Name || o.Result.Expect != nil {
+			t.Errorf("%s: name not recorded or an expectation added: %+v", o.Name, o.Result.Expect)
 		}
 	}
 	if !rep.AllMet() {

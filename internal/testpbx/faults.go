@@ -113,6 +113,8 @@ type faultRule struct {
 	methods []string
 	limit   int
 	used    int
+	skip    int // matching requests handled normally before the fault starts
+	seen    int
 }
 
 // pickFault returns the fault for a request of this method, counting it
@@ -124,6 +126,10 @@ func pickFault(rules []faultRule, method string) faultSpec {
 			continue
 		}
 		if r.limit > 0 && r.used >= r.limit {
+			continue
+		}
+		if r.seen < r.skip {
+			r.seen++
 			continue
 		}
 		// An ACK has no response (RFC 3261 §17.1.1.3): only dropping it,

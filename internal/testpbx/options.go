@@ -270,6 +270,22 @@ func WithFaultN(f Fault, n int, methods ...string) Option {
 	}
 }
 
+// WithFaultAfter is WithFault from the (skip+1)th matching request on: the
+// first skip are handled normally. It lets a test break the end of an
+// exchange, say the REGISTER that removes a --bind contact.
+func WithFaultAfter(f Fault, skip int, methods ...string) Option {
+	return func(c *config) error {
+		if skip < 0 {
+			return invalid("fault skip %d", skip)
+		}
+		if err := WithFault(f, methods...)(c); err != nil {
+			return err
+		}
+		c.faults[len(c.faults)-1].skip = skip
+		return nil
+	}
+}
+
 // AuthUser sets a digest username different from the account's user (the
 // AOR), as with sipprobe's --auth-user.
 func AuthUser(name string) AccountOption {

@@ -95,7 +95,7 @@ func credentialsVerdict(r results.Result) string {
 		return ""
 	}
 	if catalog.RefusesLogin(r.ExchangeDiagnosis()) {
-		if r.Expect != nil && r.Expect.Met {
+		if results.ExpectedRefusal(r) {
 			return ""
 		}
 		return credRejected

@@ -54,9 +54,14 @@ func TestRejectedRecently(t *testing.T) {
 		{"unknown-user-counts", []results.Result{res("reg", t0, results.StatusCritical, 404, "unknown-user", 1)}, t0.Add(-h), true},
 		{"expected-rejection-of-negative-test-ignored", []results.Result{func() results.Result {
 			r := wrong(t0)
-			r.Expect = &results.ExpectationResult{Met: true}
+			r.Status, r.Expect = results.StatusOK, &results.ExpectationResult{Met: true}
 			return r
 		}()}, t0.Add(-h), false},
+		{"refusal-under-a-met-time-expectation-counts", []results.Result{func() results.Result {
+			r := wrong(t0) // expect.max_ms met: still CRITICAL wrong-password
+			r.Expect = &results.ExpectationResult{Met: true}
+			return r
+		}()}, t0.Add(-h), true},
 		{"skipped-result-without-answer-ignored", []results.Result{res("reg", t0, results.StatusCritical, 0, "wrong-password", 0)}, t0.Add(-h), false},
 		{"other-transport-same-account", []results.Result{func() results.Result {
 			r := wrong(t0)
