@@ -113,10 +113,18 @@ func validHost(h string) bool {
 	if h == "" || len(h) > 253 {
 		return false
 	}
-	if _, err := netip.ParseAddr(h); err == nil {
-		return true
+	if a, err := netip.ParseAddr(h); err == nil {
+		// A zone (fe80::1%eth0) must survive the round trip through the
+		// bracketed URI form, so it may hold only interface-name characters:
+		// "::%]" would become "sip:[::%]]", which does not parse again.
+		return hostChars(a.Zone())
 	}
-	for _, r := range h {
+	return hostChars(h)
+}
+
+// hostChars reports whether s holds only letters, digits, '-', '.' and '_'.
+func hostChars(s string) bool {
+	for _, r := range s {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '.', r == '_':
 		default:

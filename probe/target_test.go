@@ -23,6 +23,7 @@ func TestParseTarget(t *testing.T) {
 		{"uri with user and password drops password", "sip:120:secret@pbx.local", target{Scheme: "sip", User: "120", Host: "pbx.local"}, "udp", "sip:120@pbx.local"},
 		{"uri headers ignored", "sip:pbx.local?subject=x", target{Scheme: "sip", Host: "pbx.local"}, "udp", "sip:pbx.local"},
 		{"sips v6", "sips:[::1]:5061", target{Scheme: "sips", Host: "::1", Port: 5061}, "tls", "sips:[::1]:5061"},
+		{"v6 with zone", "fe80::1%eth0", target{Scheme: "sip", Host: "fe80::1%eth0"}, "udp", "sip:[fe80::1%eth0]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,7 +45,7 @@ func TestParseTarget(t *testing.T) {
 }
 
 func TestParseTargetErrors(t *testing.T) {
-	for _, in := range []string{"", "   ", "sip:", "pbx:0", "pbx:70000", "pbx:x", "[::1", "[pbx]:5060", "pbx local", "sip:pbx;transport=sctp", "1:2:3:zz", "[::1]x"} {
+	for _, in := range []string{"", "   ", "sip:", "pbx:0", "pbx:70000", "pbx:x", "[::1", "[pbx]:5060", "pbx local", "sip:pbx;transport=sctp", "1:2:3:zz", "[::1]x", "::%]", "[::1%]]:5060", "fe80::1%a b"} {
 		t.Run(in, func(t *testing.T) {
 			if _, err := parseTarget(in); !errors.Is(err, ErrTarget) {
 				t.Errorf("parseTarget(%q) error = %v, want ErrTarget", in, err)
