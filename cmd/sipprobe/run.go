@@ -74,7 +74,7 @@ func runAction(c *cli.Context) error {
 		scenarios.WithCooldown(c.Duration("cooldown")),
 	)
 	notify := c.Bool("notify-on-change")
-	sum, runErr := runner.Run(c.Context, file.Jobs(), func(ev scenarios.Event) error {
+	sum, runErr := runner.Run(c.Context, withUserAgent(file.Jobs(), readVersion().userAgent()), func(ev scenarios.Event) error {
 		return out.add(ev.Result, !notify || ev.Changed())
 	})
 	closeErr := out.close(sum.Elapsed, time.Now())
