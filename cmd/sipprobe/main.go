@@ -56,6 +56,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		}
 	}()
 	app := newApp(stdout, stderr)
+	if n := len(args); n > 1 && args[n-1] == completeFlag {
+		complete(app, args, stdout)
+		return 0
+	}
 	err := app.RunContext(ctx, reorderArgs(app, args))
 	if err == nil {
 		return 0
@@ -96,6 +100,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			catalogCommand(),
 			demoCommand(),
 			versionCommand(),
+			completionCommand(),
+			manCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
