@@ -20,6 +20,7 @@ func (c *Catalog) Diagnose(ex Exchange, lang Lang) Diagnosis {
 	}
 	v := c.varsOf(ex)
 	d := c.render(e, ch.kind, lang, v)
+	d.Remedies = c.withoutTried(ex, ch, lang, v, d.Remedies)
 	d.Notes = c.notesFor(ex, ch, lang, v)
 	return d
 }
