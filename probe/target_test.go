@@ -86,3 +86,20 @@ func FuzzParseTarget(f *testing.F) {
 		}
 	})
 }
+
+func TestFirstTransport(t *testing.T) {
+	for _, tt := range []struct{ target, transport, want string }{
+		{"pbx", "", "udp"},
+		{"pbx", "TCP", "tcp"},
+		{"sips:pbx", "", "tls"},
+		{"sip:pbx;transport=tcp", "", "tcp"},
+		{"sip:pbx;transport=tcp", "udp", "udp"},
+		{"pbx:x", "", ""},
+	} {
+		t.Run(tt.target+"/"+tt.transport, func(t *testing.T) {
+			if got := (Config{Target: tt.target, Transport: tt.transport}).FirstTransport(); got != tt.want {
+				t.Errorf("FirstTransport = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
