@@ -155,7 +155,8 @@ func seconds(d time.Duration) string {
 	return fmt.Sprintf("%.1f s", d.Seconds())
 }
 
-// probeWaiting says what a single probe waits for, with its deadline:
+// probeWaiting says what a single probe waits for, with its deadline
+// (--timeout bounds options and register as a whole):
 // "waiting for a final response to OPTIONS over UDP… 3.2 s of 10 s".
 func probeWaiting(kind probe.Kind, cfg probe.Config) func(time.Duration) string {
 	what := "a final response to " + strings.ToUpper(string(kind))
@@ -164,6 +165,13 @@ func probeWaiting(kind probe.Kind, cfg probe.Config) func(time.Duration) string 
 	}
 	if tr := cfg.FirstTransport(); tr != "" {
 		what += " over " + strings.ToUpper(tr)
+	}
+	if kind == probe.KindInvite {
+		// --timeout bounds the call setup only; ringing and the hold come
+		// on top, so there is no single limit to show.
+		return func(elapsed time.Duration) string {
+			return fmt.Sprintf("waiting for %s… %s", what, seconds(elapsed))
+		}
 	}
 	limit := cfg.Timeout
 	if limit <= 0 {
