@@ -1,0 +1,161 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The shipped examples, tested as a user would run them.
+
+var (
+	passwordFileRE = regexp.MustCompile(`(?m)^\s*password_file\s*=\s*"([^"]+)"`)
+	passwordEnvRE  = regexp.MustCompile(`(?m)^\s*password_env\s*=\s*"([^"]+)"`)
+	serverRE       = regexp.MustCompile(`(?m)^(\s*server\s*=\s*)"[^"]*"`)
+)
+
+// cronLine returns the environment lines and the command of the crontab's
+// one job line.
+func cronLine(t *testing.T, path string) (env map[string]string, command []string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env = map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if k, v, ok := strings.Cut(line, "="); ok && !strings.ContainsAny(k, " \t*") {
+			env[k] = v
+			continue
+		}
+		if command != nil {
+			t.Fatalf("%s: more than one job line", path)
+		}
+		fields := strings.Fields(line)
+		if len(fields) < 6 {
+			t.Fatalf("%s: %q is not a cron job line", path, line)
+		}
+		command = fields[5:]
+	}
+	if command == nil {
+		t.Fatalf("%s: no job line", path)
+	}
+	return env, command
+}
+
+// adaptScenario copies a scenario file into dir with its server replaced
+// by addr, writes the password files it names (password) and sets the
+// variables of its password_env keys; it returns the copy's path.
+func adaptScenario(t *testing.T, path, dir, addr, password string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	if addr != "" {
+		text = serverRE.ReplaceAllString(text, `${1}"`+addr+`"`)
+	}
+	for _, m := range passwordFileRE.FindAllStringSubmatch(text, -1) {
+		pf := filepath.Join(dir, m[1])
+		must(t, os.MkdirAll(filepath.Dir(pf), 0o700))
+		must(t, os.WriteFile(pf, []byte(password+"\n"), 0o600))
+	}
+	for _, m := range passwordEnvRE.FindAllStringSubmatch(text, -1) {
+		t.Setenv(m[1], password)
+	}
+	out := filepath.Join(dir, filepath.Base(path))
+	must(t, os.WriteFile(out, []byte(text), 0o600))
+	return out
+}
+
+// TestCrontabExample runs the crontab's command against the test PBX, with
+// the scenario it names replaced by examples/cron/scenarios.toml pointed
+// at the PBX, and checks what cron needs from it.
+func TestCrontabExample(t *testing.T) {
+	env, cmd := cronLine(t, "../../examples/crontab")
+
+	// cron's PATH is /usr/bin:/bin: the binary needs a full path or a PATH line.
+	if !filepath.IsAbs(cmd[0]) && env["PATH"] == "" {
+		t.Errorf("the job runs %q without a full path or PATH line; cron's PATH does not hold it", cmd[0])
+	}
+	// Passwords: cron sets no variables, so every password_env needs a
+	// line in the crontab.
+	scenario, err := os.ReadFile("../../examples/cron/scenarios.toml")
+	must(t, err)
+	for _, m := range passwordEnvRE.FindAllStringSubmatch(string(scenario), -1) {
+		if env[m[1]] == "" {
+			t.Errorf("the scenario reads %s, which cron never sets", m[1])
+		}
+	}
+	args := cmd[1:]
+	var file, prom string
+	for i, a := range args {
+		switch {
+		case strings.HasSuffix(a, ".toml"):
+			file = a
+		case a == "--prom-file" && i+1 < len(args):
+			prom = args[i+1]
+		}
+	}
+	if file == "" || prom == "" {
+		t.Fatalf("job %q: want a scenario file and --prom-file", cmd)
+	}
+	if got, want := filepath.Dir(prom), "/var/lib/prometheus/node-exporter"; got != want {
+		t.Errorf("--prom-file in %s, want Debian's textfile directory %s", got, want)
+	}
+
+	addr, _, _ := startPBX(t) // 120/secret
+	dir := t.TempDir()
+	t.Setenv("SIPPROBE_DB", filepath.Join(dir, "history.db"))
+	local := adaptScenario(t, "../../examples/cron/scenarios.toml", dir, addr, "secret")
+	localProm := filepath.Join(dir, "sipprobe.prom")
+	for i, a := range args {
+		switch a {
+		case file:
+			args[i] = local
+		case prom:
+			args[i] = localProm
+		}
+	}
+
+	code, out, stderr := runMain(t, args...)
+	if code != 0 {
+		t.Fatalf("first run: exit %d (cron would mail this every 5 minutes)\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+	if out == "" {
+		t.Error("first run printed nothing: every probe is new, so cron should mail it once")
+	}
+	metrics, err := os.ReadFile(localProm)
+	if err != nil || !strings.Contains(string(metrics), "sipprobe_") {
+		t.Errorf("no metrics for node-exporter: %v\n%s", err, metrics)
+	}
+	// Nothing changed: nothing printed, so cron sends no mail.
+	code, out, stderr = runMain(t, args...)
+	if code != 0 || out != "" {
+		t.Errorf("second run: exit %d, stdout %q (want 0 and nothing), stderr %q", code, out, stderr)
+	}
+}
+
+// TestShippedScenariosCheck runs `run --check` on every shipped scenario
+// file, copied next to the password files and variables it names.
+func TestShippedScenariosCheck(t *testing.T) {
+	files, err := filepath.Glob("../../examples/*/*.toml")
+	must(t, err)
+	files = append(files, "../../scenarios.example.toml")
+	for _, path := range files {
+		t.Run(strings.TrimPrefix(path, "../../"), func(t *testing.T) {
+			local := adaptScenario(t, path, t.TempDir(), "", "x")
+			code, out, stderr := runMain(t, "run", "--check", local)
+			if code != 0 || !strings.Contains(out, "nothing was sent") {
+				t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
+			}
+		})
+	}
+}
