@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -155,6 +157,69 @@ func TestShippedScenariosCheck(t *testing.T) {
 			code, out, stderr := runMain(t, "run", "--check", local)
 			if code != 0 || !strings.Contains(out, "nothing was sent") {
 				t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
+			}
+		})
+	}
+}
+
+// sipprobeOnPath puts a `sipprobe` on PATH that runs this test binary as
+// the command (TestMain, asSipprobe), for shell lines from the examples.
+func sipprobeOnPath(t *testing.T) []string {
+	t.Helper()
+	self, err := os.Executable()
+	must(t, err)
+	dir := t.TempDir()
+	script := "#!/bin/sh\n" + asSipprobe + "=1 exec '" + self + "' \"$@\"\n"
+	must(t, os.WriteFile(filepath.Join(dir, "sipprobe"), []byte(script), 0o700))
+	return append(os.Environ(), "PATH="+dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+// TestGitHubActionsWait runs the workflow's wait step: it ends as soon as
+// the server answers, and gives up at its bound when it never does.
+func TestGitHubActionsWait(t *testing.T) {
+	b, err := os.ReadFile("../../examples/github-actions/sip-probes.yml")
+	must(t, err)
+	if strings.Contains(string(b), "sleep 5") {
+		t.Error("the workflow still sleeps instead of probing")
+	}
+	var wait string
+	for _, line := range strings.Split(string(b), "\n") {
+		if _, cmd, ok := strings.Cut(line, "run: "); ok && strings.Contains(cmd, "until sipprobe options") {
+			wait = cmd
+		}
+	}
+	if wait == "" || !strings.HasPrefix(wait, "timeout ") {
+		t.Fatalf("no bounded wait step (timeout N sh -c 'until sipprobe options …') in the workflow")
+	}
+	addr, _, _ := startPBX(t)
+	env := sipprobeOnPath(t)
+	tests := []struct {
+		name, server, bound string
+		want                int
+	}{
+		{"server up", addr, "", 0},
+		{"server never answers", closedUDPPort(t), "timeout 3 ", 124},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			line := strings.ReplaceAll(wait, "127.0.0.1:5060", tt.server)
+			if tt.bound != "" {
+				_, rest, _ := strings.Cut(line, " ")
+				_, rest, _ = strings.Cut(rest, " ")
+				line = tt.bound + rest
+			}
+			cmd := exec.Command("sh", "-c", line)
+			cmd.Env = env
+			out, err := cmd.CombinedOutput()
+			code := 0
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tt.want {
+				t.Errorf("%s: exit %d, want %d\n%s", line, code, tt.want, out)
 			}
 		})
 	}
