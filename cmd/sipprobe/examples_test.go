@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/sipprobe/sipprobe/probe"
 )
 
 // The shipped examples, tested as a user would run them.
@@ -222,5 +225,48 @@ func TestGitHubActionsWait(t *testing.T) {
 				t.Errorf("%s: exit %d, want %d\n%s", line, code, tt.want, out)
 			}
 		})
+	}
+}
+
+// TestNagiosExample: every check command keeps the history (its cool-down
+// is the ban protection) and ends inside Nagios's default 60 s
+// service_check_timeout: --timeout bounds options and register; an invite
+// adds --ring-timeout, --hold and 2 s to end the call.
+func TestNagiosExample(t *testing.T) {
+	b, err := os.ReadFile("../../examples/nagios.cfg")
+	must(t, err)
+	n := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "command_line") {
+			continue
+		}
+		n++
+		fields := strings.Fields(line)
+		t.Run(fields[2], func(t *testing.T) {
+			if strings.Contains(line, "--no-history") {
+				t.Error("--no-history switches off the cool-down that protects against bans")
+			}
+			flag := func(name string, def time.Duration) time.Duration {
+				for i, f := range fields {
+					if f == name && i+1 < len(fields) {
+						d, err := time.ParseDuration(fields[i+1])
+						must(t, err)
+						return d
+					}
+				}
+				return def
+			}
+			bound := flag("--timeout", probe.DefaultTimeout)
+			if fields[2] == "invite" {
+				bound += flag("--ring-timeout", probe.DefaultRingTimeout) + flag("--hold", probe.DefaultHold) + 2*time.Second
+			}
+			if bound >= 60*time.Second {
+				t.Errorf("can run %s, past Nagios's 60 s check timeout", bound)
+			}
+		})
+	}
+	if n == 0 {
+		t.Fatal("no command_line in nagios.cfg")
 	}
 }
