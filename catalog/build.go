@@ -156,6 +156,11 @@ func build(d fileData) (*Catalog, error) {
 			}
 		}
 	}
+	checkTried(c, d.Tried, bad)
+	c.tried = map[string][]triedData{}
+	for _, t := range d.Tried {
+		c.tried[t.ID] = append(c.tried[t.ID], t)
+	}
 	slices.SortFunc(c.entries, func(a, b *entry) int { return strings.Compare(a.id, b.id) })
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidCatalog, errors.Join(errs...))

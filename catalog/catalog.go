@@ -23,6 +23,7 @@ type Catalog struct {
 	q850     map[int]causeData
 	warnings map[int]causeData
 	notes    map[string]noteData
+	tried    map[string][]triedData // entry id -> its tagged remedies
 }
 
 // entry is a validated catalogue entry.

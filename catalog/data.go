@@ -69,6 +69,7 @@ type fileData struct {
 	Q850     []causeData         `json:"q850,omitempty"`
 	Warnings []causeData         `json:"warnings,omitempty"`
 	Notes    map[string]noteData `json:"notes,omitempty"`
+	Tried    []triedData         `json:"tried,omitempty"`
 }
 
 // noteData is a note template in both languages.
@@ -101,6 +102,7 @@ func readData(fsys fs.FS) (fileData, error) {
 		all.Entries = append(all.Entries, f.Entries...)
 		all.Q850 = append(all.Q850, f.Q850...)
 		all.Warnings = append(all.Warnings, f.Warnings...)
+		all.Tried = append(all.Tried, f.Tried...)
 		for k, v := range f.Notes {
 			if _, dup := all.Notes[k]; dup {
 				return all, fmt.Errorf("%w: %s: note %q defined twice", ErrInvalidCatalog, name, k)

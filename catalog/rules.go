@@ -28,6 +28,7 @@ func (c *Catalog) Diagnose(ex Exchange, lang Lang) Diagnosis {
 		c.plainSIPVars(ex, v)
 	}
 	d := c.render(e, ch.kind, lang, v)
+	d.Remedies = c.withoutTried(ex, ch, lang, v, d.Remedies)
 	d.Notes = c.notesFor(ex, ch, lang, v)
 	return d
 }

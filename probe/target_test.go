@@ -54,7 +54,7 @@ func TestParseTargetErrors(t *testing.T) {
 		// Signs and other junk in the port.
 		"127.0.0.1:+15060", "pbx:-1", "pbx:5060x", "pbx: 5060", "sip:pbx:+5060", "[::1]:+5060",
 		// Malformed hosts and addresses.
-		"::%]", "[::1%eth0]:5060", "fe80::1%eth0", "pbx..example.com", "-pbx.example.com", "pbx-.example.com", "10.0.0.300", "127.1", "sip:[::1",
+		"::%]", "[::1%eth0]:5060", "[::1%]]:5060", "fe80::1%a b", "fe80::1%eth0", "pbx..example.com", "-pbx.example.com", "pbx-.example.com", "10.0.0.300", "127.1", "sip:[::1",
 		// sips: is TLS on every hop (RFC 3261 §26.2.2).
 		"sips:pbx;transport=udp",
 	} {
@@ -97,4 +97,21 @@ func FuzzParseTarget(f *testing.F) {
 			t.Fatalf("round trip of %q: %+v != %+v", s, again, tg)
 		}
 	})
+}
+
+func TestFirstTransport(t *testing.T) {
+	for _, tt := range []struct{ target, transport, want string }{
+		{"pbx", "", "udp"},
+		{"pbx", "TCP", "tcp"},
+		{"sips:pbx", "", "tls"},
+		{"sip:pbx;transport=tcp", "", "tcp"},
+		{"sip:pbx;transport=tcp", "udp", "udp"},
+		{"pbx:x", "", ""},
+	} {
+		t.Run(tt.target+"/"+tt.transport, func(t *testing.T) {
+			if got := (Config{Target: tt.target, Transport: tt.transport}).FirstTransport(); got != tt.want {
+				t.Errorf("FirstTransport = %q, want %q", got, tt.want)
+			}
+		})
+	}
 }

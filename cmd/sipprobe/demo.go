@@ -38,7 +38,7 @@ func demoAction(c *cli.Context) error {
 	if err != nil {
 		return usagef("--lang: %v", err)
 	}
-	rep, err := demo.Run(c.Context, demo.WithLang(lang), demo.WithUserAgent("sipprobe/"+version))
+	rep, err := demo.Run(c.Context, demo.WithLang(lang), demo.WithUserAgent(readVersion().userAgent()))
 	if err != nil {
 		return &exitError{code: 3, err: fmt.Errorf("demo: %w", err)}
 	}

@@ -24,15 +24,16 @@ func TestDemoCommand(t *testing.T) {
 			Diagnosis struct {
 				ID string `json:"id"`
 			} `json:"diagnosis"`
-			Expect struct {
-				Met bool `json:"met"`
-			} `json:"expect"`
+			Expect *struct{} `json:"expect"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}
-		if !strings.HasPrefix(r.Name, "demo-") || !r.Expect.Met {
-			t.Errorf("%s: expectation not met", r.Name)
+		// Exit 0 says each probe showed the diagnosis it was built for; the
+		// results themselves carry no expectation, so a staged wrong
+		// password reads CRITICAL as it would against a real PBX.
+		if !strings.HasPrefix(r.Name, "demo-") || r.Expect != nil {
+			t.Errorf("%s: not a demo probe, or an expectation in its result", r.Name)
 		}
 		got = append(got, r.Diagnosis.ID)
 	}

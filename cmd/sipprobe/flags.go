@@ -74,7 +74,7 @@ func configFromFlags(c *cli.Context) (probe.Config, error) {
 		},
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = "sipprobe/" + version
+		cfg.UserAgent = readVersion().userAgent()
 	}
 	if cfg.Timeout <= 0 {
 		return cfg, usagef("--timeout must be positive")

@@ -14,9 +14,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args, os.Stdout, os.Stderr)
@@ -59,6 +56,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		}
 	}()
 	app := newApp(stdout, stderr)
+	if n := len(args); n > 1 && args[n-1] == completeFlag {
+		complete(app, args, stdout)
+		return 0
+	}
 	ordered, err := reorderArgs(app, args)
 	if err == nil {
 		err = app.RunContext(ctx, ordered)
@@ -84,7 +85,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
 		Name:                 "sipprobe",
 		Usage:                "ask a SIP server whether registration, calls and transport work, and say what is wrong",
-		Version:              version,
+		Version:              readVersion().Version,
 		Writer:               stdout,
 		ErrWriter:            stderr,
 		EnableBashCompletion: false,
@@ -103,6 +104,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			catalogCommand(),
 			demoCommand(),
 			versionCommand(),
+			completionCommand(),
+			manCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
@@ -124,16 +127,5 @@ func setUsageErrors(cmd *cli.Command) {
 	cmd.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return flagError(cmd, err) }
 	for _, sub := range cmd.Subcommands {
 		setUsageErrors(sub)
-	}
-}
-
-func versionCommand() *cli.Command {
-	return &cli.Command{
-		Name:  "version",
-		Usage: "print the version",
-		Action: func(c *cli.Context) error {
-			fmt.Fprintf(c.App.Writer, "sipprobe %s\n", version)
-			return nil
-		},
 	}
 }

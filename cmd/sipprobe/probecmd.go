@@ -80,7 +80,11 @@ func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config) error)
 		if err != nil {
 			return &exitError{code: 3, err: err}
 		}
-		r := expect.Judge(probe.Run(c.Context, kind, cfg), catalog.Default(), cfg.Lang)
+		prog := newProgress(c.App.ErrWriter, stderrTerminal, time.Now, probeWaiting(kind, cfg))
+		prog.run(c.Context)
+		raw := probe.Run(c.Context, kind, cfg)
+		prog.end()
+		r := expect.Judge(raw, catalog.Default(), cfg.Lang)
 		if err := errors.Join(out.Add(r), out.Close(time.Since(start), time.Now())); err != nil {
 			return &exitError{code: 3, err: err}
 		}

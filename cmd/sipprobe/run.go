@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -124,9 +125,16 @@ func runAction(c *cli.Context) error {
 	}
 	runner := scenarios.NewRunner(opts...)
 	notify := c.Bool("notify-on-change")
-	sum, runErr := runner.Run(c.Context, file.Jobs(), func(ev scenarios.Event) error {
+	var done atomic.Int64
+	prog := newProgress(c.App.ErrWriter, stderrTerminal, time.Now, runDone(func() int { return int(done.Load()) }, file.Count()))
+	prog.run(c.Context)
+	sum, runErr := runner.Run(c.Context, withUserAgent(file.Jobs(), readVersion().userAgent()), func(ev scenarios.Event) error {
+		done.Add(1)
+		prog.pause() // a result printed now starts at the left margin
+		defer prog.resume()
 		return out.add(ev.Result, !notify || ev.Changed())
 	})
+	prog.end()
 	closeErr := out.close(sum.Elapsed, time.Now())
 	for _, herr := range sum.HistoryErrors {
 		fmt.Fprintf(c.App.ErrWriter, "sipprobe: warning: history: %v\n", herr)
