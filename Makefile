@@ -20,7 +20,7 @@ export CI ?= 1
 all: build
 
 build:
-	$(GO) build -o sipprobe ./cmd/sipprobe
+	$(GO) build -buildvcs=auto -o sipprobe ./cmd/sipprobe
 
 # The man page and the completion scripts come from the binary itself
 # (sipprobe man, sipprobe completion SHELL), so they match its flags.
