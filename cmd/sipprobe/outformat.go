@@ -11,7 +11,7 @@ import (
 
 // resultFormats are the --output values of the probe commands and of run:
 // every format on every probe (DESIGN.md §1).
-var resultFormats = []string{"text", "json", "junit", "nagios", "prom"}
+func resultFormats() []string { return []string{"text", "json", "junit", "nagios", "prom"} }
 
 const resultFormatsUsage = "text, json, junit, nagios or prom"
 
@@ -43,7 +43,7 @@ func outputFlag(c *cli.Context, allowed []string, want string) (string, error) {
 		return f, nil
 	}
 	if v := fromEnv(c, "output"); v != "" {
-		if slices.Contains(resultFormats, strings.ToLower(strings.TrimSpace(val))) {
+		if slices.Contains(resultFormats(), strings.ToLower(strings.TrimSpace(val))) {
 			return "text", nil
 		}
 		return "", usagef("%s=%q: want %s", v, val, resultFormatsUsage)

@@ -65,7 +65,7 @@ func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config) error)
 		if err != nil {
 			return err
 		}
-		format, err := outputFlag(c, resultFormats, resultFormatsUsage)
+		format, err := outputFlag(c, resultFormats(), resultFormatsUsage)
 		if err != nil {
 			return err
 		}

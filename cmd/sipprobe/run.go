@@ -46,7 +46,7 @@ func runAction(c *cli.Context) error {
 		return usagef("run: want exactly one scenario file, got %d arguments", c.Args().Len())
 	}
 	path := c.Args().First()
-	format, err := outputFlag(c, resultFormats, resultFormatsUsage)
+	format, err := outputFlag(c, resultFormats(), resultFormatsUsage)
 	if err != nil {
 		return err
 	}

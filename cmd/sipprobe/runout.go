@@ -106,7 +106,7 @@ func runSpec(f *scenarios.File, start time.Time, lang catalog.Lang) sinkSpec {
 		// The engine reports targets as URIs ("sip:host:port").
 		t := p.Config.Target
 		if !strings.HasPrefix(t, "sip:") && !strings.HasPrefix(t, "sips:") {
-			t = "sips:" + t
+			t = "sip:" + t
 		}
 		targets = append(targets, t)
 		limits[p.Name] = [2]float64{p.Expect.MaxMs, p.Expect.CritMs}
