@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the real peers the integration tests run against (Kamailio with
-# TLS, kamcmd, SIPp, sipsak, dnsmasq) and the tools that build their test
-# networks (iproute2's ip, iptables) on Debian/Ubuntu, and makes sure no
-# packaged Kamailio service runs: the tests start their own instances on
-# free loopback ports and must never talk to a system one on 5060.
+# TLS, kamcmd, SIPp, sipsak, dnsmasq), the tools that build their test
+# networks (iproute2's ip, iptables) and promtool (Debian's prometheus
+# package, for the examples/prometheus tests) on Debian/Ubuntu, and makes
+# sure no packaged Kamailio or Prometheus service runs: the tests start
+# their own instances on free loopback ports and must never talk to a
+# system one on 5060, nor leave one listening on 9090.
 # Idempotent: does nothing but the service check when all is installed.
 set -euo pipefail
 
@@ -29,24 +31,34 @@ if ! have_tls_module; then
 	missing=1
 fi
 
+if ! command -v promtool >/dev/null 2>&1; then
+	echo "install-test-deps: promtool missing"
+	missing=1
+fi
+
 if [ "$missing" -eq 1 ]; then
 	"${sudo_cmd[@]}" apt-get update
 	"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		kamailio kamailio-tls-modules sip-tester sipsak iptables dnsmasq-base iproute2
+		kamailio kamailio-tls-modules sip-tester sipsak iptables dnsmasq-base iproute2 prometheus
 fi
 
-# The package may have started a kamailio with the default config on
-# 5060 on every interface. Stop it and keep it off.
+# The packages may have started a kamailio with the default config on
+# 5060 on every interface, and a prometheus on :9090. Stop them and keep
+# them off.
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
 	"${sudo_cmd[@]}" systemctl disable --now kamailio >/dev/null 2>&1 || true
+	"${sudo_cmd[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || true
 fi
-# Without systemd (containers) the init script may still have started a
+# Without systemd (containers) the init scripts may still have started a
 # daemon: kill exactly the one its pid file names.
-for pidfile in /run/kamailio/kamailio.pid /var/run/kamailio/kamailio.pid; do
+for entry in kamailio:/run/kamailio/kamailio.pid kamailio:/var/run/kamailio/kamailio.pid \
+	prometheus:/run/prometheus/prometheus.pid prometheus:/var/run/prometheus/prometheus.pid; do
+	name="${entry%%:*}"
+	pidfile="${entry#*:}"
 	if [ -s "$pidfile" ]; then
 		pid="$(cat "$pidfile")"
-		if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q kamailio; then
-			echo "install-test-deps: stopping packaged kamailio (pid $pid)"
+		if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "$name"; then
+			echo "install-test-deps: stopping packaged $name (pid $pid)"
 			"${sudo_cmd[@]}" kill "$pid" || true
 		fi
 	fi
@@ -54,4 +66,5 @@ done
 
 kamailio -v 2>&1 | sed -n 1p
 sipp -v 2>/dev/null | grep -m1 -o 'SIPp v[^ ]*' || true
+promtool --version 2>&1 | sed -n 1p || true
 /usr/sbin/dnsmasq --version 2>/dev/null | sed -n 1p || true
