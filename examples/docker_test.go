@@ -114,6 +114,9 @@ func TestDockerfile(t *testing.T) {
 // checks that the result can run on distroless/static: an ELF without an
 // interpreter or shared libraries, with the version stamped in.
 func TestDockerBuildCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: a -trimpath build of every package (minutes with a cold cache)")
+	}
 	build := dockerBuildCommand(t, parseDockerfile(readFile(t, dockerfile)))
 	bin := filepath.Join(t.TempDir(), "sipprobe")
 	line := strings.Replace(build, "-o /out/sipprobe", "-o "+bin, 1)

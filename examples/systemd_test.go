@@ -94,8 +94,9 @@ func TestSystemdUnit(t *testing.T) {
 	}
 }
 
-// TestSystemdUnitVerify runs systemd-analyze verify on the unit, with
-// ExecStart pointed at a binary that exists here (verify checks it).
+// TestSystemdUnitVerify runs systemd-analyze verify on the unit and scores
+// its sandbox (security --offline), with ExecStart pointed at a binary that
+// exists here (verify checks it).
 func TestSystemdUnitVerify(t *testing.T) {
 	analyze, err := exec.LookPath("systemd-analyze")
 	if err != nil {
@@ -110,9 +111,24 @@ func TestSystemdUnitVerify(t *testing.T) {
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(analyze, "verify", "--man=no", path).CombinedOutput()
-	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
-		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
+	tests := []struct {
+		name string
+		args []string
+	}{
+		// verify prints what it ignores (a bad value, an unknown key) but
+		// still exits 0: any output is a failure.
+		{"verify", []string{"verify", "--man=no", path}},
+		// The exposure score (0 safest … 10): 1.2 today; --threshold is in
+		// tenths and fails above it, so a weakened sandbox shows here.
+		{"security", []string{"security", "--offline=yes", "--threshold=15", "--no-pager", path}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := exec.Command(analyze, tt.args...).CombinedOutput()
+			if err != nil || (tt.name == "verify" && len(strings.TrimSpace(string(out))) > 0) {
+				t.Errorf("systemd-analyze %s: %v\n%s", strings.Join(tt.args, " "), err, out)
+			}
+		})
 	}
 }
 
