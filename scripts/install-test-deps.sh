@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real peers the integration tests run against (Kamailio with
 # TLS, kamcmd, SIPp, sipsak, dnsmasq) and the tools that build their test
-# networks (iproute2's ip, iptables) on Debian/Ubuntu, and makes sure no
+# networks (iproute2's ip, iptables) and the browser the status page is
+# checked in (chromium, run headless) on Debian/Ubuntu, and makes sure no
 # packaged Kamailio service runs: the tests start their own instances on
 # free loopback ports and must never talk to a system one on 5060.
 # Idempotent: does nothing but the service check when all is installed.
@@ -18,7 +19,7 @@ have_tls_module() {
 }
 
 missing=0
-for bin in kamailio kamcmd sipp sipsak iptables dnsmasq ip; do
+for bin in kamailio kamcmd sipp sipsak iptables dnsmasq ip chromium; do
 	if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$bin" ]; then
 		echo "install-test-deps: $bin missing"
 		missing=1
@@ -32,7 +33,7 @@ fi
 if [ "$missing" -eq 1 ]; then
 	"${sudo_cmd[@]}" apt-get update
 	"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		kamailio kamailio-tls-modules sip-tester sipsak iptables dnsmasq-base iproute2
+		kamailio kamailio-tls-modules sip-tester sipsak iptables dnsmasq-base iproute2 chromium
 fi
 
 # The package may have started a kamailio with the default config on
@@ -55,3 +56,4 @@ done
 kamailio -v 2>&1 | sed -n 1p
 sipp -v 2>/dev/null | grep -m1 -o 'SIPp v[^ ]*' || true
 /usr/sbin/dnsmasq --version 2>/dev/null | sed -n 1p || true
+chromium --version 2>/dev/null || true
