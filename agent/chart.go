@@ -70,7 +70,7 @@ func newChart(lang catalog.Lang, loc *time.Location, samples []Sample) chart {
 	}
 	top := niceCeil(maxMs)
 	if top > 0 {
-		c.Top = millis(lang, top)
+		c.Top = tick(lang, top)
 	}
 	layout := "15:04"
 	if last.Sub(first) >= 24*time.Hour {
@@ -119,6 +119,16 @@ func xOf(t, first, last time.Time) float64 {
 		return (chartLeft + chartRight) / 2
 	}
 	return chartLeft + float64(t.Sub(first))/float64(total)*(chartRight-chartLeft)
+}
+
+// tick labels a round axis value with no more digits than it has: "50 ms",
+// "0.5 ms", "2 s".
+func tick(lang catalog.Lang, v float64) string {
+	id := "ms"
+	if v >= 1000 {
+		id, v = "sec", v/1000
+	}
+	return word(lang, id, number(lang, v, max(0, int(-math.Floor(math.Log10(v))))))
 }
 
 // niceCeil is the smallest 1, 2 or 5 times a power of ten at or above v

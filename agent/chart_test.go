@@ -53,7 +53,7 @@ func TestChartGeometry(t *testing.T) {
 				{At: at(0), Ms: 5, Status: ok}, {At: at(10), Ms: 5, Status: ok}, {At: at(20), Ms: 5, Status: ok},
 			},
 			points: []pt{{chartLeft, chartTop}, {mid, chartTop}, {chartRight, chartTop}},
-			lines:  1, top: "5.00 ms", from: "10:00", to: "10:20",
+			lines:  1, top: "5 ms", from: "10:00", to: "10:20",
 		},
 		{
 			name: "all at the same instant stack in the middle",
@@ -76,7 +76,7 @@ func TestChartGeometry(t *testing.T) {
 				{chartLeft + 0.75*(chartRight-chartLeft), chartTop},
 			},
 			misses: []float64{mid, chartRight},
-			lines:  1, top: "2.00 ms", from: "10:00", to: "10:40",
+			lines:  1, top: "2 ms", from: "10:00", to: "10:40",
 		},
 		{
 			name:    "only unanswered samples: ticks, no top label",
@@ -91,7 +91,7 @@ func TestChartGeometry(t *testing.T) {
 				{chartLeft, chartBottom - 0.75*(chartBottom-chartTop)},
 				{chartRight, chartBottom - 0.35*(chartBottom-chartTop)},
 			},
-			lines: 1, top: "2.00 s", from: "12-02 10:00", to: "12-05 10:00",
+			lines: 1, top: "2 s", from: "12-02 10:00", to: "12-05 10:00",
 		},
 	}
 	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-6 }
@@ -146,6 +146,24 @@ func TestChartLabelsInRussian(t *testing.T) {
 	}
 	if want := "2026-12-02 10:01:00 · нет ответа · КРИТИЧНО"; c.Misses[0].Label != want {
 		t.Errorf("miss label %q, want %q", c.Misses[0].Label, want)
+	}
+}
+
+func TestTick(t *testing.T) {
+	tests := []struct {
+		in     float64
+		en, ru string
+	}{
+		{0.5, "0.5 ms", "0,5 мс"}, {0.02, "0.02 ms", "0,02 мс"}, {5, "5 ms", "5 мс"}, {200, "200 ms", "200 мс"},
+		{1000, "1 s", "1 с"}, {5000, "5 s", "5 с"}, {20000, "20 s", "20 с"},
+	}
+	for _, tc := range tests {
+		if got := tick(catalog.EN, tc.in); got != tc.en {
+			t.Errorf("tick(en, %v) = %q, want %q", tc.in, got, tc.en)
+		}
+		if got := tick(catalog.RU, tc.in); got != tc.ru {
+			t.Errorf("tick(ru, %v) = %q, want %q", tc.in, got, tc.ru)
+		}
 	}
 }
 

@@ -65,8 +65,9 @@ func TestPageInChromium(t *testing.T) {
 			}
 		}
 		for _, s := range []string{
-			"&lt;script&gt;alert(1)&lt;/script&gt;", // shown as text
-			`\x1b[2J`,                               // the escape shown, not sent
+			"&lt;script&gt;document.body.setAttribute('data-pwned','1')&lt;/script&gt;", // shown as text
+			"&lt;img src=x onerror=\"document.body",                                     // shown as text
+			`\x1b[2J`,                                                                   // the escape shown, not sent
 			"4 probes: 1 ok, 1 warning, 1 critical, 1 unknown",
 			`<span class="badge st-critical">CRITICAL</span>`,
 			`<a class="last-failure" href="/probe/reception-120/last">`,
