@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real peers the integration tests run against (Kamailio with
 # TLS, kamcmd, SIPp, sipsak, dnsmasq), the tools that build their test
-# networks (iproute2's ip, iptables) and promtool (Debian's prometheus
-# package, for the examples/prometheus tests) on Debian/Ubuntu, and makes
+# networks (iproute2's ip, iptables), promtool (Debian's prometheus
+# package, for the examples/prometheus tests) and the browser the status
+# page is checked in (chromium, run headless) on Debian/Ubuntu, and makes
 # sure no packaged Kamailio or Prometheus service runs: the tests start
 # their own instances on free loopback ports and must never talk to a
 # system one on 5060, nor leave one listening on 9090.
@@ -20,7 +21,7 @@ have_tls_module() {
 }
 
 missing=0
-for bin in kamailio kamcmd sipp sipsak iptables dnsmasq ip; do
+for bin in kamailio kamcmd sipp sipsak iptables dnsmasq ip chromium; do
 	if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$bin" ]; then
 		echo "install-test-deps: $bin missing"
 		missing=1
@@ -39,7 +40,7 @@ fi
 if [ "$missing" -eq 1 ]; then
 	"${sudo_cmd[@]}" apt-get update
 	"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		kamailio kamailio-tls-modules sip-tester sipsak iptables dnsmasq-base iproute2 prometheus
+		kamailio kamailio-tls-modules sip-tester sipsak iptables dnsmasq-base iproute2 prometheus chromium
 fi
 
 # The packages may have started a kamailio with the default config on
@@ -68,3 +69,4 @@ kamailio -v 2>&1 | sed -n 1p
 sipp -v 2>/dev/null | grep -m1 -o 'SIPp v[^ ]*' || true
 promtool --version 2>&1 | sed -n 1p || true
 /usr/sbin/dnsmasq --version 2>/dev/null | sed -n 1p || true
+chromium --version 2>/dev/null || true
