@@ -39,8 +39,8 @@ func init() {
 var (
 	cliLatinWord = regexp.MustCompile(`[A-Za-z][A-Za-z0-9]*(?:[-_.'/:@][A-Za-z0-9]+)*`)
 	cliQuoted    = regexp.MustCompile("«[^»]*»|`[^`]*`|\"[^\"]*\"|--[a-z][a-z0-9-]*")
-	// Go's own words for a refused TCP connect, which a note quotes.
-	goDialError = regexp.MustCompile(`dial tcp \S+: connect: connection refused`)
+	// Go's own words for a failed connect, which a note quotes.
+	goDialError = regexp.MustCompile(`dial (?:tcp|udp) \S+: connect: [a-z ]+`)
 	// The test peers' data: result names, URI parameters.
 	peerData = regexp.MustCompile(`\bdemo-[a-z-]+|;transport=[a-z]+`)
 )
