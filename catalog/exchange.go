@@ -98,6 +98,10 @@ type Exchange struct {
 	// Detail is a short, factual description of the transport error or the
 	// lookups tried; it goes into the diagnosis notes.
 	Detail string
+	// DetailNotes are what the probe itself says about the transport,
+	// the lookups or the call, as catalogue notes rendered in the
+	// result's language; they follow Detail in the same note (issue 9).
+	DetailNotes []Note
 	// Alt is set when another transport was tried after silence.
 	Alt *AltTransport
 

@@ -23,7 +23,7 @@ func (c *Catalog) notesFor(ex Exchange, ch choice, lang Lang, v vars) []string {
 			notes = append(notes, s)
 		}
 	}
-	if d := strings.TrimSpace(ex.Detail); d != "" {
+	if d := c.DetailText(ex, lang); d != "" {
 		notes = append(notes, clip(d, 300))
 	}
 	if f := ex.Final; f != nil && (ex.Outcome == OutcomeResponse || ex.Outcome == "") {

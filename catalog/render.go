@@ -19,6 +19,10 @@ var knownVars = map[string]bool{
 	"code": true, "reason": true, "seconds": true, "text": true,
 	"cause": true, "name": true, "alt": true, "n": true, "server": true,
 	"window": true, "last": true, "answered": true,
+	// The probe's own notes (data/46-probe-notes.json).
+	"addr": true, "from": true, "proto": true, "what": true, "errno": true,
+	"host": true, "dur": true, "codec": true, "codecs": true, "rejected": true,
+	"held": true, "hold": true, "req": true, "seq": true,
 }
 
 var errTemplate = errors.New("bad template")

@@ -54,7 +54,7 @@ func dial(ctx context.Context, transport string, laddr string, raddr netip.AddrP
 		de := classifyDial(err)
 		if de.outcome == catalog.OutcomeHostUnreachable && de.unreach == "" && !routeExists(raddr) {
 			de.unreach = catalog.UnreachLocal
-			de.err = fmt.Errorf("no route from this machine to %s: %w", raddr, err)
+			de.err = wrapNote("dial-no-route-local", err, "addr", raddr.String())
 		}
 		return nil, de
 	}
@@ -87,24 +87,24 @@ func localAddr(network, s string) (net.Addr, error) {
 func classifyDial(err error) *dialError {
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return &dialError{outcome: catalog.OutcomeRefused, err: fmt.Errorf("connection refused: %w", err)}
+		return &dialError{outcome: catalog.OutcomeRefused, err: wrapNote("dial-refused", err)}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
-		return &dialError{outcome: catalog.OutcomeConnectTimeout, err: fmt.Errorf("connect timed out: %w", err)}
+		return &dialError{outcome: catalog.OutcomeConnectTimeout, err: wrapNote("dial-timeout", err)}
 	case errors.Is(err, context.Canceled):
 		return &dialError{outcome: catalog.OutcomeCanceled, err: err}
 	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
 		// TCP does not say which ICMP message (host or network
 		// unreachable, or a firewall's "prohibited") killed the connect.
-		return &dialError{outcome: catalog.OutcomeHostUnreachable, err: fmt.Errorf("no route to the server: %w", err)}
+		return &dialError{outcome: catalog.OutcomeHostUnreachable, err: wrapNote("dial-no-route", err)}
 	case errors.Is(err, syscall.EPERM), errors.Is(err, syscall.EACCES):
 		return &dialError{outcome: catalog.OutcomeHostUnreachable, unreach: catalog.UnreachProhibited,
-			err: fmt.Errorf("this machine's firewall does not let the connection out: %w", err)}
+			err: wrapNote("dial-firewall", err)}
 	case errors.Is(err, syscall.EADDRNOTAVAIL), errors.Is(err, syscall.EADDRINUSE):
-		return &dialError{outcome: catalog.OutcomeInternal, err: fmt.Errorf("cannot use the local address: %w", err)}
+		return &dialError{outcome: catalog.OutcomeInternal, err: wrapNote("dial-local-addr", err)}
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
-		return &dialError{outcome: catalog.OutcomeConnectTimeout, err: fmt.Errorf("connect timed out: %w", err)}
+		return &dialError{outcome: catalog.OutcomeConnectTimeout, err: wrapNote("dial-timeout", err)}
 	}
 	return &dialError{outcome: catalog.OutcomeInternal, err: err}
 }

@@ -120,13 +120,12 @@ func askedServer(r Resolver, host string) string {
 	return ""
 }
 
-// atServer says which DNS server the failed lookups asked (" at DNS server
-// IP:port"), or "" when it was the system's: one resolution asks one
-// resolver, so the first named server is the server.
-func atServer(ls []results.Lookup) string {
+// dnsServerOf is the DNS server the failed lookups asked ("" for the
+// system's resolver).
+func dnsServerOf(ls []results.Lookup) string {
 	for _, l := range ls {
 		if l.Server != "" {
-			return " at DNS server " + l.Server
+			return l.Server
 		}
 	}
 	return ""

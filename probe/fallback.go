@@ -74,7 +74,7 @@ func (a *altCheck) run(ctx context.Context, s *session, res resolution) {
 	l, err := openLink(ctx, "tcp", s.cfg.LocalAddr, res.Addr, nil, s.cfg.UserAgent, a.w)
 	if err != nil {
 		var de *dialError
-		out.Error = err.Error()
+		out.Error = s.cat.NoteText(noteOf(err), s.cfg.Lang)
 		if errors.As(err, &de) {
 			out.Silent = de.outcome == catalog.OutcomeConnectTimeout
 			out.Unreachable = de.outcome == catalog.OutcomeHostUnreachable
@@ -90,7 +90,7 @@ func (a *altCheck) run(ctx context.Context, s *session, res resolution) {
 	if ex.Final != nil {
 		out.Answered, out.Code, out.Reason = true, ex.Final.Code, ex.Final.Reason
 	} else {
-		out.Error = ex.Detail
+		out.Error = sub.cat.DetailText(ex, s.cfg.Lang)
 		out.Silent = ex.Outcome == catalog.OutcomeTimeout
 	}
 	a.set(out)

@@ -3,7 +3,6 @@ package probe
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"strconv"
 )
 
@@ -33,7 +32,7 @@ func (f *framer) feed(p []byte) ([][]byte, error) {
 		end := bytes.Index(f.buf, []byte("\r\n\r\n"))
 		if end < 0 {
 			if len(f.buf) > maxMessage {
-				return out, fmt.Errorf("%w: %d bytes without the end of the headers", errFrame, len(f.buf))
+				return out, wrapNote("frame-no-end", errFrame, "n", strconv.Itoa(len(f.buf)))
 			}
 			return out, nil
 		}
@@ -43,7 +42,7 @@ func (f *framer) feed(p []byte) ([][]byte, error) {
 		}
 		total := end + 4 + cl
 		if total > maxMessage {
-			return out, fmt.Errorf("%w: Content-Length %d is too large", errFrame, cl)
+			return out, wrapNote("frame-too-large", errFrame, "n", strconv.Itoa(cl))
 		}
 		if len(f.buf) < total {
 			return out, nil
@@ -70,7 +69,7 @@ func contentLength(headers []byte) (int, error) {
 		}
 		n, err := strconv.Atoi(string(bytes.TrimSpace(value)))
 		if err != nil || n < 0 {
-			return 0, fmt.Errorf("%w: bad Content-Length %q", errFrame, bytes.TrimSpace(value))
+			return 0, wrapNote("frame-bad-length", errFrame, "n", strconv.Quote(string(bytes.TrimSpace(value))))
 		}
 		return n, nil
 	}

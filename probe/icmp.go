@@ -2,8 +2,8 @@ package probe
 
 import (
 	"errors"
-	"fmt"
 	"net/netip"
+	"strconv"
 	"syscall"
 
 	"github.com/sipprobe/sipprobe/catalog"
@@ -79,48 +79,42 @@ func (r icmpReport) unreachKind() (kind string, port, ignore bool) {
 	return catalog.UnreachHost, false, false
 }
 
-// describe says what happened in words an admin recognises from ping.
-func (r icmpReport) describe(server string) string {
+// note says what happened in words an admin recognises from ping.
+func (r icmpReport) note(server string) catalog.Note {
 	if r.local {
 		if r.errno == syscall.EPERM || r.errno == syscall.EACCES {
-			return fmt.Sprintf("this machine's firewall does not let the request to %s out (%v)", server, r.errno)
+			return catalog.NewNote("icmp-local-firewall", "addr", server, "errno", r.errno.Error())
 		}
-		return fmt.Sprintf("no route from this machine to %s (%v)", server, r.errno)
+		return catalog.NewNote("icmp-local-no-route", "addr", server, "errno", r.errno.Error())
 	}
-	what := r.errno.Error()
+	what := catalog.Text(r.errno.Error())
 	if r.detailed {
 		what = icmpName(r.v6, r.icmpType, r.icmpCode)
 	}
+	from := ""
 	if r.from.IsValid() {
-		return fmt.Sprintf("%s from %s for %s", what, r.from, server)
+		from = r.from.String()
 	}
-	return fmt.Sprintf("%s for %s", what, server)
+	return catalog.NewNote("icmp-report", "from", from, "addr", server).With("what", what)
 }
 
-func icmpName(v6 bool, typ, code uint8) string {
+// icmpName names an ICMP message as the catalogue's note icmp4-CODE or
+// icmp6-CODE (destination unreachable), or by type and code.
+func icmpName(v6 bool, typ, code uint8) catalog.Note {
+	t, c := strconv.Itoa(int(typ)), strconv.Itoa(int(code))
 	if v6 {
-		names := map[uint8]string{0: "ICMPv6 no route to destination", 1: "ICMPv6 administratively prohibited",
-			3: "ICMPv6 address unreachable", 4: "ICMPv6 port unreachable", 5: "ICMPv6 source address failed policy", 6: "ICMPv6 reject route"}
-		if typ == 1 {
-			if n, ok := names[code]; ok {
-				return n
-			}
+		if typ == 1 && (code <= 6 && code != 2) {
+			return catalog.NewNote("icmp6-" + c)
 		}
-		return fmt.Sprintf("ICMPv6 type %d code %d", typ, code)
+		return catalog.NewNote("icmp6-other", "n", t, "code", c)
 	}
-	names := map[uint8]string{0: "ICMP network unreachable", 1: "ICMP host unreachable", 3: "ICMP port unreachable",
-		4: "ICMP fragmentation needed", 5: "ICMP source route failed", 6: "ICMP network unknown", 7: "ICMP host unknown",
-		9: "ICMP network administratively prohibited", 10: "ICMP host administratively prohibited",
-		11: "ICMP network unreachable for TOS", 12: "ICMP host unreachable for TOS", 13: "ICMP communication administratively prohibited"}
-	if typ == 3 {
-		if n, ok := names[code]; ok {
-			return n
-		}
+	if typ == 3 && code <= 13 && code != 2 && code != 8 {
+		return catalog.NewNote("icmp4-" + c)
 	}
 	if typ == 11 {
-		return "ICMP time exceeded (a routing loop or too many hops)"
+		return catalog.NewNote("icmp4-time-exceeded")
 	}
-	return fmt.Sprintf("ICMP type %d code %d", typ, code)
+	return catalog.NewNote("icmp4-other", "n", t, "code", c)
 }
 
 // icmpErrno reports whether err is one the kernel raises on a connected UDP

@@ -64,6 +64,6 @@ func FuzzParseExtendedErr(f *testing.F) {
 			return
 		}
 		_, _, _ = r.unreachKind()
-		_ = r.describe("x")
+		_ = enText(r.note("x"))
 	})
 }

@@ -41,7 +41,7 @@ func TestICMPReportKind(t *testing.T) {
 			if kind != tc.kind || port != tc.port || ignore != tc.ignore {
 				t.Errorf("unreachKind = %q, port %v, ignore %v; want %q, %v, %v", kind, port, ignore, tc.kind, tc.port, tc.ignore)
 			}
-			if d := tc.r.describe("203.0.113.10:5060"); !strings.Contains(d, tc.describe) || !strings.Contains(d, "203.0.113.10:5060") {
+			if d := enText(tc.r.note("203.0.113.10:5060")); !strings.Contains(d, tc.describe) || !strings.Contains(d, "203.0.113.10:5060") {
 				t.Errorf("describe = %q, want %q and the server in it", d, tc.describe)
 			}
 		})

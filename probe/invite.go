@@ -45,7 +45,8 @@ func (s *session) invite(ctx context.Context, l *link, r *results.Result, ex *ca
 	}
 	c, err := s.newCall(l, to, offer)
 	if err != nil {
-		ex.Outcome, ex.Detail, r.Error = catalog.OutcomeInternal, "RTP socket: "+err.Error(), err.Error()
+		ex.Outcome, r.Error = catalog.OutcomeInternal, err.Error()
+		setNote(ex, catalog.NewNote("rtp-socket", "text", err.Error()))
 		return
 	}
 	defer c.close()
@@ -91,7 +92,8 @@ func (c *call) run(ctx context.Context, r *results.Result, ex *catalog.Exchange,
 		ringTimeout := errors.Is(err, errRingTimeout)
 		if ringTimeout {
 			ex.RingTimeout = true
-			ex.Outcome, ex.Detail = catalog.OutcomeTimeout, fmt.Sprintf("it rang for %s without an answer; we sent CANCEL", s.ringTimeout())
+			ex.Outcome = catalog.OutcomeTimeout
+			setNote(ex, catalog.NewNote("ring-timeout", "dur", s.ringTimeout().String()))
 		} else {
 			s.setError(ex, err)
 		}
@@ -101,9 +103,9 @@ func (c *call) run(ctx context.Context, r *results.Result, ex *catalog.Exchange,
 			in.EndedBy = "sipprobe-bye"
 		case final != nil:
 			in.EndedBy = "sipprobe-cancel"
-			detail, outcome := ex.Detail, ex.Outcome
+			detail, notes, outcome := ex.Detail, ex.DetailNotes, ex.Outcome
 			s.setFinal(r, ex, final, l)
-			ex.Detail = detail
+			ex.Detail, ex.DetailNotes = detail, notes
 			if outcome == catalog.OutcomeCanceled {
 				// The 487 answers the CANCEL of an interrupted probe, not
 				// the call: it stays the final code, the exchange stays
@@ -136,15 +138,13 @@ func (c *call) run(ctx context.Context, r *results.Result, ex *catalog.Exchange,
 		code, reason := c.bye(ctx, d)
 		in.EndedBy, in.ByeCode = "sipprobe-bye", code
 		if code == 0 || code >= 300 {
-			ex.Detail = joinDetail(ex.Detail, fmt.Sprintf("our BYE got %s", orNoAnswer(code, reason)))
+			addNote(ex, catalog.NewNote("bye-got").With("text", orNoAnswer(code, reason)))
 		}
 	}
 	requests, notes, unacked := d.end()
 	in.InDialogRequests = requests
 	ex.ReinviteNoACK = unacked
-	for _, n := range notes {
-		ex.Detail = joinDetail(ex.Detail, n)
-	}
+	ex.DetailNotes = append(ex.DetailNotes, notes...)
 	return &a
 }
 
@@ -164,8 +164,8 @@ func (c *call) noteAnswer(a answer, in *results.InviteDetails, ex *catalog.Excha
 	// not fix up (RFC 1918, RFC 6598).
 	ex.PrivateMediaAddr = a.private && !isPrivateAddr(c.l.raddr.Addr())
 	in.PrivateMediaAddr = ex.PrivateMediaAddr
-	if a.problem != "" {
-		ex.Detail = joinDetail(ex.Detail, a.problem)
+	if a.problem != nil {
+		addNote(ex, *a.problem)
 	}
 }
 
@@ -187,16 +187,9 @@ func (c *call) report(in *results.InviteDetails, ex *catalog.Exchange) {
 	in.RTPSent, in.RTPReceived = int(c.media.sent.Load()), int(c.media.received.Load())
 }
 
-func joinDetail(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "; " + b
-}
-
-func orNoAnswer(code int, reason string) string {
+func orNoAnswer(code int, reason string) catalog.Note {
 	if code == 0 {
-		return "no answer"
+		return catalog.NewNote("no-answer")
 	}
-	return fmt.Sprintf("%d %s", code, reason)
+	return catalog.Text(fmt.Sprintf("%d %s", code, reason))
 }

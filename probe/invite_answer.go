@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/pion/sdp/v3"
+
+	"github.com/sipprobe/sipprobe/catalog"
 )
 
 // answer is what an SDP answer says about the call's audio stream.
@@ -14,13 +16,13 @@ type answer struct {
 	audio     bool   // the answer has an m=audio line
 	addr      string // the connection address (a media-level c= wins, RFC 4566 §5.7)
 	port      int
-	rejected  bool     // the audio port is 0 (RFC 3264 §6)
-	codecs    []string // the answered formats, named
-	common    []string // voice codecs we offered, in the answer's order
-	send      *codec   // what to send RTP with: the first common codec, with the answer's payload type
-	direction string   // sendrecv, sendonly, recvonly, inactive
-	private   bool     // addr is RFC 1918 / RFC 6598 / unique-local
-	problem   string   // why the answer is unusable, for the notes
+	rejected  bool          // the audio port is 0 (RFC 3264 §6)
+	codecs    []string      // the answered formats, named
+	common    []string      // voice codecs we offered, in the answer's order
+	send      *codec        // what to send RTP with: the first common codec, with the answer's payload type
+	direction string        // sendrecv, sendonly, recvonly, inactive
+	private   bool          // addr is RFC 1918 / RFC 6598 / unique-local
+	problem   *catalog.Note // why the answer is unusable, for the notes
 }
 
 // noCommonCodec: the call has no voice codec both sides agreed on.
@@ -66,21 +68,21 @@ func staticPayload(pt int) (encoding string, clock uint32, ok bool) {
 func analyzeAnswer(offer []codec, body []byte) (a answer) {
 	defer func() {
 		if p := recover(); p != nil {
-			a = answer{problem: fmt.Sprintf("the SDP answer could not be read (%v)", p)}
+			a = answer{problem: problemNote("sdp-unreadable", "text", fmt.Sprint(p))}
 		}
 	}()
 	if len(strings.TrimSpace(string(body))) == 0 {
-		a.problem = "the 2xx carries no SDP answer to our offer (RFC 3261 §13.2.1)"
+		a.problem = problemNote("sdp-missing")
 		return a
 	}
 	var sd sdp.SessionDescription
 	if err := sd.Unmarshal(body); err != nil {
-		a.problem = "the SDP answer could not be parsed: " + err.Error()
+		a.problem = problemNote("sdp-unparsable", "text", err.Error())
 		return a
 	}
 	md := audioStream(&sd)
 	if md == nil {
-		a.problem = "the SDP answer has no audio stream"
+		a.problem = problemNote("sdp-no-audio")
 		return a
 	}
 	a.audio = true
@@ -110,18 +112,20 @@ func analyzeAnswer(offer []codec, body []byte) (a answer) {
 		}
 	}
 	if a.rejected {
-		a.problem = "the answer rejected the audio stream (port 0, RFC 3264 §6)"
+		a.problem = problemNote("sdp-audio-rejected")
 	} else if a.noCommonCodec() {
-		a.problem = fmt.Sprintf("the answer lists %s, none of which we offered (%s)", orNone(a.codecs), strings.Join(codecNames(offer), ", "))
+		n := problemNote("sdp-foreign-codecs", "codecs", strings.Join(a.codecs, ", "), "text", strings.Join(codecNames(offer), ", "))
+		if len(a.codecs) == 0 {
+			*n = n.With("codecs", catalog.NewNote("no-codec"))
+		}
+		a.problem = n
 	}
 	return a
 }
 
-func orNone(xs []string) string {
-	if len(xs) == 0 {
-		return "no codec"
-	}
-	return strings.Join(xs, ", ")
+func problemNote(key string, kv ...string) *catalog.Note {
+	n := catalog.NewNote(key, kv...)
+	return &n
 }
 
 // audioStream is the first m=audio line of sd, nil when there is none.

@@ -92,7 +92,7 @@ func (c *call) setup(ctx context.Context, ex *catalog.Exchange) (*sip.Response, 
 		}
 		next, aerr := c.s.authenticated(c.l, c.ids, c.spec, res)
 		if aerr != nil {
-			ex.Detail = aerr.Error()
+			setNote(ex, noteOf(aerr))
 			return res, nil
 		}
 		req, ex.AuthSent = next, true
@@ -138,7 +138,7 @@ func (c *call) attempt(ctx context.Context, req *sip.Request) (*sip.Response, er
 		case <-ring:
 			return nil, errRingTimeout
 		case <-c.s.parent.Done():
-			return nil, &exchangeError{outcome: catalog.OutcomeCanceled, detail: "interrupted"}
+			return nil, exErr(catalog.OutcomeCanceled, catalog.NewNote("interrupted"))
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/sipprobe/sipprobe/catalog"
 )
 
 // dialog is the confirmed dialog a 2xx created (RFC 3261 §12.1.2).
@@ -27,8 +29,8 @@ type dialog struct {
 	offerCSeq uint32
 
 	mu       sync.Mutex
-	requests []string // in-dialog requests the far end sent
-	notes    []string // what happened in them, for the diagnosis notes
+	requests []string       // in-dialog requests the far end sent
+	notes    []catalog.Note // what happened in them, for the diagnosis notes
 	unacked  map[uint32]*sentOK
 	closed   bool
 	done     chan struct{} // closed when the call is over

@@ -2,11 +2,9 @@ package probe
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/netip"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -32,8 +30,8 @@ func (c *call) hold(d *dialog, in *results.InviteDetails, ex *catalog.Exchange) 
 	hctx, cancel := context.WithTimeout(c.s.parent, hold)
 	defer cancel()
 	if c.s.cfg.Invite.RTP {
-		if why := c.rtp.start(hctx); why != "" {
-			ex.Detail = joinDetail(ex.Detail, "no RTP sent: "+why)
+		if why := c.rtp.start(hctx); why != nil {
+			addNote(ex, catalog.NewNote("no-rtp-sent").With("text", *why))
 		}
 	}
 	start := time.Now()
@@ -49,7 +47,7 @@ wait:
 			break wait
 		case <-c.s.wire.notify:
 			if c.s.wire.has(faultClosed) {
-				ex.Detail = joinDetail(ex.Detail, "the connection closed during the call: "+c.s.wire.closedDetail())
+				addNote(ex, catalog.NewNote("closed-during-call").With("text", c.s.wire.closedNote()))
 				break wait
 			}
 		}
@@ -60,9 +58,9 @@ wait:
 	in.HeldMs = results.MillisOf(held)
 	switch {
 	case remoteBye:
-		ex.Detail = joinDetail(ex.Detail, fmt.Sprintf("the far end hung up (BYE) after %s of the %s hold", held.Round(time.Millisecond), hold))
+		addNote(ex, catalog.NewNote("remote-bye", "held", held.Round(time.Millisecond).String(), "hold", hold.String()))
 	case interrupted:
-		ex.Detail = joinDetail(ex.Detail, fmt.Sprintf("interrupted after %s of the %s hold", held.Round(time.Millisecond), hold))
+		addNote(ex, catalog.NewNote("hold-interrupted", "held", held.Round(time.Millisecond).String(), "hold", hold.String()))
 	}
 	c.checkACK(in, ex)
 	if c.media.sent.Load() > 0 {
@@ -89,7 +87,7 @@ func (c *call) checkACK(in *results.InviteDetails, ex *catalog.Exchange) {
 		no := false
 		in.ACKConfirmed = &no
 		ex.ACKNotReceived = true
-		ex.Detail = joinDetail(ex.Detail, fmt.Sprintf("the 2xx came again %d time(s) after our ACK", len(t.okRetransmits)))
+		addNote(ex, catalog.NewNote("ok-resent", "n", strconv.Itoa(len(t.okRetransmits))))
 	case now-t.ackAt >= results.MillisOf(ackWatch):
 		yes := true
 		in.ACKConfirmed = &yes
@@ -119,15 +117,15 @@ func (s *rtpStream) init(a answer) {
 
 // start sends to the far end's media until ctx ends or stop; it says why
 // not when its address is no IP address.
-func (s *rtpStream) start(ctx context.Context) (why string) {
+func (s *rtpStream) start(ctx context.Context) (why *catalog.Note) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.ctx = ctx
 	if _, err := netip.ParseAddr(s.remote.addr); err != nil && s.remote.port > 0 {
-		return fmt.Sprintf("the answer's media address %q is not an IP address", s.remote.addr)
+		return problemNote("media-not-ip", "addr", strconv.Quote(s.remote.addr))
 	}
 	s.retarget()
-	return ""
+	return nil
 }
 
 // stop ends the sending for good: later SDP changes no longer start it.
@@ -142,7 +140,7 @@ func (s *rtpStream) stop() {
 
 // follow takes the far end's new SDP (an offer in a re-INVITE or UPDATE,
 // the answer in an ACK), points our RTP at it and says what changed.
-func (s *rtpStream) follow(a answer) string {
+func (s *rtpStream) follow(a answer) []catalog.Note {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	prev := s.remote
@@ -190,8 +188,8 @@ func receives(direction string) bool { return direction == "sendrecv" || directi
 
 // sessionChange says, for the notes, how the far end's SDP moved from prev
 // to a.
-func sessionChange(prev, a answer) string {
-	var parts []string
+func sessionChange(prev, a answer) []catalog.Note {
+	var parts []catalog.Note
 	// c=0.0.0.0 is how RFC 2543 held a call (RFC 3264 §8.4).
 	rfc2543 := func(x answer) bool { return x.addr == "0.0.0.0" }
 	held := func(x answer) bool { return !receives(x.direction) || rfc2543(x) }
@@ -200,18 +198,18 @@ func sessionChange(prev, a answer) string {
 		if rfc2543(a) {
 			how = "c=0.0.0.0"
 		}
-		parts = append(parts, fmt.Sprintf("call on hold (%s)", how))
+		parts = append(parts, catalog.NewNote("sess-hold", "text", how))
 	case !held(a) && held(prev):
-		parts = append(parts, fmt.Sprintf("call resumed (%s)", how))
+		parts = append(parts, catalog.NewNote("sess-resumed", "text", how))
 	}
 	if (a.addr != prev.addr || a.port != prev.port) && !rfc2543(a) {
-		parts = append(parts, "media moved to "+net.JoinHostPort(a.addr, strconv.Itoa(a.port)))
+		parts = append(parts, catalog.NewNote("sess-moved", "addr", net.JoinHostPort(a.addr, strconv.Itoa(a.port))))
 	}
 	if a.send != nil && (prev.send == nil || a.send.name != prev.send.name) {
-		parts = append(parts, "codec "+a.send.name)
+		parts = append(parts, catalog.NewNote("sess-codec", "codec", a.send.name))
 	}
 	if len(parts) == 0 {
-		return "session unchanged"
+		return []catalog.Note{catalog.NewNote("sess-unchanged")}
 	}
-	return strings.Join(parts, ", ")
+	return parts
 }

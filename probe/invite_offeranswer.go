@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/pion/sdp/v3"
+
+	"github.com/sipprobe/sipprobe/catalog"
 )
 
 // Why we refuse an offer the far end makes within the call. The session
@@ -56,12 +58,12 @@ func (l *localSDP) offer() ([]byte, error) {
 func (l *localSDP) answer(body []byte) (out []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			out, err = nil, fmt.Errorf("%w: %v", errBadOffer, p)
+			out, err = nil, &noteError{note: catalog.NewNote("offer-unparsable", "text", fmt.Sprint(p)), err: errBadOffer}
 		}
 	}()
 	var offer sdp.SessionDescription
 	if err := offer.Unmarshal(body); err != nil {
-		return nil, fmt.Errorf("%w: %w", errBadOffer, err)
+		return nil, &noteError{note: catalog.NewNote("offer-unparsable", "text", err.Error()), err: fmt.Errorf("%w: %w", errBadOffer, err)}
 	}
 	var mds []*sdp.MediaDescription
 	taken := false
@@ -83,7 +85,7 @@ func (l *localSDP) answer(body []byte) (out []byte, err error) {
 		}})
 	}
 	if !taken {
-		return nil, errNoAcceptableMedia
+		return nil, &noteError{note: catalog.NewNote("offer-no-media"), err: errNoAcceptableMedia}
 	}
 	sd, err := l.session(nil)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/pion/sdp/v3"
+
+	"github.com/sipprobe/sipprobe/catalog"
 )
 
 // newTestLocalSDP is our side of a call that offered PCMU, PCMA and
@@ -160,7 +162,8 @@ func TestInviteSessionChange(t *testing.T) {
 		{"codec", base, with(func(a *answer) { a.send = pcma }), "codec pcma"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := sessionChange(tc.prev, tc.a); !strings.Contains(got, tc.contains) {
+			got := catalog.Default().NoteText(catalog.Text("").With("text", sessionChange(tc.prev, tc.a)...), catalog.EN)
+			if !strings.Contains(got, tc.contains) {
 				t.Errorf("got %q, want %q", got, tc.contains)
 			}
 		})

@@ -94,8 +94,12 @@ func TestInviteAnalyzeAnswer(t *testing.T) {
 			case tc.sendPT < 0 && a.send != nil, tc.sendPT >= 0 && (a.send == nil || int(a.send.pt) != tc.sendPT):
 				t.Errorf("send codec %+v, want pt %d", a.send, tc.sendPT)
 			}
-			if !strings.Contains(a.problem, tc.problemHas) {
-				t.Errorf("problem %q, want it to mention %q", a.problem, tc.problemHas)
+			problem := ""
+			if a.problem != nil {
+				problem = enText(*a.problem)
+			}
+			if !strings.Contains(problem, tc.problemHas) {
+				t.Errorf("problem %q, want it to mention %q", problem, tc.problemHas)
 			}
 		})
 	}

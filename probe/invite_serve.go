@@ -2,13 +2,15 @@ package probe
 
 import (
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/sipprobe/sipprobe/catalog"
 )
 
 // RFC 3261 §17.1.1.1 default timers, for retransmitting our 2xx to a
@@ -54,7 +56,7 @@ func (c *call) serve(d *dialog) requestHandler {
 		// RFC 3261 §12.2.2: a CSeq below the last one is out of order.
 		seq := req.CSeq().SeqNo
 		if d.remoteCSeq != 0 && seq < d.remoteCSeq {
-			d.note("%s from the far end refused 500: CSeq %d below the last one, %d (RFC 3261 §12.2.2)", req.Method, seq, d.remoteCSeq)
+			d.note(catalog.NewNote("dlg-cseq-low", "req", string(req.Method), "seq", strconv.FormatUint(uint64(seq), 10), "last", strconv.FormatUint(uint64(d.remoteCSeq), 10)))
 			_ = tx.Respond(sip.NewResponseFromRequest(req, 500, "CSeq Out of Order", nil))
 			return
 		}
@@ -103,7 +105,7 @@ func (c *call) onOffer(d *dialog, req *sip.Request, tx sip.ServerTransaction) {
 	method, seq := methodName(req), req.CSeq().SeqNo
 	hasOffer := len(req.Body()) > 0
 	if d.offerCSeq != 0 && (hasOffer || req.IsInvite()) {
-		d.note("%s from the far end refused 491: it came while our offer awaited its answer (RFC 3264 §4)", method)
+		d.note(catalog.NewNote("dlg-glare", "req", method))
 		_ = tx.Respond(sip.NewResponseFromRequest(req, 491, "Request Pending", nil))
 		return
 	}
@@ -112,23 +114,23 @@ func (c *call) onOffer(d *dialog, req *sip.Request, tx sip.ServerTransaction) {
 	switch {
 	case hasOffer:
 		if body, err = c.local.answer(req.Body()); err != nil {
-			d.note("%s from the far end refused 488: %v", method, err)
+			d.note(catalog.NewNote("dlg-refused-488", "req", method).With("text", noteOf(err)))
 			res := sip.NewResponseFromRequest(req, 488, "Not Acceptable Here", nil)
 			res.AppendHeader(sip.NewHeader("Warning", warning(err)))
 			_ = tx.Respond(res)
 			return
 		}
-		d.note("%s from the far end answered 200: %s", method, c.rtp.follow(analyzeAnswer(c.offer, req.Body())))
+		d.note(catalog.NewNote("dlg-answered", "req", method).With("text", c.rtp.follow(analyzeAnswer(c.offer, req.Body()))...))
 	case req.IsInvite():
 		if body, err = c.local.offer(); err != nil {
-			d.note("%s from the far end refused 500: our offer: %v", method, err)
+			d.note(catalog.NewNote("dlg-offer-failed", "req", method).With("text", noteOf(err)))
 			_ = tx.Respond(sip.NewResponseFromRequest(req, 500, "Server Internal Error", nil))
 			return
 		}
 		d.offerCSeq = seq
-		d.note("%s from the far end without SDP answered 200 with our offer", method)
+		d.note(catalog.NewNote("dlg-offer-sent", "req", method))
 	default:
-		d.note("%s from the far end without SDP answered 200", method)
+		d.note(catalog.NewNote("dlg-no-sdp", "req", method))
 	}
 	res := sip.NewResponseFromRequest(req, 200, "OK", body)
 	if len(body) > 0 {
@@ -156,15 +158,15 @@ func (c *call) onACK(d *dialog, ack *sip.Request) {
 	}
 	d.offerCSeq = 0
 	if len(ack.Body()) == 0 {
-		d.note("the ACK to our offer carried no SDP answer (RFC 3261 §14.2)")
+		d.note(catalog.NewNote("ack-no-answer"))
 		return
 	}
 	a := analyzeAnswer(c.offer, ack.Body())
-	if a.problem != "" {
-		d.note("the ACK's answer to our offer: %s", a.problem)
+	if a.problem != nil {
+		d.note(catalog.NewNote("ack-answer-problem").With("text", *a.problem))
 		return
 	}
-	d.note("the ACK's answer: %s", c.rtp.follow(a))
+	d.note(catalog.NewNote("ack-answer").With("text", c.rtp.follow(a)...))
 }
 
 // awaitACK resends our 2xx to the far end's INVITE until its ACK comes,
@@ -205,7 +207,7 @@ func (c *call) awaitACK(d *dialog, seq uint32, tx sip.ServerTransaction, res *si
 
 // end closes the dialog when the call is over: it stops resending our
 // 2xx and returns the notes, with any 2xx of ours still without ACK.
-func (d *dialog) end() (requests, notes []string, unacked bool) {
+func (d *dialog) end() (requests []string, notes []catalog.Note, unacked bool) {
 	d.mu.Lock()
 	if !d.closed {
 		d.closed = true
@@ -215,19 +217,19 @@ func (d *dialog) end() (requests, notes []string, unacked bool) {
 		// Not resent yet: the ACK may still be on its way.
 		if since := time.Since(d.unacked[seq].at); since >= timerT1 {
 			unacked = true
-			d.notes = append(d.notes, fmt.Sprintf("no ACK came for our 200 to the far end's re-INVITE (CSeq %d) in %s", seq, since.Round(100*time.Millisecond)))
+			d.notes = append(d.notes, catalog.NewNote("dlg-no-ack", "seq", strconv.FormatUint(uint64(seq), 10), "dur", since.Round(100*time.Millisecond).String()))
 		}
 	}
-	requests, notes = append([]string(nil), d.requests...), append([]string(nil), d.notes...)
+	requests, notes = append([]string(nil), d.requests...), append([]catalog.Note(nil), d.notes...)
 	d.mu.Unlock()
 	d.wg.Wait()
 	return requests, notes, unacked
 }
 
-func (d *dialog) note(format string, args ...any) {
+func (d *dialog) note(n catalog.Note) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.notes = append(d.notes, fmt.Sprintf(format, args...))
+	d.notes = append(d.notes, n)
 }
 
 // warning is the Warning header (RFC 3261 §20.43) of our 488 to an offer:

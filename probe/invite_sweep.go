@@ -2,7 +2,6 @@ package probe
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/emiago/sipgo/sip"
@@ -35,7 +34,7 @@ func (s *session) sweep(l *link, to sip.Uri, offer []codec, r *results.Result, e
 		last = &aex
 		if stop {
 			*ex = aex
-			ex.Detail = joinDetail(ex.Detail, fmt.Sprintf("the codec sweep stopped at %s: the call failed for another reason than its codec", cd.name))
+			addNote(ex, catalog.NewNote("sweep-stopped", "codec", cd.name))
 			return
 		}
 		if att.Accepted {
@@ -48,14 +47,15 @@ func (s *session) sweep(l *link, to sip.Uri, offer []codec, r *results.Result, e
 	switch {
 	case lastOK != nil:
 		*ex = *lastOK
-		ex.Detail = sweepSummary(in.AcceptedCodecs, in.RejectedCodecs)
+		setNote(ex, sweepSummary(in.AcceptedCodecs, in.RejectedCodecs))
 		in.NegotiatedCodec, in.AnsweredCodecs = lastOKDetails.NegotiatedCodec, lastOKDetails.AnsweredCodecs
 		in.AnswerAddr, in.AnswerPort = lastOKDetails.AnswerAddr, lastOKDetails.AnswerPort
 	case last != nil:
 		*ex = *last
-		ex.Detail = joinDetail(ex.Detail, sweepSummary(nil, in.RejectedCodecs))
+		addNote(ex, sweepSummary(nil, in.RejectedCodecs))
 	default:
-		ex.Outcome, ex.Detail = catalog.OutcomeCanceled, "interrupted"
+		ex.Outcome = catalog.OutcomeCanceled
+		setNote(ex, catalog.NewNote("interrupted"))
 	}
 }
 
@@ -67,7 +67,8 @@ func (s *session) sweepOne(l *link, to sip.Uri, cd codec, r *results.Result, ex 
 	defer cancel()
 	c, err := s.newCall(l, to, []codec{cd})
 	if err != nil {
-		ex.Outcome, ex.Detail = catalog.OutcomeInternal, "RTP socket: "+err.Error()
+		ex.Outcome = catalog.OutcomeInternal
+		setNote(ex, catalog.NewNote("rtp-socket", "text", err.Error()))
 		return att, true
 	}
 	a := c.run(actx, r, ex, in, false)
@@ -80,7 +81,9 @@ func (s *session) sweepOne(l *link, to sip.Uri, cd codec, r *results.Result, ex 
 		att.Accepted = true
 		return att, false
 	case a != nil:
-		att.Detail = a.problem
+		if a.problem != nil {
+			att.Detail = s.cat.NoteText(*a.problem, s.cfg.Lang)
+		}
 		return att, false
 	}
 	d := s.cat.Diagnose(*ex, s.cfg.Lang)
@@ -91,12 +94,12 @@ func (s *session) sweepOne(l *link, to sip.Uri, cd codec, r *results.Result, ex 
 	return att, true
 }
 
-func sweepSummary(accepted, rejected []string) string {
+func sweepSummary(accepted, rejected []string) catalog.Note {
 	switch {
 	case len(accepted) == 0:
-		return "the PBX accepted none of the codecs offered one by one (" + strings.Join(rejected, ", ") + ")"
+		return catalog.NewNote("sweep-none", "codecs", strings.Join(rejected, ", "))
 	case len(rejected) == 0:
-		return "the PBX accepts every codec offered: " + strings.Join(accepted, ", ")
+		return catalog.NewNote("sweep-all", "codecs", strings.Join(accepted, ", "))
 	}
-	return fmt.Sprintf("the PBX accepts only %s for this account (rejected: %s)", strings.Join(accepted, ", "), strings.Join(rejected, ", "))
+	return catalog.NewNote("sweep-only", "codecs", strings.Join(accepted, ", "), "rejected", strings.Join(rejected, ", "))
 }

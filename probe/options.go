@@ -38,7 +38,7 @@ func (s *session) options(ctx context.Context, l *link, r *results.Result, ex *c
 		req, cerr := s.authenticated(l, ids, spec, res)
 		if cerr != nil {
 			s.setFinal(r, ex, res, l)
-			ex.Detail = cerr.Error()
+			setNote(ex, noteOf(cerr))
 			return
 		}
 		ex.AuthSent = true

@@ -98,7 +98,7 @@ func (s *session) registerExchange(ctx context.Context, l *link, ids *dialogIDs,
 			}
 			next, aerr := s.authenticated(l, ids, *spec, res)
 			if aerr != nil {
-				ex.Detail = aerr.Error()
+				setNote(ex, noteOf(aerr))
 				return res
 			}
 			req, ex.AuthSent = next, true

@@ -154,7 +154,7 @@ func (s *session) reregister(ctx context.Context, l *link, ids *dialogIDs, conta
 	switch {
 	case res == nil:
 		why := "no answer"
-		if d := strings.TrimSpace(scratch.Detail); d != "" {
+		if d := s.cat.DetailText(scratch, catalog.EN); d != "" {
 			why += ": " + d
 		}
 		return nil, why

@@ -181,17 +181,36 @@ func dnsErrText(err error) string {
 	var de *net.DNSError
 	if errors.As(err, &de) {
 		if de.IsNotFound {
-			return "no such name (NXDOMAIN)"
+			return enText(catalog.NewNote(dnsNotFound))
 		}
 		if de.IsTimeout {
-			return "the DNS server did not answer"
+			return enText(catalog.NewNote(dnsTimeout))
 		}
 		// Go keeps only the text of the socket error (DNSError unwraps
 		// to context errors alone); that text names our ephemeral port.
 		if strings.HasSuffix(de.Err, "connection refused") {
-			return "the DNS server's port is closed (connection refused)"
+			return enText(catalog.NewNote(dnsRefused))
 		}
 		return de.Err
 	}
 	return err.Error()
+}
+
+// The notes of the failures dnsErrText words itself.
+const (
+	dnsNotFound = "dns-nxdomain"
+	dnsTimeout  = "dns-timeout"
+	dnsRefused  = "dns-refused"
+)
+
+// dnsErrNote is a lookup's recorded error (results.Lookup keeps the
+// English text) as the note it came from, so the notes read in the
+// result's language; the resolver's own words stay as they are.
+func dnsErrNote(text string) catalog.Note {
+	for _, key := range []string{dnsNotFound, dnsTimeout, dnsRefused} {
+		if n := catalog.NewNote(key); enText(n) == text {
+			return n
+		}
+	}
+	return catalog.Text(text)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -65,8 +66,9 @@ func (s *session) run(parent context.Context) (r results.Result) {
 	defer func() {
 		if p := recover(); p != nil {
 			ex.Outcome = catalog.OutcomeInternal
-			ex.Detail = fmt.Sprintf("internal error: %v", p)
-			r.Error = ex.Detail + "\n" + string(debug.Stack())
+			n := catalog.NewNote("internal-panic", "text", fmt.Sprint(p))
+			setNote(&ex, n)
+			r.Error = enText(n) + "\n" + string(debug.Stack())
 		}
 		s.finish(&r, ex)
 	}()
@@ -98,14 +100,15 @@ func (s *session) run(parent context.Context) (r results.Result) {
 	res, err := resolve(ctx, s.resolver, t, s.cfg.Transport)
 	r.Timings.Resolve = results.MillisOf(time.Since(s.start))
 	if len(res.Lookups) > 0 {
-		s.details(&r).Resolution = res.Lookups
+		s.details(&r).Resolution = s.lookupsIn(res.Lookups)
 	}
 	if err != nil {
 		var re *resolveError
 		ex.Outcome, ex.Detail = catalog.OutcomeDNS, err.Error()
 		if errors.As(err, &re) {
 			ex.DNSFailure = re.kind
-			ex.Detail = "could not resolve " + t.Host + atServer(re.lookups) + ": tried " + lookupSummary(re.lookups)
+			setNote(&ex, catalog.NewNote("dns-not-resolved", "host", t.Host, "server", dnsServerOf(re.lookups)).
+				With("text", lookupNotes(re.lookups)...))
 		}
 		if errors.Is(parent.Err(), context.Canceled) {
 			ex.Outcome = catalog.OutcomeCanceled
@@ -134,7 +137,8 @@ func (s *session) run(parent context.Context) (r results.Result) {
 			r.Timings.Connect = results.MillisOf(time.Since(connectStart))
 		}
 		var de *dialError
-		ex.Outcome, ex.Detail = catalog.OutcomeInternal, err.Error()
+		ex.Outcome = catalog.OutcomeInternal
+		setNote(&ex, noteOf(err))
 		if errors.As(err, &de) {
 			ex.Outcome, ex.TLSFailure, ex.Unreachable = de.outcome, de.tlsFailure, de.unreach
 			if de.outcome == catalog.OutcomeTLS {
@@ -291,10 +295,12 @@ func (s *session) setFinal(r *results.Result, ex *catalog.Exchange, res *sip.Res
 func (s *session) setError(ex *catalog.Exchange, err error) {
 	var ee *exchangeError
 	if errors.As(err, &ee) {
-		ex.Outcome, ex.Detail, ex.Unreachable = ee.outcome, ee.detail, ee.unreach
+		ex.Outcome, ex.Unreachable = ee.outcome, ee.unreach
+		ex.Detail, ex.DetailNotes = "", ee.notes
 		return
 	}
-	ex.Outcome, ex.Detail = catalog.OutcomeInternal, err.Error()
+	ex.Outcome = catalog.OutcomeInternal
+	setNote(ex, noteOf(err))
 }
 
 func replyOf(res *sip.Response) *catalog.Reply {
@@ -316,14 +322,28 @@ func headerValue(m interface{ GetHeader(string) sip.Header }, name string) strin
 	return ""
 }
 
-func lookupSummary(ls []results.Lookup) string {
-	parts := make([]string, 0, len(ls))
-	for _, l := range ls {
-		res := strings.Join(l.Answer, ", ")
+// lookupsIn is a copy of the lookups with the failures sipprobe words
+// itself in the result's language, as the text report shows them.
+func (s *session) lookupsIn(ls []results.Lookup) []results.Lookup {
+	out := slices.Clone(ls)
+	for i, l := range out {
 		if l.Error != "" {
-			res = l.Error
+			out[i].Error = s.cat.NoteText(dnsErrNote(l.Error), s.cfg.Lang)
 		}
-		parts = append(parts, fmt.Sprintf("%s %s (%s)", l.Type, l.Query, res))
 	}
-	return strings.Join(parts, ", ")
+	return out
+}
+
+// lookupNotes are the lookups tried, each with its answers or its
+// failure, for the dns-not-resolved note.
+func lookupNotes(ls []results.Lookup) []catalog.Note {
+	notes := make([]catalog.Note, 0, len(ls))
+	for _, l := range ls {
+		res := catalog.Text(strings.Join(l.Answer, ", "))
+		if l.Error != "" {
+			res = dnsErrNote(l.Error)
+		}
+		notes = append(notes, catalog.NewNote("dns-lookup", "what", l.Type, "host", l.Query).With("text", res))
+	}
+	return notes
 }

@@ -82,16 +82,16 @@ func (u *udpTap) icmp(errno syscall.Errno, onSend bool) {
 	switch {
 	case ignore:
 	case port && (!rep.from.IsValid() || rep.from == u.server):
-		u.w.addFault(faultUnreachable, "ICMP port unreachable from "+u.remote)
+		u.w.addFault(faultUnreachable, catalog.NewNote("icmp-port-unreachable", "from", u.remote))
 	case port && rep.from == u.localIP:
 		// iptables -A OUTPUT ... -j REJECT answers from our own address.
-		u.w.addUnreachable(catalog.UnreachProhibited, "this machine's firewall rejects the request to "+u.remote+" ("+rep.describe(u.remote)+")")
+		u.w.addUnreachable(catalog.UnreachProhibited, catalog.NewNote("firewall-local-rejects", "addr", u.remote).With("text", rep.note(u.remote)))
 	case port:
 		// Not from the server: a firewall on the path REJECTs, the
 		// server never saw the request, so its port may well be open.
-		u.w.addUnreachable(catalog.UnreachProhibited, rep.describe(u.remote)+": a firewall on the path rejects it, the server never saw it")
+		u.w.addUnreachable(catalog.UnreachProhibited, catalog.NewNote("firewall-path-rejects").With("text", rep.note(u.remote)))
 	default:
-		u.w.addUnreachable(kind, rep.describe(u.remote))
+		u.w.addUnreachable(kind, rep.note(u.remote))
 	}
 }
 
@@ -122,17 +122,17 @@ func (s *streamTap) Read(b []byte) (int, error) {
 		if ferr != nil {
 			s.frameErr = true
 			s.w.record(time.Now(), "in", s.transport, s.local, s.remote, s.fr.buf)
-			s.w.addFault(faultMalformed, ferr.Error())
+			s.w.addFault(faultMalformed, noteOf(ferr))
 		}
 	}
 	if err != nil && !s.closing.Load() {
-		why := "the server closed the connection"
+		why := catalog.NewNote("stream-closed")
 		if !errors.Is(err, io.EOF) {
-			why = "the connection failed: " + err.Error()
+			why = catalog.NewNote("stream-failed", "text", err.Error())
 		}
 		if p := s.fr.pending(); p > 0 && !s.frameErr {
 			s.w.record(time.Now(), "in", s.transport, s.local, s.remote, s.fr.buf)
-			s.w.addFault(faultMalformed, "the stream ended inside a message (truncated after "+strconv.Itoa(p)+" bytes)")
+			s.w.addFault(faultMalformed, catalog.NewNote("stream-truncated", "n", strconv.Itoa(p)))
 		}
 		s.w.addFault(faultClosed, why)
 	}

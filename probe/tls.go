@@ -50,7 +50,7 @@ func tlsConfig(c TLSConfig, host string) (*tls.Config, error) {
 // classifyTLS names the reason a handshake failed, so the diagnosis can say
 // "expired" rather than "handshake error".
 func classifyTLS(err error) *dialError {
-	de := &dialError{outcome: catalog.OutcomeTLS, tlsFailure: catalog.TLSHandshake, err: fmt.Errorf("TLS handshake failed: %w", err)}
+	de := &dialError{outcome: catalog.OutcomeTLS, tlsFailure: catalog.TLSHandshake, err: wrapNote("tls-failed", err)}
 	var (
 		unknown  x509.UnknownAuthorityError
 		hostname x509.HostnameError
@@ -70,7 +70,7 @@ func classifyTLS(err error) *dialError {
 	case errors.As(err, &recHdr):
 		de.tlsFailure = catalog.TLSProtocol
 		de.plainSuspect = true
-		de.err = fmt.Errorf("the server did not answer with TLS (is this a plain TCP port?): %w", err)
+		de.err = wrapNote("tls-not-tls", err)
 	case errors.As(err, &alert):
 		de.tlsFailure = catalog.TLSProtocol
 		if strings.Contains(err.Error(), "certificate") {
@@ -83,7 +83,7 @@ func classifyTLS(err error) *dialError {
 		de.outcome = catalog.OutcomeConnectTimeout
 		de.tlsFailure = ""
 		de.plainSuspect = true
-		de.err = fmt.Errorf("the TLS handshake did not complete in time: %w", err)
+		de.err = wrapNote("tls-slow", err)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
 		// A plain SIP server closes on the bytes of a ClientHello.
 		de.plainSuspect = true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/emiago/sipgo/sip"
 
@@ -14,10 +15,21 @@ import (
 type exchangeError struct {
 	outcome catalog.Outcome
 	unreach string // catalog.Unreach* for OutcomeHostUnreachable
-	detail  string
+	notes   []catalog.Note
 }
 
-func (e *exchangeError) Error() string { return fmt.Sprintf("%s: %s", e.outcome, e.detail) }
+func (e *exchangeError) Error() string {
+	parts := make([]string, 0, len(e.notes))
+	for _, n := range e.notes {
+		parts = append(parts, enText(n))
+	}
+	return fmt.Sprintf("%s: %s", e.outcome, strings.Join(parts, "; "))
+}
+
+// exErr is an exchangeError with the probe's notes.
+func exErr(outcome catalog.Outcome, notes ...catalog.Note) *exchangeError {
+	return &exchangeError{outcome: outcome, notes: notes}
+}
 
 // do sends req and waits for its final response. It returns early on ICMP
 // unreachable or a closed stream, and ends at ctx's deadline however the
@@ -58,12 +70,12 @@ func (s *session) do(ctx context.Context, l *link, req *sip.Request, onProvision
 func (s *session) sendError(err error) error {
 	switch {
 	case errors.Is(err, sip.ErrUDPMTUCongestion):
-		return &exchangeError{outcome: catalog.OutcomeTooLarge, detail: "the request is larger than a UDP datagram may safely be; use TCP"}
+		return exErr(catalog.OutcomeTooLarge, catalog.NewNote("too-large"))
 	}
 	if ferr := s.faultError(nil); ferr != nil {
 		return ferr
 	}
-	return &exchangeError{outcome: catalog.OutcomeInternal, detail: "sending failed: " + err.Error()}
+	return exErr(catalog.OutcomeInternal, catalog.NewNote("send-failed", "text", err.Error()))
 }
 
 func (s *session) txError(err error) error {
@@ -74,12 +86,12 @@ func (s *session) txError(err error) error {
 	case errors.Is(err, sip.ErrTransactionTimeout):
 		return s.silenceError(context.Background())
 	case errors.Is(err, sip.ErrTransactionTransport):
-		return &exchangeError{outcome: catalog.OutcomeClosed, detail: "the transport failed: " + err.Error()}
+		return exErr(catalog.OutcomeClosed, catalog.NewNote("transport-failed", "text", err.Error()))
 	}
 	if err == nil {
-		err = errors.New("transaction ended without a final response")
+		return exErr(catalog.OutcomeInternal, catalog.NewNote("no-final"))
 	}
-	return &exchangeError{outcome: catalog.OutcomeInternal, detail: err.Error()}
+	return exErr(catalog.OutcomeInternal, catalog.Text(err.Error()))
 }
 
 // faultError turns a transport fault that ends the exchange into its
@@ -89,14 +101,17 @@ func (s *session) txError(err error) error {
 func (s *session) faultError(l *link) error {
 	switch {
 	case s.wire.has(faultUnreachable):
-		detail := s.wire.unreachableDetail()
+		n := s.wire.unreachableNote()
 		if l != nil {
-			detail += ": nothing listens on " + l.transport + " " + l.raddr.String()
+			n = catalog.NewNote("icmp-port-unreachable-listen", "from", n.Vars["from"],
+				"proto", l.transport, "addr", l.raddr.String())
 		}
-		return &exchangeError{outcome: catalog.OutcomePortUnreachable, detail: detail}
+		return exErr(catalog.OutcomePortUnreachable, n)
 	case s.wire.has(faultNoRoute):
-		kind, detail := s.wire.noRoute()
-		return &exchangeError{outcome: catalog.OutcomeHostUnreachable, unreach: kind, detail: detail}
+		kind, n := s.wire.noRoute()
+		e := exErr(catalog.OutcomeHostUnreachable, n)
+		e.unreach = kind
+		return e
 	case s.wire.has(faultClosed):
 		return s.closedError()
 	}
@@ -104,24 +119,21 @@ func (s *session) faultError(l *link) error {
 }
 
 func (s *session) closedError() error {
-	d := s.wire.closedDetail() + " before sending a final response"
-	if m := s.wire.malformedDetail(); m != "" {
-		d += "; " + m
-	}
-	return &exchangeError{outcome: catalog.OutcomeClosed, detail: d}
+	d := catalog.NewNote("closed-before-final").With("text", s.wire.closedNote())
+	return exErr(catalog.OutcomeClosed, append([]catalog.Note{d}, s.wire.malformedNotes()...)...)
 }
 
 // silenceError explains why nothing usable came back: garbage counts as
 // malformed, a user's Ctrl-C as canceled, anything else as a timeout.
 func (s *session) silenceError(ctx context.Context) error {
 	if errors.Is(ctx.Err(), context.Canceled) {
-		return &exchangeError{outcome: catalog.OutcomeCanceled, detail: "interrupted"}
+		return exErr(catalog.OutcomeCanceled, catalog.NewNote("interrupted"))
 	}
-	if m := s.wire.malformedDetail(); m != "" {
-		return &exchangeError{outcome: catalog.OutcomeMalformed, detail: m}
+	if m := s.wire.malformedNotes(); len(m) > 0 {
+		return exErr(catalog.OutcomeMalformed, m...)
 	}
 	if s.wire.received() {
-		return &exchangeError{outcome: catalog.OutcomeTimeout, detail: "provisional responses came, but no final response within the timeout"}
+		return exErr(catalog.OutcomeTimeout, catalog.NewNote("timeout-provisional"))
 	}
-	return &exchangeError{outcome: catalog.OutcomeTimeout, detail: "no response within the timeout"}
+	return exErr(catalog.OutcomeTimeout, catalog.NewNote("timeout-silent"))
 }

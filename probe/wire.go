@@ -2,15 +2,15 @@ package probe
 
 import (
 	"bytes"
-	"fmt"
 	"slices"
 	"sort"
-	"strings"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/results"
 )
 
@@ -31,15 +31,18 @@ const (
 type wire struct {
 	t0 time.Time
 
-	mu          sync.Mutex
-	msgs        []results.Message
-	sentAt      time.Time // first send
-	firstIn     time.Time // first message received
-	faults      []fault
-	malformed   []string
-	closed      string                        // why the stream ended
-	unreach     struct{ kind, detail string } // the first faultNoRoute
-	portUnreach string                        // the first faultUnreachable
+	mu        sync.Mutex
+	msgs      []results.Message
+	sentAt    time.Time // first send
+	firstIn   time.Time // first message received
+	faults    []fault
+	malformed []catalog.Note
+	closed    *catalog.Note // why the stream ended
+	unreach   struct {
+		kind string
+		note *catalog.Note
+	} // the first faultNoRoute
+	portUnreach *catalog.Note // the first faultUnreachable
 	notify      chan struct{}
 }
 
@@ -80,30 +83,31 @@ func (w *wire) inbound(transport, local, remote string, raw []byte) {
 	msg, err := sip.ParseMessage(raw)
 	switch {
 	case err != nil:
-		w.addFault(faultMalformed, fmt.Sprintf("unparseable message from %s (%d bytes): %v", remote, len(raw), err))
+		w.addFault(faultMalformed, catalog.NewNote("unparseable", "addr", remote, "n", strconv.Itoa(len(raw)), "text", err.Error()))
 	default:
 		if res, ok := msg.(*sip.Response); ok && res.Via() == nil {
-			w.addFault(faultMalformed, fmt.Sprintf("%d %s from %s has no Via header, so it matches no request", res.StatusCode, res.Reason, remote))
+			w.addFault(faultMalformed, catalog.NewNote("no-via", "code", strconv.Itoa(res.StatusCode), "reason", res.Reason, "addr", remote))
 		}
 	}
 }
 
-func (w *wire) addFault(f fault, detail string) {
+func (w *wire) addFault(f fault, n catalog.Note) {
 	w.mu.Lock()
 	w.faults = append(w.faults, f)
 	switch f {
 	case faultMalformed:
 		// Retransmitted garbage says nothing new.
-		if !slices.Contains(w.malformed, detail) {
-			w.malformed = append(w.malformed, detail)
+		text := enText(n)
+		if !slices.ContainsFunc(w.malformed, func(m catalog.Note) bool { return enText(m) == text }) {
+			w.malformed = append(w.malformed, n)
 		}
 	case faultClosed:
-		if w.closed == "" {
-			w.closed = detail
+		if w.closed == nil {
+			w.closed = &n
 		}
 	case faultUnreachable:
-		if w.portUnreach == "" {
-			w.portUnreach = detail
+		if w.portUnreach == nil {
+			w.portUnreach = &n
 		}
 	}
 	w.mu.Unlock()
@@ -112,13 +116,13 @@ func (w *wire) addFault(f fault, detail string) {
 
 // addUnreachable records a faultNoRoute of a catalogue kind
 // (catalog.UnreachHost, ...).
-func (w *wire) addUnreachable(kind, detail string) {
+func (w *wire) addUnreachable(kind string, n catalog.Note) {
 	w.mu.Lock()
-	if w.unreach.detail == "" {
-		w.unreach.kind, w.unreach.detail = kind, detail
+	if w.unreach.note == nil {
+		w.unreach.kind, w.unreach.note = kind, &n
 	}
 	w.mu.Unlock()
-	w.addFault(faultNoRoute, detail)
+	w.addFault(faultNoRoute, n)
 }
 
 func (w *wire) has(f fault) bool {
@@ -132,30 +136,39 @@ func (w *wire) has(f fault) bool {
 	return false
 }
 
-// unreachableDetail says who reported the port unreachable.
-func (w *wire) unreachableDetail() string {
+// unreachableNote says who reported the port unreachable.
+func (w *wire) unreachableNote() catalog.Note {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.portUnreach
+	return deref(w.portUnreach)
 }
 
 // noRoute returns the first faultNoRoute's kind and description.
-func (w *wire) noRoute() (kind, detail string) {
+func (w *wire) noRoute() (kind string, n catalog.Note) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.unreach.kind, w.unreach.detail
+	return w.unreach.kind, deref(w.unreach.note)
 }
 
-func (w *wire) malformedDetail() string {
+// malformedNotes describe each distinct unusable message.
+func (w *wire) malformedNotes() []catalog.Note {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return strings.Join(w.malformed, "; ")
+	return slices.Clone(w.malformed)
 }
 
-func (w *wire) closedDetail() string {
+// closedNote says why the stream ended.
+func (w *wire) closedNote() catalog.Note {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.closed
+	return deref(w.closed)
+}
+
+func deref(n *catalog.Note) catalog.Note {
+	if n == nil {
+		return catalog.Note{}
+	}
+	return *n
 }
 
 // received reports whether anything at all came back.

@@ -19,7 +19,9 @@ func FuzzInbound(f *testing.F) {
 		w := newWire(time.Now())
 		w.inbound("udp", "127.0.0.1:1", "127.0.0.1:2", data)
 		_ = w.responses()
-		_ = w.malformedDetail()
+		for _, n := range w.malformedNotes() {
+			_ = enText(n)
+		}
 	})
 }
 

@@ -71,10 +71,8 @@ func demoAction(c *cli.Context) error {
 }
 
 func writeDemoText(w io.Writer, rep demo.Report, o results.TextOptions) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "sipprobe demo: a test PBX on %s (UDP and TCP) with account 100, and a few deliberate faults.\n", rep.PBX)
-	b.WriteString("Each probe shows one diagnosis; the failures are staged.\n")
-	if _, err := io.WriteString(w, b.String()); err != nil {
+	words := demoWordsFor(o.Lang)
+	if _, err := fmt.Fprintf(w, words.header, rep.PBX); err != nil {
 		return err
 	}
 	rule := strings.Repeat("─", 72)
@@ -94,13 +92,40 @@ func writeDemoText(w io.Writer, rep demo.Report, o results.TextOptions) error {
 	for i, oc := range rep.Outcomes {
 		ids[i] = results.Paint(o.Color, oc.Result.Status, oc.Result.Diagnosis.ID)
 	}
-	verdict := "every diagnosis as designed"
+	verdict := words.asDesigned
 	if !rep.AllMet() {
-		verdict = "NOT every diagnosis as designed"
+		verdict = words.notAsDesigned
 	}
-	_, err := fmt.Fprintf(w, "\n%s\nDemo done in %.1f s: %d probes, %s: %s.\n"+
-		"Now try your own server:  sipprobe options --server pbx.example.com\n"+
-		"                          sipprobe register --server pbx.example.com --user 120 --password-file FILE\n",
-		rule, rep.Elapsed.Seconds(), len(rep.Outcomes), verdict, strings.Join(ids, ", "))
+	_, err := fmt.Fprintf(w, words.footer, rule, rep.Elapsed.Seconds(), len(rep.Outcomes), verdict, strings.Join(ids, ", "))
 	return err
+}
+
+// demoWords are the demo's own lines around the results, in one language.
+type demoWords struct {
+	header                    string // %s: the test PBX's address
+	asDesigned, notAsDesigned string
+	footer                    string // rule, seconds, probes, verdict, ids
+}
+
+func demoWordsFor(lang catalog.Lang) demoWords {
+	if lang == catalog.RU {
+		return demoWords{
+			header: "sipprobe demo: тестовая АТС на %s (UDP и TCP) с учётной записью 100 и несколькими намеренными неисправностями.\n" +
+				"Каждая проверка показывает один диагноз; сбои подстроены.\n",
+			asDesigned:    "все диагнозы такие, как задумано",
+			notAsDesigned: "НЕ все диагнозы такие, как задумано",
+			footer: "\n%s\nДемонстрация завершена за %.1f с, проверок: %d; %s: %s.\n" +
+				"Теперь проверьте свой сервер:  sipprobe options --server pbx.example.com\n" +
+				"                               sipprobe register --server pbx.example.com --user 120 --password-file ФАЙЛ\n",
+		}
+	}
+	return demoWords{
+		header: "sipprobe demo: a test PBX on %s (UDP and TCP) with account 100, and a few deliberate faults.\n" +
+			"Each probe shows one diagnosis; the failures are staged.\n",
+		asDesigned:    "every diagnosis as designed",
+		notAsDesigned: "NOT every diagnosis as designed",
+		footer: "\n%s\nDemo done in %.1f s: %d probes, %s: %s.\n" +
+			"Now try your own server:  sipprobe options --server pbx.example.com\n" +
+			"                          sipprobe register --server pbx.example.com --user 120 --password-file FILE\n",
+	}
 }

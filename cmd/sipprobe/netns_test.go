@@ -265,7 +265,28 @@ func TestThroughNetwork(t *testing.T) {
 			if tc.check != nil {
 				tc.check(t, r)
 			}
+			if code != 0 {
+				russianNotes(t, l, tc.args)
+			}
 		})
+	}
+}
+
+// russianNotes runs the probe again with --lang ru: the notes it words
+// about the network are Russian, but for the OS's own error texts.
+func russianNotes(t *testing.T, l *natLab, args []string) {
+	t.Helper()
+	_, out, errOut := l.sipprobe(t, nil, append(args, "--output", "json", "--lang", "ru")...)
+	var r netnsResult
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("bad JSON %v:\n%s\n%s", err, out, errOut)
+	}
+	notes := strings.Join(r.Diagnosis.Notes, "\n")
+	if !strings.ContainsAny(notes, "абвгдеёжзийклмнопрстуфхцчшщыьэюя") {
+		t.Errorf("no Russian notes: %q", r.Diagnosis.Notes)
+	}
+	if bad := englishLines(notes, "no route to host", "network is unreachable", "operation not permitted"); len(bad) > 0 {
+		t.Errorf("English in the Russian notes:\n%s", strings.Join(bad, "\n"))
 	}
 }
 

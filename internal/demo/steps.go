@@ -3,6 +3,7 @@ package demo
 import (
 	"time"
 
+	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/probe"
 )
 
@@ -32,38 +33,55 @@ func (l *lab) steps(c config) []Step {
 		cfg.Invite = probe.InviteConfig{To: to, Codecs: codecs, Hold: time.Second, RingTimeout: 2 * time.Second}
 		return cfg
 	}
+	// The titles are printed in the demo's language, as its results are.
 	return []Step{
 		{
-			Name: "demo-options", Title: "Is the PBX alive? OPTIONS over UDP",
+			Name: "demo-options", Title: tr(c.lang, "Is the PBX alive? OPTIONS over UDP",
+				"Жива ли АТС? OPTIONS по UDP"),
 			Kind: probe.KindOptions, Config: fast(pbx), Expect: "ok",
 		},
 		{
-			Name: "demo-register", Title: "Are account 100's credentials accepted? REGISTER (no Contact: bindings untouched)",
+			Name: "demo-register", Title: tr(c.lang, "Are account 100's credentials accepted? REGISTER (no Contact: bindings untouched)",
+				"Принимает ли АТС учётные данные абонента 100? REGISTER (без Contact: регистрации не меняются)"),
 			Kind: probe.KindRegister, Config: account(fast(pbx), demoUser, demoPassword), Expect: "ok",
 		},
 		{
-			Name: "demo-wrong-password", Title: "The same account with a wrong password (the PBX says 403 Wrong Guess)",
+			Name: "demo-wrong-password", Title: tr(c.lang, "The same account with a wrong password (the PBX says 403 Wrong Guess)",
+				"Та же учётная запись с неверным паролем (АТС отвечает «403 Wrong Guess»)"),
 			Kind: probe.KindRegister, Config: account(fast(pbx), demoUser, "not-the-password"), Expect: "wrong-password",
 		},
 		{
-			Name: "demo-unknown-user", Title: "An account the PBX does not have (999)",
+			Name: "demo-unknown-user", Title: tr(c.lang, "An account the PBX does not have (999)",
+				"Учётная запись, которой на АТС нет (999)"),
 			Kind: probe.KindRegister, Config: account(fast(pbx), "999", "whatever"), Expect: "unknown-user",
 		},
 		{
-			Name: "demo-call", Title: "A test call from 100 to 700, which answers (INVITE, ACK, 1 s of call, BYE)",
+			Name: "demo-call", Title: tr(c.lang, "A test call from 100 to 700, which answers (INVITE, ACK, 1 s of call, BYE)",
+				"Тестовый звонок с 100 на 700, который отвечает (INVITE, ACK, 1 с разговора, BYE)"),
 			Kind: probe.KindInvite, Config: call(account(fast(pbx), demoUser, demoPassword), answerExt, nil), Expect: "ok",
 		},
 		{
-			Name: "demo-codec-mismatch", Title: "A call to 600, which takes only G.722, offering PCMU and PCMA (488)",
+			Name: "demo-codec-mismatch", Title: tr(c.lang, "A call to 600, which takes only G.722, offering PCMU and PCMA (488)",
+				"Звонок на 600, где принимают только G.722, с предложением PCMU и PCMA (488)"),
 			Kind: probe.KindInvite, Config: call(account(fast(pbx), demoUser, demoPassword), codecExt, []string{"pcmu", "pcma"}), Expect: "codec-mismatch",
 		},
 		{
-			Name: "demo-nat-timeout", Title: "A server whose UDP is swallowed by a firewall while TCP works",
+			Name: "demo-nat-timeout", Title: tr(c.lang, "A server whose UDP is swallowed by a firewall while TCP works",
+				"Сервер, чей UDP глушит межсетевой экран, а TCP работает"),
 			Kind: probe.KindOptions, Config: base(l.silent.addr), Expect: "nat-timeout",
 		},
 		{
-			Name: "demo-port-unreachable", Title: "A port where nothing listens",
+			Name: "demo-port-unreachable", Title: tr(c.lang, "A port where nothing listens",
+				"Порт, на котором никто не слушает"),
 			Kind: probe.KindOptions, Config: fast(l.closed), Expect: "port-unreachable",
 		},
 	}
+}
+
+// tr picks the Russian text for catalog.RU, the English one otherwise.
+func tr(lang catalog.Lang, en, ru string) string {
+	if lang == catalog.RU {
+		return ru
+	}
+	return en
 }
