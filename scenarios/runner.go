@@ -298,6 +298,9 @@ type runState struct {
 
 	mu    sync.Mutex
 	herrs []error
+	// onHistErr, when set, receives every history error instead of herrs
+	// (a Session has no summary to report them in).
+	onHistErr func(error)
 	// servers holds, per server host, the refused logins and SIP answers
 	// of the history and of this run (banwatch.go).
 	servers map[string]*serverLogins
@@ -307,6 +310,10 @@ const maxHistoryErrors = 5
 
 func (st *runState) historyErr(err error) {
 	if err == nil {
+		return
+	}
+	if st.onHistErr != nil {
+		st.onHistErr(err)
 		return
 	}
 	st.mu.Lock()
