@@ -63,7 +63,7 @@ type Agent struct {
 	// probeCtx is the parent of every probe; canceled at drain.
 	probeCtx    context.Context
 	cancelProbe context.CancelFunc
-	inFlight    sync.WaitGroup
+	inFlight    *inFlight
 	slots       chan struct{} // /probe concurrency bound
 	running     sync.Map      // names of scheduled jobs in flight
 	ready       atomic.Bool
@@ -120,6 +120,7 @@ func New(path string, opts ...Option) (*Agent, error) {
 		drain:       DefaultDrainTimeout,
 		metrics:     newMetrics(),
 		last:        newLastResults(),
+		inFlight:    newInFlight(),
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
@@ -236,11 +237,10 @@ func (a *Agent) runScheduled(j scenarios.Job) {
 		return
 	}
 	defer a.running.Delete(j.Name)
-	if a.probeCtx.Err() != nil {
-		return
+	if !a.inFlight.enter() {
+		return // draining
 	}
-	a.inFlight.Add(1)
-	defer a.inFlight.Done()
+	defer a.inFlight.leave()
 	j = a.prepare(j)
 	res := a.session.Probe(a.probeCtx, j)
 	a.save(res)
@@ -270,11 +270,7 @@ func (a *Agent) shutdown() {
 	}
 	a.mu.Unlock()
 	a.cancelProbe()
-	done := make(chan struct{})
-	go func() { a.inFlight.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(a.drain):
+	if !a.inFlight.drain(a.drain) {
 		a.log.Error("drain: probes still in flight after the timeout", "timeout", a.drain.String())
 	}
 }

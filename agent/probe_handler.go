@@ -54,13 +54,12 @@ func (a *Agent) handleProbe(w http.ResponseWriter, r *http.Request) {
 		a.refuse(w, http.StatusServiceUnavailable, "busy", fmt.Errorf("%w: %d /probe requests are running (the limit); try again", ErrBusy, cap(a.slots)))
 		return
 	}
-	if a.probeCtx.Err() != nil {
+	if !a.inFlight.enter() {
 		a.refuse(w, http.StatusServiceUnavailable, "busy", errors.New("shutting down"))
 		return
 	}
-	a.inFlight.Add(1)
 	res := a.probeOnce(r.Context(), a.prepare(j.WithTarget(t.String())), budget)
-	a.inFlight.Done()
+	a.inFlight.leave()
 	a.metrics.onDemand.WithLabelValues("run").Inc()
 
 	// The history keeps on-demand results apart from the schedule's (the

@@ -68,7 +68,13 @@ func (m *ProbeMetrics) Set(r Result) {
 	m.status.With(l).Set(float64(r.Status.ExitCode()))
 	// One diagnosis series per probe: drop the one of an earlier result.
 	m.diag.DeletePartialMatch(l)
-	dl := prometheus.Labels{"id": r.Diagnosis.ID, "severity": string(r.Diagnosis.Severity)}
+	sev := string(r.Diagnosis.Severity)
+	if sev == "" {
+		// Every catalogue diagnosis has one; a result made up without the
+		// catalogue still gets the severity its status stands for.
+		sev = string(r.Status)
+	}
+	dl := prometheus.Labels{"id": r.Diagnosis.ID, "severity": sev}
 	for k, v := range l {
 		dl[k] = v
 	}

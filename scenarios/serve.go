@@ -31,7 +31,9 @@ type Serve struct {
 func ForServe() LoadOption { return func(l *loader) { l.serve = true } }
 
 // serveKeyNames lists the keys of [serve].
-func serveKeyNames() []string { return []string{"listen", "retention", "history", "lang", "log_format"} }
+func serveKeyNames() []string {
+	return []string{"listen", "retention", "history", "lang", "log_format"}
+}
 
 // serveTable checks the [serve] table. Every key holds a string; each is
 // checked at its own line.
