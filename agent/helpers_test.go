@@ -170,7 +170,7 @@ func (f *fakeProber) run(ctx context.Context, kind probe.Kind, cfg probe.Config)
 	}
 	return results.Result{Probe: string(kind), Target: "sip:" + cfg.Target, Transport: "udp", Status: results.StatusOK, FinalCode: 200,
 		Diagnosis: catalog.Diagnosis{ID: "ok", Severity: catalog.SeverityOK}, Timings: results.Timings{Total: 12.5},
-		Messages:  []results.Message{{Dir: "out", Raw: "OPTIONS sip:" + cfg.Target + " SIP/2.0\r\n\r\n"}}}
+		Messages: []results.Message{{Dir: "out", Raw: "OPTIONS sip:" + cfg.Target + " SIP/2.0\r\n\r\n"}}}
 }
 
 func (f *fakeProber) count() int {

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/sipprobe/sipprobe/agent"
-	"github.com/sipprobe/sipprobe/internal/testpbx"
+	"github.com/sipprobe/sipprobe/internal/kamailio"
 	"github.com/sipprobe/sipprobe/results"
 	"github.com/sipprobe/sipprobe/results/history"
 	"github.com/sipprobe/sipprobe/scenarios"
@@ -33,39 +33,41 @@ func (c *countingStore) Save(ctx context.Context, runID string, r results.Result
 }
 
 // BenchmarkServeSoak runs `sipprobe serve`'s scheduler for 10,000 probes
-// (20 OPTIONS and REGISTER probes every 10 ms against the test PBX, no
-// rate limit) per iteration and reports the resident set after the first
-// 1,000 and at the end, and the live heap after a GC: memory must stay
-// flat over a long uptime (issue 10). It is a benchmark, not a timed test:
+// (20 OPTIONS and REGISTER probes every 100 ms against a local Kamailio,
+// no rate limit: about 200 probes a second) and reports the resident set
+// and the live heap (after a GC) at the start and the end of those 10,000:
+// memory must stay flat over a long uptime (issue 10). It is a benchmark,
+// not a timed test, and not part of `make test` (it takes about 90 s):
 //
 //	go test -run XXX -bench ServeSoak -benchtime 1x ./bench/
+//
+// The start is measured after a warm-up of 7,000 probes (35 s): sipgo keeps
+// a finished transaction until its timers end (64×T1 = 32 s), so the heap
+// holds about 32 s worth of probes (here ~6,400; for an agent probing every
+// 30 s, a handful) and only then is the steady state reached.
 func BenchmarkServeSoak(b *testing.B) {
-	const probes, total, warm = 20, 10000, 1000
-	pbx, err := testpbx.New(testpbx.WithAccount("120", "secret"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	const probes, warm, soak = 20, 7000, 10000
+	// Kamailio runs in a process of its own: the resident set measured
+	// is the agent's alone (the in-process test PBX keeps every
+	// transaction it answered, which would hide the agent's figures).
+	k := kamailio.Start(b)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := pbx.Start(ctx); err != nil {
-		b.Fatal(err)
-	}
-	defer pbx.Close()
 	var doc strings.Builder
-	fmt.Fprintf(&doc, "[defaults]\nserver = %q\ntimeout = \"2s\"\n", pbx.Addr("udp"))
+	fmt.Fprintf(&doc, "[defaults]\nserver = %q\ndomain = %q\ntimeout = \"2s\"\n", k.Addr("udp"), kamailio.DefaultRealm)
 	for i := range probes {
 		if i%4 == 0 {
-			fmt.Fprintf(&doc, "\n[[probe]]\nname = \"reg-%d\"\nkind = \"register\"\nuser = \"120\"\npassword_env = \"PBX_PASSWORD\"\ninterval = \"10ms\"\n", i)
+			fmt.Fprintf(&doc, "\n[[probe]]\nname = \"reg-%d\"\nkind = \"register\"\nuser = \"120\"\npassword_env = \"PBX_PASSWORD\"\ninterval = \"100ms\"\n", i)
 			continue
 		}
-		fmt.Fprintf(&doc, "\n[[probe]]\nname = \"alive-%d\"\nkind = \"options\"\ninterval = \"10ms\"\n", i)
+		fmt.Fprintf(&doc, "\n[[probe]]\nname = \"alive-%d\"\nkind = \"options\"\ninterval = \"100ms\"\n", i)
 	}
 	dir := b.TempDir()
 	path := filepath.Join(dir, "agent.toml")
 	if err := os.WriteFile(path, []byte(doc.String()), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	env := func(string) (string, bool) { return "secret", true }
+	env := func(string) (string, bool) { return k.Accounts["120"], true }
 	for b.Loop() {
 		st, err := history.Open(filepath.Join(dir, fmt.Sprintf("h-%d.db", time.Now().UnixNano())))
 		if err != nil {
@@ -86,7 +88,7 @@ func BenchmarkServeSoak(b *testing.B) {
 		go func() { done <- a.Serve(sctx, ln, "") }()
 		waitSaved(cs, warm)
 		rssStart, heapStart := currentRSS(), liveHeap()
-		waitSaved(cs, total)
+		waitSaved(cs, warm+soak)
 		rssEnd, heapEnd := currentRSS(), liveHeap()
 		stop()
 		if err := <-done; err != nil {
@@ -108,12 +110,12 @@ func waitSaved(cs *countingStore, n int64) {
 	}
 }
 
-// liveHeap is the heap in use after a collection.
+// liveHeap is the bytes of live objects after a collection.
 func liveHeap() uint64 {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return m.HeapInuse
+	return m.HeapAlloc
 }
 
 // currentRSS is this process's resident set (VmRSS) in bytes, 0 if unknown.
