@@ -7,7 +7,7 @@ import (
 )
 
 // lastResults keeps, per scheduled probe, its latest result and its
-// latest failure (for /probe/NAME/last and the status page): two results
+// latest failure with a transcript (for /probe/NAME/last and the status page): two results
 // per probe, whatever the agent's uptime.
 type lastResults struct {
 	mu      sync.Mutex
@@ -23,9 +23,16 @@ func (l *lastResults) put(r results.Result) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.latest[r.Name] = r
-	if r.Status != results.StatusOK {
-		l.failure[r.Name] = r
+	if r.Status == results.StatusOK {
+		return
 	}
+	// A result sipprobe made up without sending (skipped for ban safety)
+	// has no ladder; the refusal that caused it, which has, stays the one
+	// /probe/NAME/last shows.
+	if prev, ok := l.failure[r.Name]; ok && len(r.Messages) == 0 && len(prev.Messages) > 0 {
+		return
+	}
+	l.failure[r.Name] = r
 }
 
 func (l *lastResults) forget(name string) {

@@ -2,8 +2,10 @@ package scenarios
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"strings"
+	"time"
 
 	"github.com/sipprobe/sipprobe/results"
 )
@@ -25,6 +27,7 @@ func (r *Runner) NewSession(onHistoryErr func(error)) *Session {
 	st := &runState{Runner: r, acc: newAccounts(), lim: newLimiters(r.rate, rateBurst, r.clock)}
 	st.acc.ttl, st.acc.clock = r.cooldown, r.clock
 	st.onHistErr = onHistoryErr
+	st.session = true
 	if st.onHistErr == nil {
 		st.onHistErr = func(error) {}
 	}
@@ -55,4 +58,14 @@ func (j Job) WithTarget(target string) Job {
 		j.Account = AccountKey(target, j.Config.User)
 	}
 	return j
+}
+
+// skippedRejected is the result of a probe not sent because its account's
+// credentials were refused: earlier in this run, or, in a Session, within
+// the cool-down.
+func (st *runState) skippedRejected(j Job, now time.Time, by string) results.Result {
+	if !st.session {
+		return skippedInRun(j, now, by)
+	}
+	return skipped(j, now, fmt.Sprintf("Not sent: the credentials of %s were refused (probe %s) less than %s ago; sipprobe leaves the account alone that long so that fail2ban does not ban this host, then tries once again.", j.Config.User, by, st.cooldown))
 }

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,6 +35,9 @@ func TestSessionBanSafety(t *testing.T) {
 		second := s.Probe(ctx, regJob("bad", "bad"))
 		if len(f.sent) != sent || second.FinalCode != 0 || second.Diagnosis.ID != "wrong-password" {
 			t.Fatalf("sent again (%d → %d), result %d %s", sent, len(f.sent), second.FinalCode, second.Diagnosis.ID)
+		}
+		if notes := strings.Join(second.Diagnosis.Notes, " "); !strings.Contains(notes, "less than 1h0m0s ago") {
+			t.Errorf("note %q does not say the cool-down", notes)
 		}
 		clock.advance(time.Hour + time.Second)
 		third := s.Probe(ctx, regJob("bad", "bad"))
