@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -53,8 +55,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // sipprobe serve with basic auth from an exporter-toolkit web config, JSON
 // logs, and a drain on cancellation (what SIGTERM does) ending in exit 0.
@@ -93,7 +99,7 @@ func TestServeRunsAndDrains(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for get("prom", "s3cret") != http.StatusOK {
 		if time.Now().After(deadline) {
 			cancel()
@@ -107,6 +113,26 @@ func TestServeRunsAndDrains(t *testing.T) {
 	if code := get("prom", "wrong"); code != http.StatusUnauthorized {
 		t.Errorf("wrong password: %d, want 401", code)
 	}
+	// SIGHUP with a broken file: refused, the old configuration stays,
+	// sipprobe_config_last_reload_successful drops to 0.
+	if err := os.WriteFile(cfg, []byte("[[probe]]\nname = \"x\"\nkind = \"nope\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	for !strings.Contains(metrics(t, addr), "sipprobe_config_last_reload_successful 0") {
+		if time.Now().After(deadline) {
+			t.Fatalf("SIGHUP with a broken file did not show; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(stderr.String(), "reload refused, keeping the configuration in force") {
+		t.Errorf("refused reload not logged:\n%s", stderr.String())
+	}
+	if code := get("prom", "s3cret"); code != http.StatusOK {
+		t.Errorf("not ready after a refused reload: %d", code)
+	}
 	cancel()
 	select {
 	case code := <-done:
@@ -119,4 +145,18 @@ func TestServeRunsAndDrains(t *testing.T) {
 	if !strings.Contains(stderr.String(), `"msg":"stopped"`) {
 		t.Errorf("no JSON log of the stop:\n%s", stderr.String())
 	}
+}
+
+// metrics is /metrics of the agent at addr, with the test's credentials.
+func metrics(t *testing.T, addr string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/metrics", nil)
+	req.SetBasicAuth("prom", "s3cret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }
