@@ -106,15 +106,16 @@ func newLimiters(perSecond float64, burst int, clock Clock) *limiters {
 // wait blocks until target may receive n more requests. It reserves on the
 // injected clock so tests can check the schedule without sleeping.
 func (l *limiters) wait(ctx context.Context, target string, n int) error {
+	now := l.clock.Now()
 	l.mu.Lock()
 	lim := l.byKey[target]
 	if lim == nil {
+		l.forgetIdle(now)
 		lim = rate.NewLimiter(l.limit, l.burst)
 		l.byKey[target] = lim
 	}
 	l.mu.Unlock()
 	n = min(n, l.burst)
-	now := l.clock.Now()
 	r := lim.ReserveN(now, n)
 	if !r.OK() {
 		return nil // only when n > burst, which min() excludes
@@ -129,6 +130,25 @@ func (l *limiters) wait(ctx context.Context, target string, n int) error {
 	case <-ctx.Done():
 		r.CancelAt(l.clock.Now())
 		return ctx.Err()
+	}
+}
+
+// maxIdleTargets is how many targets' buckets are kept before the full
+// ones are dropped: a Session (sipprobe serve) lives for months, and
+// /probe of an any_target module may name a new target every time.
+const maxIdleTargets = 1024
+
+// forgetIdle drops the buckets that are full again (their target has
+// not been probed for a while: a new bucket would be the same) once there
+// are many; l.mu must be held.
+func (l *limiters) forgetIdle(now time.Time) {
+	if len(l.byKey) < maxIdleTargets {
+		return
+	}
+	for k, lim := range l.byKey {
+		if lim.TokensAt(now) >= float64(l.burst) {
+			delete(l.byKey, k)
+		}
 	}
 }
 

@@ -2,10 +2,13 @@ package scenarios
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sipprobe/sipprobe/probe"
 )
 
 // A session shares the account lock and the refusal across probes that
@@ -53,4 +56,26 @@ func TestSessionBanSafety(t *testing.T) {
 			t.Fatalf("result %+v", r)
 		}
 	})
+}
+
+// A session probing ever new targets (an any_target module behind /probe)
+// keeps state for a bounded number of them.
+func TestSessionForgetsIdleTargets(t *testing.T) {
+	f := &fake{}
+	clock := &stepClock{now: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+	s := NewRunner(WithProber(f.run), WithClock(clock)).NewSession(nil)
+	for i := range 3 * maxIdleTargets {
+		j := Job{Name: "alive", Kind: "options", Repeat: 1, Config: probe.Config{Target: fmt.Sprintf("10.0.%d.%d", i/256, i%256)}}
+		s.Probe(context.Background(), j)
+		clock.advance(time.Second)
+	}
+	s.st.mu.Lock()
+	servers := len(s.st.servers)
+	s.st.mu.Unlock()
+	s.st.lim.mu.Lock()
+	buckets := len(s.st.lim.byKey)
+	s.st.lim.mu.Unlock()
+	if servers > maxIdleTargets || buckets > maxIdleTargets {
+		t.Errorf("state for %d servers and %d rate buckets after %d targets", servers, buckets, 3*maxIdleTargets)
+	}
 }
