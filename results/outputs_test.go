@@ -143,9 +143,11 @@ func TestPromParsesBack(t *testing.T) {
 		{"sipprobe_probe_success", "alive/udp", 1},
 		{"sipprobe_probe_success", "reg-120", 0},
 		{"sipprobe_probe_success", "call|600", 1},
-		{"sipprobe_final_code", "reg-120", 403},
+		{"sipprobe_probe_final_code", "reg-120", 403},
 		{"sipprobe_probe_duration_seconds", "alive/udp", 0.0123},
-		{"sipprobe_diagnosis_info", "reg-120", 1},
+		{"sipprobe_probe_diagnosis_info", "reg-120", 1},
+		{"sipprobe_probe_status", "reg-120", 2},
+		{"sipprobe_probe_status", "alive/udp", 0},
 	} {
 		t.Run(tc.metric+"/"+tc.name, func(t *testing.T) {
 			got, labels := value(tc.metric, tc.name)
@@ -157,7 +159,7 @@ func TestPromParsesBack(t *testing.T) {
 			}
 		})
 	}
-	if _, l := value("sipprobe_diagnosis_info", "reg-120"); l["id"] != "wrong-password" {
+	if _, l := value("sipprobe_probe_diagnosis_info", "reg-120"); l["id"] != "wrong-password" || l["severity"] != "critical" {
 		t.Errorf("diagnosis labels %v", l)
 	}
 	if ents, _ := os.ReadDir(filepath.Dir(path)); len(ents) != 1 {

@@ -17,84 +17,29 @@ import (
 // client library's own encoder. Repeats of one probe share a label set: the
 // last one wins, as a scrape would see it.
 type Prom struct {
-	reg      *prometheus.Registry
-	success  *prometheus.GaugeVec
-	duration *prometheus.GaugeVec
-	code     *prometheus.GaugeVec
-	diag     *prometheus.GaugeVec
-	last     prometheus.Gauge
-	// certExpiry and contacts exist only for results that have the value.
-	certExpiry *prometheus.GaugeVec
-	contacts   *prometheus.GaugeVec
+	reg    *prometheus.Registry
+	probes *ProbeMetrics
+	last   prometheus.Gauge
 }
-
-var probeLabels = []string{"name", "kind", "target", "transport"}
 
 // NewProm returns an empty collection.
 func NewProm() *Prom {
 	p := &Prom{
-		reg: prometheus.NewRegistry(),
-		success: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "sipprobe_probe_success", Help: "1 if the probe met its expectation (status ok or warning), 0 otherwise.",
-		}, probeLabels),
-		duration: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "sipprobe_probe_duration_seconds", Help: "How long the probe took.",
-		}, probeLabels),
-		code: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "sipprobe_final_code", Help: "Final SIP status code, 0 when none came.",
-		}, probeLabels),
-		diag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "sipprobe_diagnosis_info", Help: "The probe's diagnosis id and status (always 1).",
-		}, append(append([]string{}, probeLabels...), "id", "status")),
+		reg:    prometheus.NewRegistry(),
+		probes: NewProbeMetrics(),
 		last: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "sipprobe_last_run_timestamp_seconds", Help: "When the run that wrote this file ended.",
 		}),
 	}
-	p.certExpiry = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "sipprobe_tls_cert_expiry_timestamp_seconds", Help: "Earliest expiry over the TLS server certificate chain, Unix seconds.",
-	}, probeLabels)
-	p.contacts = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "sipprobe_register_contacts", Help: "Contacts the registrar listed for the account.",
-	}, probeLabels)
-	p.reg.MustRegister(p.success, p.duration, p.code, p.diag, p.last, p.certExpiry, p.contacts)
+	p.reg.MustRegister(p.last)
+	p.probes.MustRegister(p.reg)
 	return p
 }
 
 // Add records one result.
 func (p *Prom) Add(r Result) error {
-	l := prometheus.Labels{"name": r.Name, "kind": r.Probe, "target": r.Target, "transport": r.Transport}
-	ok := 0.0
-	if r.Status == StatusOK || r.Status == StatusWarning {
-		ok = 1
-	}
-	p.success.With(l).Set(ok)
-	p.duration.With(l).Set(r.Timings.Total.Duration().Seconds())
-	p.code.With(l).Set(float64(r.FinalCode))
-	// One diagnosis series per probe: drop the one of an earlier repeat.
-	p.diag.DeletePartialMatch(l)
-	dl := prometheus.Labels{"id": r.Diagnosis.ID, "status": string(r.Status)}
-	for k, v := range l {
-		dl[k] = v
-	}
-	p.diag.With(dl).Set(1)
-	p.addDetails(l, r)
+	p.probes.Set(r)
 	return nil
-}
-
-// addDetails sets the metrics only some results have, and drops those of
-// an earlier repeat that this one lacks.
-func (p *Prom) addDetails(l prometheus.Labels, r Result) {
-	p.certExpiry.Delete(l)
-	p.contacts.Delete(l)
-	if r.Details == nil {
-		return
-	}
-	if at, ok := r.Details.TLS.EarliestExpiry(); ok {
-		p.certExpiry.With(l).Set(float64(at.Unix()))
-	}
-	if n := r.Details.ContactCount; n != nil && r.Probe == "register" {
-		p.contacts.With(l).Set(float64(*n))
-	}
 }
 
 // Write encodes the metrics in the text exposition format, stamping the

@@ -88,9 +88,9 @@ func TestPromSingleResult(t *testing.T) {
 		want   float64
 	}{
 		{"sipprobe_probe_success", 1},
-		{"sipprobe_final_code", 200},
+		{"sipprobe_probe_final_code", 200},
 		{"sipprobe_probe_duration_seconds", 3.4},
-		{"sipprobe_diagnosis_info", 1},
+		{"sipprobe_probe_diagnosis_info", 1},
 		{"sipprobe_last_run_timestamp_seconds", 1700000000},
 	} {
 		t.Run(tc.metric, func(t *testing.T) {

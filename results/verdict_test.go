@@ -133,7 +133,7 @@ func renderAll(t *testing.T, r Result) map[string]string {
 
 var (
 	tableRow   = regexp.MustCompile(`(?m)^\S+\s+\S+\s+\S+\s+(?:WARNING|CRITICAL)\s+\S+\s+ok\s`)
-	promOK     = regexp.MustCompile(`sipprobe_diagnosis_info\{[^}]*id="ok"`)
+	promOK     = regexp.MustCompile(`sipprobe_probe_diagnosis_info\{[^}]*id="ok"`)
 	nagiosRun  = regexp.MustCompile(`probes OK: \S+ ok\b`)
 	observedRE = regexp.MustCompile(`^(Without the expectation|Observed so far|Без ожидания|Наблюдалось до прерывания):`)
 )

@@ -70,10 +70,26 @@ func (st *runState) server(host string) *serverLogins {
 	}
 	s := st.servers[host]
 	if s == nil {
+		st.forgetQuietServers()
 		s = &serverLogins{}
 		st.servers[host] = s
 	}
 	return s
+}
+
+// forgetQuietServers drops, once there are many, the hosts with no
+// refused login on record: only refusals make ban evidence, and a
+// Session may see a new host at every /probe of an any_target module.
+// st.mu must be held.
+func (st *runState) forgetQuietServers() {
+	if len(st.servers) < maxIdleTargets {
+		return
+	}
+	for h, s := range st.servers {
+		if len(s.refused) == 0 && s.hist.Refused == 0 {
+			delete(st.servers, h)
+		}
+	}
 }
 
 // lookback is how far back refusals are looked for: the ban window, or

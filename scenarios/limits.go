@@ -3,6 +3,7 @@ package scenarios
 import (
 	"context"
 	"sync"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -14,7 +15,18 @@ import (
 type accounts struct {
 	mu       sync.Mutex
 	busy     map[string]*accountLock
-	rejected map[string]string // account → name of the probe that saw the rejection
+	rejected map[string]rejection
+	// ttl, when positive, forgets a rejection after that long: a Session
+	// lives for days, and a fixed password must be tried again after the
+	// cool-down. A run (ttl 0) never retries refused credentials.
+	ttl   time.Duration
+	clock Clock
+}
+
+// rejection is the probe that saw an account's credentials refused, and when.
+type rejection struct {
+	by string
+	at time.Time
 }
 
 type accountLock struct {
@@ -23,7 +35,7 @@ type accountLock struct {
 }
 
 func newAccounts() *accounts {
-	return &accounts{busy: map[string]*accountLock{}, rejected: map[string]string{}}
+	return &accounts{busy: map[string]*accountLock{}, rejected: map[string]rejection{}, clock: realClock{}}
 }
 
 // acquire waits until no other probe uses account; release must be called.
@@ -57,7 +69,7 @@ func (a *accounts) reject(account, by string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if _, ok := a.rejected[account]; !ok {
-		a.rejected[account] = by
+		a.rejected[account] = rejection{by: by, at: a.clock.Now()}
 	}
 }
 
@@ -65,8 +77,12 @@ func (a *accounts) reject(account, by string) {
 func (a *accounts) rejectedBy(account string) (string, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	by, ok := a.rejected[account]
-	return by, ok
+	r, ok := a.rejected[account]
+	if ok && a.ttl > 0 && a.clock.Now().Sub(r.at) >= a.ttl {
+		delete(a.rejected, account)
+		return "", false
+	}
+	return r.by, ok
 }
 
 // limiters hold one token bucket per target, so a sweep never floods a PBX
@@ -90,15 +106,16 @@ func newLimiters(perSecond float64, burst int, clock Clock) *limiters {
 // wait blocks until target may receive n more requests. It reserves on the
 // injected clock so tests can check the schedule without sleeping.
 func (l *limiters) wait(ctx context.Context, target string, n int) error {
+	now := l.clock.Now()
 	l.mu.Lock()
 	lim := l.byKey[target]
 	if lim == nil {
+		l.forgetIdle(now)
 		lim = rate.NewLimiter(l.limit, l.burst)
 		l.byKey[target] = lim
 	}
 	l.mu.Unlock()
 	n = min(n, l.burst)
-	now := l.clock.Now()
 	r := lim.ReserveN(now, n)
 	if !r.OK() {
 		return nil // only when n > burst, which min() excludes
@@ -113,6 +130,25 @@ func (l *limiters) wait(ctx context.Context, target string, n int) error {
 	case <-ctx.Done():
 		r.CancelAt(l.clock.Now())
 		return ctx.Err()
+	}
+}
+
+// maxIdleTargets is how many targets' buckets are kept before the full
+// ones are dropped: a Session (sipprobe serve) lives for months, and
+// /probe of an any_target module may name a new target every time.
+const maxIdleTargets = 1024
+
+// forgetIdle drops the buckets that are full again (their target has
+// not been probed for a while: a new bucket would be the same) once there
+// are many; l.mu must be held.
+func (l *limiters) forgetIdle(now time.Time) {
+	if len(l.byKey) < maxIdleTargets {
+		return
+	}
+	for k, lim := range l.byKey {
+		if lim.TokensAt(now) >= float64(l.burst) {
+			delete(l.byKey, k)
+		}
 	}
 }
 

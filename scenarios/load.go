@@ -21,6 +21,8 @@ type File struct {
 	Path   string
 	Name   string // file name without directory and extension: the JUnit suite
 	Probes []Probe
+	// Serve is the [serve] table (`sipprobe serve`; `run` ignores it).
+	Serve Serve
 }
 
 // LoadOption tunes Load and Parse (tests inject the environment and files).
@@ -35,6 +37,8 @@ type loader struct {
 	// is accepted only when no one but the owner can read the file.
 	mode      fs.FileMode
 	modeKnown bool
+	// serve: the file configures `sipprobe serve` (ForServe).
+	serve bool
 }
 
 // WithLookupEnv replaces os.LookupEnv for password_env.
@@ -110,7 +114,7 @@ func (l *loader) parse(name string, data []byte, f *File) []Problem {
 	if err := toml.NewDecoder(bytes.NewReader(data)).Decode(&generic); err != nil {
 		return []Problem{syntaxProblem(name, err)}
 	}
-	defaults, probes, problems := split(data, name)
+	defaults, serve, probes, problems := split(data, name)
 	if len(probes) == 0 {
 		problems = append(problems, Problem{File: name, Msg: "no [[probe]] entries"})
 	}
@@ -118,6 +122,8 @@ func (l *loader) parse(name string, data []byte, f *File) []Problem {
 	dm, _ := generic["defaults"].(map[string]any)
 	problems = append(problems, decodeSection(dm, &ds, defaults, name, "defaults")...)
 	v := &validator{loader: l, file: name, names: map[string]int{}}
+	sm, _ := generic["serve"].(map[string]any)
+	f.Serve = v.serveTable(sm, serve)
 	base := v.conn(ds, defaults, "defaults")
 	tables := probeTables(generic["probe"])
 	for _, s := range probes {

@@ -20,6 +20,12 @@ type Probe struct {
 	Repeat     int // at least 1
 	Interval   time.Duration
 	Expect     results.Expectation
+	// Scheduled: the entry gives an interval, so `sipprobe serve` runs it
+	// every Interval.
+	Scheduled bool
+	// Targets and AnyTarget: where /probe may send the entry (serve.go).
+	Targets   []string
+	AnyTarget bool
 }
 
 // Limits of the schema.

@@ -298,6 +298,11 @@ type runState struct {
 
 	mu    sync.Mutex
 	herrs []error
+	// onHistErr, when set, receives every history error instead of herrs
+	// (a Session has no summary to report them in).
+	onHistErr func(error)
+	// session: the state of a Session, not of one run (wording of skips).
+	session bool
 	// servers holds, per server host, the refused logins and SIP answers
 	// of the history and of this run (banwatch.go).
 	servers map[string]*serverLogins
@@ -307,6 +312,10 @@ const maxHistoryErrors = 5
 
 func (st *runState) historyErr(err error) {
 	if err == nil {
+		return
+	}
+	if st.onHistErr != nil {
+		st.onHistErr(err)
 		return
 	}
 	st.mu.Lock()
@@ -364,7 +373,7 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 		defer release()
 		// Another probe of this account may have been refused while we waited.
 		if by, ok := st.acc.rejectedBy(j.Account); ok {
-			return skippedInRun(j, st.clock.Now(), by)
+			return st.skippedRejected(j, st.clock.Now(), by)
 		}
 	}
 	if err := st.lim.wait(ctx, j.Config.Target, requestsOf(j)); err != nil {
@@ -387,7 +396,7 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 func (st *runState) banned(ctx context.Context, j Job) (results.Result, bool) {
 	now := st.clock.Now()
 	if by, ok := st.acc.rejectedBy(j.Account); ok {
-		return skippedInRun(j, now, by), true
+		return st.skippedRejected(j, now, by), true
 	}
 	if st.history == nil || st.force {
 		return results.Result{}, false

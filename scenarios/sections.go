@@ -65,9 +65,10 @@ func (ls lines) at(offset int) int {
 // Tables outside the schema become problems here; keys the schema does not
 // know are left to decodeSection, which reports them at these positions.
 // The document must already be known to parse.
-func split(data []byte, file string) (defaults *section, probes []*section, problems []Problem) {
+func split(data []byte, file string) (defaults, serve *section, probes []*section, problems []Problem) {
 	ls := newLines(data)
 	defaults = &section{keys: map[string]keyInfo{}}
+	serve = &section{keys: map[string]keyInfo{}}
 	var (
 		cur    *section // table receiving key-values; nil at the root or in an unknown table
 		prefix []string // key of the current sub-table, relative to cur
@@ -90,6 +91,11 @@ func split(data []byte, file string) (defaults *section, probes []*section, prob
 				if defaults.header == 0 {
 					defaults.header = line
 				}
+			case name == "serve" && n.Kind == unstable.Table:
+				cur = serve
+				if serve.header == 0 {
+					serve.header = line
+				}
 			case name == "probe" && n.Kind == unstable.ArrayTable:
 				cur = &section{isProbe: true, index: len(probes), header: line, keys: map[string]keyInfo{}}
 				probes = append(probes, cur)
@@ -100,7 +106,7 @@ func split(data []byte, file string) (defaults *section, probes []*section, prob
 			case key[0] == "probe":
 				problems = append(problems, Problem{File: file, Line: line, Key: name, Msg: "sub-table comes before any [[probe]]"})
 			default:
-				problems = append(problems, Problem{File: file, Line: line, Key: name, Msg: "unknown table (want [defaults] or [[probe]])"})
+				problems = append(problems, Problem{File: file, Line: line, Key: name, Msg: "unknown table (want [defaults], [serve] or [[probe]])"})
 			}
 			if cur != nil && len(prefix) > 0 {
 				cur.keys[strings.Join(prefix, ".")] = keyInfo{line: line}
@@ -114,6 +120,8 @@ func split(data []byte, file string) (defaults *section, probes []*section, prob
 				switch {
 				case key[0] == "defaults" && len(key) > 1:
 					owner, kp = defaults, key[1:]
+				case key[0] == "serve" && len(key) > 1:
+					owner, kp = serve, key[1:]
 				case key[0] == "probe":
 					problems = append(problems, Problem{File: file, Line: line, Key: "probe", Msg: "write each probe as a [[probe]] table"})
 				default:
@@ -125,7 +133,7 @@ func split(data []byte, file string) (defaults *section, probes []*section, prob
 			}
 		}
 	}
-	return defaults, probes, problems
+	return defaults, serve, probes, problems
 }
 
 // exprLine is the line an expression starts on.

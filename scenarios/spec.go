@@ -69,6 +69,10 @@ type probeSpec struct {
 	Transports []string `toml:"transports"`
 	Repeat     int      `toml:"repeat"`
 	Interval   string   `toml:"interval"`
+	// Targets and AnyTarget say where `sipprobe serve`'s /probe may send
+	// this entry (serve.go).
+	Targets   []string `toml:"targets"`
+	AnyTarget *bool    `toml:"any_target"`
 }
 
 // expectSpec is the expect = {...} table.

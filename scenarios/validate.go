@@ -174,6 +174,7 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 			RingTimeout: parseDuration(c.RingTimeout),
 		}
 	}
+	v.serveKeys(ps, s, where, b, &p)
 	p.Expect = expectation(c.Expect, p.Kind)
 	v.crossCheckExpect(ps.Expect, b.spec.Expect, p.Expect, s, where)
 	p.Config = cfg

@@ -21,7 +21,7 @@ have_tls_module() {
 }
 
 missing=0
-for bin in kamailio kamcmd sipp sipsak iptables dnsmasq ip chromium; do
+for bin in kamailio kamcmd sipp sipsak iptables dnsmasq ip chromium prometheus; do
 	if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$bin" ]; then
 		echo "install-test-deps: $bin missing"
 		missing=1
@@ -48,7 +48,7 @@ fi
 # them off.
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
 	"${sudo_cmd[@]}" systemctl disable --now kamailio >/dev/null 2>&1 || true
-	"${sudo_cmd[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || true
+	"${sudo_cmd[@]}" systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
 fi
 # Without systemd (containers) the init scripts may still have started a
 # daemon: kill exactly the one its pid file names.

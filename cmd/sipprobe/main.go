@@ -100,6 +100,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			registerCommand(),
 			inviteCommand(),
 			runCommand(),
+			serveCommand(),
 			historyCommand(),
 			catalogCommand(),
 			demoCommand(),
