@@ -71,7 +71,9 @@ func (a *Agent) handleLast(w http.ResponseWriter, r *http.Request) {
 // configuration file (TLS, basic auth); "" serves plain HTTP. Serve
 // returns nil after a drain, or the error that stopped the HTTP server.
 func (a *Agent) Serve(ctx context.Context, ln net.Listener, webConfig string) error {
-	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		// An idle keep-alive connection must not hold a descriptor forever.
+		IdleTimeout: 2 * time.Minute, ReadTimeout: 30 * time.Second}
 	a.start()
 	pctx, stopPrune := context.WithCancel(context.Background())
 	defer stopPrune()

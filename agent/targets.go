@@ -36,16 +36,35 @@ func parseTarget(s string) (target, error) {
 	}
 	if h, p, err := net.SplitHostPort(s); err == nil {
 		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 65535 || h == "" {
+		if err != nil || n < 1 || n > 65535 || !validTargetHost(h) {
 			return target{}, fmt.Errorf("%w %q: want HOST or HOST:PORT", ErrBadTarget, s)
 		}
-		return target{host: h, port: p}, nil
+		// One spelling per port (05060 is 5060): the rate limit and the
+		// account locks are keyed on it.
+		return target{host: h, port: strconv.Itoa(n)}, nil
 	}
 	h := strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
-	if strings.Contains(h, ":") && net.ParseIP(h) == nil {
+	if !validTargetHost(h) {
 		return target{}, fmt.Errorf("%w %q: want HOST or HOST:PORT", ErrBadTarget, s)
 	}
 	return target{host: h}, nil
+}
+
+// validTargetHost accepts an IP address or a DNS name without empty
+// labels ("pbx..example", "10.1.2." and "[" are refused).
+func validTargetHost(h string) bool {
+	if net.ParseIP(h) != nil {
+		return true
+	}
+	if h == "" || strings.Contains(h, ":") {
+		return false
+	}
+	for _, l := range strings.Split(h, ".") {
+		if l == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // serverTarget reduces an entry's server (a TARGET of DESIGN.md §1) to
@@ -86,6 +105,20 @@ func allowed(p scenarios.Probe, t target) bool {
 	return false
 }
 
+// numericPattern reports whether every label without a glob character is
+// a number.
+func numericPattern(labels []string) bool {
+	for _, l := range labels {
+		if strings.ContainsAny(l, "*?[") {
+			continue
+		}
+		if _, err := strconv.Atoi(l); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
 // matchTarget matches a targets pattern: HOST (any port) or HOST:PORT,
 // where a glob character matches within one dot-separated label only, so
 // "10.1.2.*" matches 10.1.2.7 but not 10.1.2.7.attacker.example, and
@@ -104,6 +137,12 @@ func matchTarget(pattern string, t target) bool {
 	}
 	pl, hl := strings.Split(ph, "."), strings.Split(t.host, ".")
 	if len(pl) != len(hl) {
+		return false
+	}
+	// A pattern whose fixed labels are all numbers ("10.1.2.*") names
+	// addresses: it must not match a DNS name such as 10.1.2.com, whose
+	// owner decides where it points.
+	if numericPattern(pl) && net.ParseIP(t.host) == nil {
 		return false
 	}
 	for i := range pl {

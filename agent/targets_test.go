@@ -24,6 +24,10 @@ func TestParseTarget(t *testing.T) {
 		{"pbx.example.com:0", "", false},
 		{"pbx.example.com:99999", "", false},
 		{"pbx.example.com/x", "", false},
+		{"10.1.2.3:05060", "10.1.2.3:5060", true}, // one spelling per port
+		{"pbx..example.com", "", false},
+		{"10.1.2.:5060", "", false},
+		{"[", "", false},
 		{"", "", false},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
@@ -58,6 +62,8 @@ func TestAllowed(t *testing.T) {
 		{"listed host, any port", cred, "pbx2.example.com:5061", true},
 		{"listed host, no port", cred, "pbx2.example.com", true},
 		{"glob in a label", cred, "10.1.2.77:5060", true},
+		{"an address pattern does not match a DNS name", cred, "10.1.2.com:5060", false},
+		{"an address pattern does not match a longer name", cred, "10.1.2.attacker:5060", false},
 		{"glob with the wrong port", cred, "10.1.2.77:5070", false},
 		{"glob does not cross a dot", cred, "10.1.2.77.attacker.example:5060", false},
 		{"subdomain glob", cred, "a.lab.example.com", true},

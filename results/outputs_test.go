@@ -203,3 +203,23 @@ func TestTable(t *testing.T) {
 		})
 	}
 }
+
+// TestPromOtherLabelsReplaced: a later result of the same probe with
+// another target or transport label (a made-up skipped result, a server
+// changed by a reload) replaces every series of the probe, so no stale
+// success=0 keeps an alert firing.
+func TestPromOtherLabelsReplaced(t *testing.T) {
+	p := NewProm()
+	r := sample()[1] // reg-120, critical
+	r.Target, r.Transport = "sip:pbx:5061;transport=tls", "udp"
+	_ = p.Add(r)
+	r.Target, r.Transport, r.Status, r.FinalCode, r.Diagnosis.ID = "sip:pbx:5061", "tls", StatusOK, 200, "ok"
+	_ = p.Add(r)
+	var buf bytes.Buffer
+	if err := p.Write(&buf, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), `sipprobe_probe_success{`); n != 1 || strings.Contains(buf.String(), `transport="udp"`) {
+		t.Errorf("%d success series, stale labels kept:\n%s", n, buf.String())
+	}
+}

@@ -57,6 +57,13 @@ func LabelsOf(r Result) prometheus.Labels {
 // Set records r as the latest result of its probe, replacing what an
 // earlier result of the same probe set (its diagnosis series included).
 func (m *ProbeMetrics) Set(r Result) {
+	// Drop every series of this probe first: a later result may carry
+	// another target or transport label (a skipped probe's made-up result,
+	// a changed server after a reload), and a stale success=0 would keep an
+	// alert firing for ever.
+	for _, v := range []*prometheus.GaugeVec{m.success, m.duration, m.setup, m.code, m.status, m.diag, m.certExpiry, m.contacts} {
+		v.DeletePartialMatch(prometheus.Labels{"name": r.Name})
+	}
 	l := LabelsOf(r)
 	ok := 0.0
 	if r.Status == StatusOK || r.Status == StatusWarning {
@@ -66,8 +73,6 @@ func (m *ProbeMetrics) Set(r Result) {
 	m.duration.With(l).Set(r.Timings.Total.Duration().Seconds())
 	m.code.With(l).Set(float64(r.FinalCode))
 	m.status.With(l).Set(float64(r.Status.ExitCode()))
-	// One diagnosis series per probe: drop the one of an earlier result.
-	m.diag.DeletePartialMatch(l)
 	sev := string(r.Diagnosis.Severity)
 	if sev == "" {
 		// Every catalogue diagnosis has one; a result made up without the
@@ -82,12 +87,9 @@ func (m *ProbeMetrics) Set(r Result) {
 	m.setDetails(l, r)
 }
 
-// setDetails sets the metrics only some results have, and drops those of
-// an earlier result that this one lacks.
+// setDetails sets the metrics only some results have (Set dropped those of
+// an earlier result).
 func (m *ProbeMetrics) setDetails(l prometheus.Labels, r Result) {
-	m.certExpiry.Delete(l)
-	m.contacts.Delete(l)
-	m.setup.Delete(l)
 	if r.Details == nil {
 		return
 	}

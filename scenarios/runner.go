@@ -376,7 +376,9 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 			return st.skippedRejected(j, st.clock.Now(), by)
 		}
 	}
-	if err := st.lim.wait(ctx, j.Config.Target, requestsOf(j)); err != nil {
+	// Per server host: every port and spelling of one box shares its
+	// budget, as fail2ban counts per address.
+	if err := st.lim.wait(ctx, hostOf(j.Config.Target), requestsOf(j)); err != nil {
 		return notRun(j, st.clock.Now(), stopped(ctx)+" while waiting for the rate limit")
 	}
 	cfg := j.Config

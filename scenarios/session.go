@@ -50,6 +50,11 @@ func (p Probe) Jobs() iter.Seq[Job] { return p.jobs() }
 // scheme of the entry's server (sips: stays TLS). The account key follows
 // the target: ban safety is about the server the credentials go to.
 func (j Job) WithTarget(target string) Job {
+	// The transport the entry would use (its ;transport= or sips:) must
+	// survive the swap: credentials meant for TLS never go out over UDP.
+	if j.Config.Transport == "" {
+		j.Config.Transport = j.Config.FirstTransport()
+	}
 	if strings.HasPrefix(strings.ToLower(j.Config.Target), "sips:") {
 		target = "sips:" + target
 	}

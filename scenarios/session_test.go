@@ -79,3 +79,25 @@ func TestSessionForgetsIdleTargets(t *testing.T) {
 		t.Errorf("state for %d servers and %d rate buckets after %d targets", servers, buckets, 3*maxIdleTargets)
 	}
 }
+
+// TestWithTargetKeepsTransport: an on-demand target never downgrades the
+// entry's transport: credentials meant for TLS do not go out over UDP.
+func TestWithTargetKeepsTransport(t *testing.T) {
+	for _, tc := range []struct {
+		server, transport, want string
+	}{
+		{"sip:pbx:5061;transport=tls", "", "tls"},
+		{"sip:pbx;transport=tcp", "", "tcp"},
+		{"sips:pbx", "", "tls"},
+		{"pbx", "", "udp"},
+		{"pbx", "tcp", "tcp"},
+	} {
+		t.Run(tc.server+"/"+tc.transport, func(t *testing.T) {
+			j := Job{Config: probe.Config{Target: tc.server, Transport: tc.transport, User: "120"}, Account: "120@pbx"}
+			got := j.WithTarget("10.1.2.3:5061")
+			if got.Config.Transport != tc.want || got.Config.FirstTransport() != tc.want {
+				t.Errorf("transport %q, want %q (target %q)", got.Config.Transport, tc.want, got.Config.Target)
+			}
+		})
+	}
+}
