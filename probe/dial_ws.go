@@ -70,3 +70,10 @@ func (s *session) wsDial(res resolution) wsDial {
 	}
 	return wsDial{Host: wsHostHeader(res.Host, int(res.Addr.Port()), res.Transport), Path: path}
 }
+
+// wsContactNote says what a WebSocket binding is worth: the registrar can
+// reach a contact under .invalid only over the connection that registered
+// it (RFC 7118 §5.2), which is why --bind removes it before closing.
+func wsContactNote(contact string) catalog.Note {
+	return catalog.NewNote("ws-contact-lives-with-connection", "text", contact)
+}
