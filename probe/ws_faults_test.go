@@ -20,11 +20,11 @@ import (
 type wsFault int
 
 const (
-	wsNoSubprotocol wsFault = iota // 101 without Sec-WebSocket-Protocol
-	wsNoUpgrade                    // 101 without Upgrade: websocket
-	wsForbidden                    // 403 Forbidden
-	wsCloseBeforeAnswer            // closes the connection instead of answering
-	wsCloseMidTransaction          // upgrades, reads the SIP request, closes
+	wsNoSubprotocol       wsFault = iota // 101 without Sec-WebSocket-Protocol
+	wsNoUpgrade                          // 101 without Upgrade: websocket
+	wsForbidden                          // 403 Forbidden
+	wsCloseBeforeAnswer                  // closes the connection instead of answering
+	wsCloseMidTransaction                // upgrades, reads the SIP request, closes
 )
 
 // startWSFault serves one misbehaviour on a loopback port: faults a real
