@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sipprobe/sipprobe/internal/kamailio"
+	"github.com/sipprobe/sipprobe/internal/testpeers"
 	"github.com/sipprobe/sipprobe/results"
 )
 
@@ -69,5 +70,28 @@ func wantVia(t *testing.T, r results.Result, prefix string) {
 		if m.Dir == results.DirOut && !strings.Contains(m.Raw, "Via: "+prefix) {
 			t.Errorf("sent without %q:\n%s", prefix, m.Raw)
 		}
+	}
+}
+
+// TestInviteOverWebSocket places a call over WS and WSS through Kamailio
+// (407, record-route) to a SIPp callee on UDP: ACK and BYE follow the
+// route set back over our WebSocket.
+func TestInviteOverWebSocket(t *testing.T) {
+	testpeers.Require(t, "sipp")
+	for _, tr := range []string{"ws", "wss"} {
+		t.Run("call over "+tr, func(t *testing.T) {
+			callee := sippCallee(t, "answer_pcmu.xml")
+			k := kamailio.Start(t, kamailio.WithWebSocket(), kamailio.WithInviteRoute(callee.Addr()), kamailio.WithInviteAuth())
+			cfg := inviteConfig(k.WSURL(tr, kamailio.WSPath), func(c *Config) {
+				c.Password = k.Accounts["120"]
+				c.TLS = TLSConfig{CAFile: k.Certs.CAFile}
+			})
+			r := kamProbe(t, KindInvite, cfg)
+			wantDiagnosis(t, r, "ok", results.StatusOK)
+			in := inviteDetails(t, r)
+			if in.ByeCode != 200 || in.ACKConfirmed == nil || !*in.ACKConfirmed {
+				t.Errorf("call: %+v", *in)
+			}
+		})
 	}
 }
