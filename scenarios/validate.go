@@ -101,7 +101,7 @@ func (v *validator) checkConn(c connSpec, s *section, where string) {
 // validTransport: enum values are case-insensitive everywhere ("TCP").
 func validTransport(t string) bool {
 	t = strings.ToLower(t)
-	return t == "udp" || t == "tcp" || t == "tls"
+	return t == "udp" || t == "tcp" || t == "tls" || t == "ws" || t == "wss"
 }
 
 // probe validates one entry and merges it over the defaults.
