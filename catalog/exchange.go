@@ -77,7 +77,7 @@ type AltTransport struct {
 // Probes fill what they know; zero values mean "did not happen".
 type Exchange struct {
 	Method    string // REGISTER, OPTIONS, INVITE
-	Transport string // udp, tcp, tls
+	Transport string // udp, tcp, tls, ws, wss
 	Outcome   Outcome
 	// Final is the final response (nil unless Outcome is OutcomeResponse).
 	Final *Reply
