@@ -19,6 +19,7 @@ const (
 	OutcomeTooLarge        Outcome = "too-large"        // the request does not fit a UDP datagram
 	OutcomeCanceled        Outcome = "canceled"         // the user interrupted the probe
 	OutcomeInternal        Outcome = "internal"         // sipprobe itself failed
+	OutcomeWebSocket       Outcome = "websocket"        // the HTTP upgrade to a SIP WebSocket was refused (see Exchange.WSFailure)
 )
 
 // TLS failure kinds, for Exchange.TLSFailure.
@@ -76,7 +77,7 @@ type AltTransport struct {
 // Probes fill what they know; zero values mean "did not happen".
 type Exchange struct {
 	Method    string // REGISTER, OPTIONS, INVITE
-	Transport string // udp, tcp, tls
+	Transport string // udp, tcp, tls, ws, wss
 	Outcome   Outcome
 	// Final is the final response (nil unless Outcome is OutcomeResponse).
 	Final *Reply
@@ -94,6 +95,7 @@ type Exchange struct {
 
 	TLSFailure  string
 	DNSFailure  string
+	WSFailure   string // WSStatus, WSNotFound, WSNoSubprotocol, WSNoUpgrade
 	Unreachable string // UnreachHost, UnreachNet, UnreachLocal, UnreachProhibited
 	// Detail is a short, factual description of the transport error or the
 	// lookups tried; it goes into the diagnosis notes.
@@ -138,3 +140,12 @@ type Exchange struct {
 	// session), for the tls-cert-expiring warning.
 	Cert *CertExpiry
 }
+
+// WebSocket upgrade failures (Exchange.WSFailure); the values are
+// probe/transport's Upgrade* kinds.
+const (
+	WSStatus        = "status"         // an HTTP status other than 101 and 404
+	WSNotFound      = "not-found"      // 404: no WebSocket at that path
+	WSNoSubprotocol = "no-subprotocol" // 101 without Sec-WebSocket-Protocol: sip
+	WSNoUpgrade     = "no-upgrade"     // 101 without Upgrade: websocket or a valid Sec-WebSocket-Accept
+)

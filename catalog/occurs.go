@@ -123,6 +123,7 @@ func (c *Catalog) exchanges(method string, yield func(Exchange)) {
 		yield(ex)
 	}
 	c.faults(base, yield)
+	wsFaults(base, yield)
 }
 
 // faults yields the exchanges that end without a final response.
@@ -152,6 +153,17 @@ func (c *Catalog) faults(base Exchange, yield func(Exchange)) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// wsFaults yields the refused WebSocket upgrades, one per kind.
+func wsFaults(base Exchange, yield func(Exchange)) {
+	for _, kind := range []string{WSStatus, WSNotFound, WSNoSubprotocol, WSNoUpgrade} {
+		for _, tr := range []string{"ws", "wss"} {
+			ex := base
+			ex.Outcome, ex.Transport, ex.WSFailure = OutcomeWebSocket, tr, kind
+			yield(ex)
 		}
 	}
 }

@@ -84,6 +84,11 @@ func (c *Catalog) choose(ex Exchange) choice {
 		return choice{id: "connection-closed"}
 	case OutcomeTLS:
 		return choice{id: "tls-failure", kind: ex.TLSFailure}
+	case OutcomeWebSocket:
+		if ex.WSFailure == WSNotFound {
+			return choice{id: "websocket-not-found"}
+		}
+		return choice{id: "websocket-upgrade-refused", kind: ex.WSFailure}
 	case OutcomeDNS:
 		return choice{id: "dns-failure", kind: ex.DNSFailure}
 	case OutcomeMalformed:

@@ -53,7 +53,7 @@ type InviteConfig struct {
 // fill it; Validate checks it before anything is sent.
 type Config struct {
 	Target    string
-	Transport string // udp, tcp, tls; "" picks from the target (sips: means tls) or udp
+	Transport string // udp, tcp, tls, ws, wss; "" picks from the target (sips: means tls) or udp
 	Timeout   time.Duration
 	LocalAddr string
 	UserAgent string
@@ -112,11 +112,14 @@ func (c Config) Validate(kind Kind) error {
 		return fmt.Errorf("%w: --server %q names a user: give the account with --user (and the callee with --to), and the server alone in --server", ErrConfig, c.Target)
 	}
 	switch c.Transport {
-	case "", "udp", "tcp", "tls":
+	case "", "udp", "tcp", "tls", "ws", "wss":
 	default:
-		return fmt.Errorf("%w: --transport %q (want udp, tcp or tls)", ErrConfig, c.Transport)
+		return fmt.Errorf("%w: --transport %q (want udp, tcp, tls, ws or wss)", ErrConfig, c.Transport)
 	}
-	if t.Scheme == "sips" && c.Transport != "" && c.Transport != "tls" {
+	if t.Path != "" && c.Transport != "" && c.Transport != t.Transport {
+		return fmt.Errorf("%w: --server %q is a %s:// URL: drop --transport %s", ErrConfig, c.Target, t.Transport, c.Transport)
+	}
+	if t.Scheme == "sips" && c.Transport != "" && c.Transport != "tls" && c.Transport != "wss" {
 		// RFC 3261 §26.2.2: a SIPS URI is reached over TLS on every hop.
 		return fmt.Errorf("%w: --server %q is a sips: URI, which needs TLS: drop --transport %s, or use sip: for %s", ErrConfig, c.Target, c.Transport, c.Transport)
 	}

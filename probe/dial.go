@@ -18,6 +18,7 @@ import (
 type dialError struct {
 	outcome    catalog.Outcome
 	tlsFailure string
+	wsFailure  string // transport.Upgrade* for OutcomeWebSocket
 	unreach    string // catalog.Unreach* for OutcomeHostUnreachable
 	err        error
 	// certs is the chain a handshake refused (for the details).
@@ -33,10 +34,10 @@ func (e *dialError) Unwrap() error { return e.err }
 // dial opens the probe's connection to raddr. UDP sockets are connected so
 // ICMP errors reach us; TCP and TLS are dialled here rather than inside sipgo
 // so refused, timed-out and TLS failures are told apart precisely.
-func dial(ctx context.Context, transport string, laddr string, raddr netip.AddrPort, tlsConf *tls.Config) (net.Conn, error) {
+func dial(ctx context.Context, transport string, laddr string, raddr netip.AddrPort, tlsConf *tls.Config, ws wsDial) (net.Conn, error) {
 	d := net.Dialer{}
 	network := transport
-	if network == "tls" {
+	if network == "tls" || isWS(network) {
 		network = "tcp"
 	}
 	if laddr != "" {
@@ -58,15 +59,18 @@ func dial(ctx context.Context, transport string, laddr string, raddr netip.AddrP
 		}
 		return nil, de
 	}
-	if transport != "tls" {
-		return c, nil
+	if transport == "tls" || transport == "wss" {
+		tc := tls.Client(c, tlsConf)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			_ = c.Close()
+			return nil, classifyTLS(err)
+		}
+		c = tc
 	}
-	tc := tls.Client(c, tlsConf)
-	if err := tc.HandshakeContext(ctx); err != nil {
-		_ = c.Close()
-		return nil, classifyTLS(err)
+	if isWS(transport) {
+		return upgradeWS(ctx, c, ws)
 	}
-	return tc, nil
+	return c, nil
 }
 
 func localAddr(network, s string) (net.Addr, error) {

@@ -71,7 +71,7 @@ func (a *altCheck) run(ctx context.Context, s *session, res resolution) {
 	// Plain TCP: a sips: URI would ask for TLS (RFC 3261 §26.2.2), as it
 	// does when this checks the port of a failed TLS handshake.
 	sub.target.Scheme = "sip"
-	l, err := openLink(ctx, "tcp", s.cfg.LocalAddr, res.Addr, nil, s.cfg.UserAgent, a.w)
+	l, err := openLink(ctx, "tcp", s.cfg.LocalAddr, res.Addr, nil, wsDial{}, s.cfg.UserAgent, a.w)
 	if err != nil {
 		var de *dialError
 		out.Error = s.cat.NoteText(noteOf(err), s.cfg.Lang)

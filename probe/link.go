@@ -12,6 +12,8 @@ import (
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/sipprobe/sipprobe/probe/transport"
 )
 
 // link is one probe's connection to the server with a sipgo user agent on
@@ -26,7 +28,9 @@ type link struct {
 	listener  *oneConnListener
 	served    chan struct{}
 	tls       *tls.ConnectionState
-	connected time.Duration // TCP connect plus TLS handshake; 0 for UDP
+	connected time.Duration // TCP connect plus TLS handshake (and WebSocket upgrade); 0 for UDP
+	// wsHost is our Contact host over WebSocket (RFC 7118 §5.2).
+	wsHost string
 	// inbound handles requests the server sends us (see dispatch).
 	inbound atomic.Pointer[requestHandler]
 }
@@ -35,10 +39,10 @@ type link struct {
 // made a server transaction for it.
 type requestHandler func(req *sip.Request, tx sip.ServerTransaction)
 
-func openLink(ctx context.Context, transport, localAddr string, raddr netip.AddrPort, tlsConf *tls.Config, userAgent string, w *wire) (*link, error) {
+func openLink(ctx context.Context, transport, localAddr string, raddr netip.AddrPort, tlsConf *tls.Config, ws wsDial, userAgent string, w *wire) (*link, error) {
 	configureSIPGo()
 	dialStart := time.Now()
-	c, err := dial(ctx, transport, localAddr, raddr, tlsConf)
+	c, err := dial(ctx, transport, localAddr, raddr, tlsConf, ws)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +52,10 @@ func openLink(ctx context.Context, transport, localAddr string, raddr netip.Addr
 	}
 	l.laddr, _ = netip.ParseAddrPort(c.LocalAddr().String())
 	l.laddr = netip.AddrPortFrom(l.laddr.Addr().Unmap(), l.laddr.Port())
-	if tc, ok := c.(*tls.Conn); ok {
+	if isWS(transport) {
+		l.wsHost = wsContactHost()
+	}
+	if tc, ok := underlying(c).(*tls.Conn); ok {
 		st := tc.ConnectionState()
 		l.tls = &st
 	}
@@ -71,6 +78,7 @@ func openLink(ctx context.Context, transport, localAddr string, raddr netip.Addr
 	}
 	tp := ua.TransportLayer()
 	poolKey := l.laddr.String()
+	network := l.sipNetwork()
 	switch transport {
 	case "udp":
 		tap := newUDPTap(c.(*net.UDPConn), w)
@@ -80,6 +88,8 @@ func openLink(ctx context.Context, transport, localAddr string, raddr netip.Addr
 		tap := newStreamTap(c, transport, w)
 		l.conn = tap
 		l.listener = newOneConnListener(tap)
+		// A WebSocket is framed by our transport.Conn, so sipgo reads
+		// it as a TCP stream of SIP messages.
 		serve := tp.ServeTCP
 		if transport == "tls" {
 			serve = tp.ServeTLS
@@ -90,7 +100,7 @@ func openLink(ctx context.Context, transport, localAddr string, raddr netip.Addr
 	// sipgo registers the connection in its pool from the serving goroutine;
 	// a request sent before that would make it open a socket of its own.
 	for deadline := time.Now().Add(time.Second); ; {
-		if _, err := tp.GetConnection(transport, poolKey); err == nil {
+		if _, err := tp.GetConnection(network, poolKey); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -104,7 +114,7 @@ func openLink(ctx context.Context, transport, localAddr string, raddr netip.Addr
 
 // send starts a client transaction for req over this link.
 func (l *link) send(ctx context.Context, req *sip.Request) (sip.ClientTransaction, error) {
-	req.SetTransport(strings.ToUpper(l.transport))
+	req.SetTransport(l.sipNetwork())
 	req.SetDestination(l.raddr.String())
 	req.Laddr = sip.Addr{IP: net.IP(l.laddr.Addr().AsSlice()), Port: int(l.laddr.Port())}
 	// The request is complete; the no-op option stops sipgo adding headers.
@@ -113,7 +123,7 @@ func (l *link) send(ctx context.Context, req *sip.Request) (sip.ClientTransactio
 
 // write sends a request outside a transaction (ACK).
 func (l *link) write(req *sip.Request) error {
-	req.SetTransport(strings.ToUpper(l.transport))
+	req.SetTransport(l.sipNetwork())
 	req.SetDestination(l.raddr.String())
 	req.Laddr = sip.Addr{IP: net.IP(l.laddr.Addr().AsSlice()), Port: int(l.laddr.Port())}
 	return l.client.WriteRequest(req, func(*sipgo.Client, *sip.Request) error { return nil })
@@ -163,3 +173,20 @@ func (l *link) close() {
 
 // viaTransport is the Via transport token.
 func (l *link) viaTransport() string { return strings.ToUpper(l.transport) }
+
+// sipNetwork is the sipgo transport the link's connection is served by:
+// WebSocket framing is ours, so sipgo sees a TCP stream.
+func (l *link) sipNetwork() string {
+	if isWS(l.transport) {
+		return "TCP"
+	}
+	return strings.ToUpper(l.transport)
+}
+
+// underlying is the connection under a WebSocket, for its TLS state.
+func underlying(c net.Conn) net.Conn {
+	if wc, ok := c.(*transport.Conn); ok {
+		return wc.Conn
+	}
+	return c
+}

@@ -60,6 +60,9 @@ func (s *session) bind(ctx context.Context, l *link, r *results.Result, ex *cata
 	unbound, left := s.unbind(ctx, l, ids, spec.contact.Address, token)
 	d.Unbound = &unbound
 	ex.UnbindFailed = !unbound
+	if isWS(l.transport) && unbound {
+		addNote(ex, wsContactNote(d.BoundContact))
+	}
 
 	// Evicted: listed before, listed neither with our binding nor after
 	// its removal.

@@ -95,7 +95,13 @@ func (s *session) buildRequest(l *link, ids *dialogIDs, spec requestSpec) *sip.R
 // localURI is our own address as a SIP URI, for Contact headers.
 func (l *link) localURI(user string) sip.Uri {
 	u := sip.Uri{Scheme: "sip", User: user, Host: l.laddr.Addr().String(), Port: int(l.laddr.Port()), UriParams: sip.NewParams()}
-	if l.transport != "udp" {
+	switch {
+	case isWS(l.transport):
+		// RFC 7118 §5.2: a host under .invalid and transport=ws, for
+		// WS and WSS alike; the server reaches us only over this socket.
+		u.Host, u.Port = l.wsHost, 0
+		u.UriParams.Add("transport", "ws")
+	case l.transport != "udp":
 		u.UriParams.Add("transport", l.transport)
 	}
 	return u

@@ -70,7 +70,9 @@ func resolve(ctx context.Context, r Resolver, t target, explicitTransport string
 	}
 
 	host, port := t.Host, t.Port
-	if port == 0 {
+	// RFC 7118 defines no SRV service for SIP over WebSocket: a WebRTC
+	// phone is given the URL, host and port.
+	if port == 0 && !isWS(res.Transport) {
 		candidates := []string{"udp", "tcp", "tls"}
 		if forced != "" {
 			candidates = []string{forced}

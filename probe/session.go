@@ -120,7 +120,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 	r.RemoteAddr = res.Addr.String()
 
 	var tlsConf *tls.Config
-	if res.Transport == "tls" {
+	if res.Transport == "tls" || res.Transport == "wss" {
 		if tlsConf, err = tlsConfig(s.cfg.TLS, res.Host); err != nil {
 			ex.Outcome, ex.Detail, r.Error = catalog.OutcomeInternal, err.Error(), err.Error()
 			return r
@@ -131,7 +131,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 	s.wire = newWire(s.start)
 	s.alt = s.startPlainCheck(ctx, res)
 	connectStart := time.Now()
-	l, err := openLink(ctx, res.Transport, s.cfg.LocalAddr, res.Addr, tlsConf, s.cfg.UserAgent, s.wire)
+	l, err := openLink(ctx, res.Transport, s.cfg.LocalAddr, res.Addr, tlsConf, s.wsDial(res), s.cfg.UserAgent, s.wire)
 	if err != nil {
 		if res.Transport != "udp" {
 			r.Timings.Connect = results.MillisOf(time.Since(connectStart))
@@ -141,6 +141,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 		setNote(&ex, noteOf(err))
 		if errors.As(err, &de) {
 			ex.Outcome, ex.TLSFailure, ex.Unreachable = de.outcome, de.tlsFailure, de.unreach
+			ex.WSFailure = de.wsFailure
 			if de.outcome == catalog.OutcomeTLS {
 				s.details(&r).TLS.Failure = de.tlsFailure
 				s.details(&r).TLS.Error = de.err.Error()
@@ -249,7 +250,10 @@ func (s *session) domain() string {
 // serverURI is the Request-URI for requests to the server itself.
 func (s *session) serverURI(transport string) sip.Uri {
 	u := sip.Uri{Scheme: s.target.Scheme, Host: s.host, Port: s.target.Port, UriParams: sip.NewParams()}
-	if transport != "udp" && s.target.Scheme == "sip" {
+	switch {
+	case isWS(transport):
+		u.UriParams.Add("transport", "ws") // RFC 7118 §5.2, for WSS too
+	case transport != "udp" && s.target.Scheme == "sip":
 		u.UriParams.Add("transport", transport)
 	}
 	return u

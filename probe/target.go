@@ -16,6 +16,7 @@ type target struct {
 	Host      string // without IPv6 brackets
 	Port      int    // 0 when not given
 	Transport string // from ;transport=, lower case
+	Path      string // the HTTP path of a ws:// or wss:// target
 }
 
 func parseTarget(s string) (target, error) {
@@ -23,6 +24,9 @@ func parseTarget(s string) (target, error) {
 	in := strings.TrimSpace(s)
 	if in == "" {
 		return t, fmt.Errorf("%w: empty", ErrTarget)
+	}
+	if wt, ok, err := parseWSTarget(in); ok {
+		return wt, err
 	}
 	rest := in
 	if scheme, after, ok := strings.Cut(in, ":"); ok {
@@ -63,15 +67,18 @@ func parseTarget(s string) (target, error) {
 	}
 	t.Host, t.Port = host, port
 	switch t.Transport {
-	case "", "udp", "tcp", "tls":
+	case "", "udp", "tcp", "tls", "ws", "wss":
 	default:
-		return t, fmt.Errorf("%w %q: transport %q is not udp, tcp or tls", ErrTarget, s, t.Transport)
+		return t, fmt.Errorf("%w %q: transport %q is not udp, tcp, tls, ws or wss", ErrTarget, s, t.Transport)
 	}
 	if t.Scheme == "sips" {
 		switch t.Transport {
 		case "udp":
 			// RFC 3261 §26.2.2: a SIPS URI is reached over TLS on every hop.
 			return t, fmt.Errorf("%w %q: sips: needs TLS, not ;transport=udp (use sip: for UDP)", ErrTarget, s)
+		case "ws":
+			// RFC 7118 §5.2: sips: with transport=ws is SIP over secure WebSocket.
+			t.Transport = "wss"
 		case "tcp":
 			// RFC 5630 §3.1.3: the TCP transport of a SIPS URI is TLS over TCP.
 			t.Transport = "tls"
@@ -200,6 +207,9 @@ func (t target) defaultTransport(explicit string) string {
 
 // uri is the canonical form used in results and Request-URIs.
 func (t target) uri() string {
+	if t.Path != "" {
+		return t.wsURL(t.Transport, t.Port)
+	}
 	h := t.Host
 	if strings.Contains(h, ":") {
 		h = "[" + h + "]"
@@ -214,8 +224,11 @@ func (t target) uri() string {
 }
 
 func defaultPort(transport string) int {
-	if transport == "tls" {
+	switch transport {
+	case "tls":
 		return 5061
+	case "ws", "wss":
+		return wsDefaultPort(transport == "wss")
 	}
 	return 5060
 }

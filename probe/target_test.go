@@ -50,7 +50,7 @@ func TestParseTarget(t *testing.T) {
 func TestParseTargetErrors(t *testing.T) {
 	for _, in := range []string{"", "   ", "sip:", "pbx:0", "pbx:70000", "pbx:x", "[::1", "[pbx]:5060", "pbx local", "sip:pbx;transport=sctp", "1:2:3:zz", "[::1]x",
 		// Other schemes are not hosts to look up.
-		"tel:+123", "tel:123", "http://pbx.example.com", "https://pbx:8443/x", "ws://pbx", "mailto:a@b", "h323:pbx",
+		"tel:+123", "tel:123", "http://pbx.example.com", "https://pbx:8443/x", "wss://120@pbx/ws", "mailto:a@b", "h323:pbx",
 		// Signs and other junk in the port.
 		"127.0.0.1:+15060", "pbx:-1", "pbx:5060x", "pbx: 5060", "sip:pbx:+5060", "[::1]:+5060",
 		// Malformed hosts and addresses.

@@ -55,7 +55,7 @@ func (v *validator) conn(c connSpec, s *section, where string) base {
 func (v *validator) checkConn(c connSpec, s *section, where string) {
 	if c.Transport != nil {
 		if !validTransport(*c.Transport) {
-			v.add(s, where, "transport", "%q: want udp, tcp or tls", *c.Transport)
+			v.add(s, where, "transport", "%q: want udp, tcp, tls, ws or wss", *c.Transport)
 		}
 	}
 	if c.Timeout != nil {
@@ -101,7 +101,7 @@ func (v *validator) checkConn(c connSpec, s *section, where string) {
 // validTransport: enum values are case-insensitive everywhere ("TCP").
 func validTransport(t string) bool {
 	t = strings.ToLower(t)
-	return t == "udp" || t == "tcp" || t == "tls"
+	return t == "udp" || t == "tcp" || t == "tls" || t == "ws" || t == "wss"
 }
 
 // probe validates one entry and merges it over the defaults.
@@ -288,14 +288,14 @@ func (v *validator) transports(ps probeSpec, s *section, where string) []string 
 		v.add(s, where, "transports", "give either transport or transports, not both")
 	}
 	if len(ps.Transports) == 0 {
-		v.add(s, where, "transports", "empty: list one or more of udp, tcp, tls")
+		v.add(s, where, "transports", "empty: list one or more of udp, tcp, tls, ws, wss")
 	}
 	var out []string
 	for _, t := range ps.Transports {
 		t = strings.ToLower(t)
 		switch {
 		case !validTransport(t):
-			v.add(s, where, "transports", "%q: want udp, tcp or tls", t)
+			v.add(s, where, "transports", "%q: want udp, tcp, tls, ws or wss", t)
 		case slices.Contains(out, t):
 			v.add(s, where, "transports", "%q listed twice", t)
 		default:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real peers the integration tests run against (Kamailio with
-# TLS, kamcmd, SIPp, sipsak, dnsmasq), the tools that build their test
+# TLS and WebSocket, kamcmd, SIPp, sipsak, dnsmasq), the tools that build their test
 # networks (iproute2's ip, iptables), promtool (Debian's prometheus
 # package, for the examples/prometheus tests) and the browser the status
 # page is checked in (chromium, run headless) on Debian/Ubuntu, and makes
@@ -20,6 +20,10 @@ have_tls_module() {
 	dpkg -L kamailio-tls-modules 2>/dev/null | grep -q '/tls\.so$'
 }
 
+have_websocket_module() {
+	dpkg -L kamailio-websocket-modules 2>/dev/null | grep -q '/websocket\.so$'
+}
+
 missing=0
 for bin in kamailio kamcmd sipp sipsak iptables dnsmasq ip chromium prometheus; do
 	if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$bin" ]; then
@@ -32,6 +36,11 @@ if ! have_tls_module; then
 	missing=1
 fi
 
+if ! have_websocket_module; then
+	echo "install-test-deps: kamailio websocket module missing"
+	missing=1
+fi
+
 if ! command -v promtool >/dev/null 2>&1; then
 	echo "install-test-deps: promtool missing"
 	missing=1
@@ -40,7 +49,7 @@ fi
 if [ "$missing" -eq 1 ]; then
 	"${sudo_cmd[@]}" apt-get update
 	"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		kamailio kamailio-tls-modules sip-tester sipsak iptables dnsmasq-base iproute2 prometheus chromium
+		kamailio kamailio-tls-modules kamailio-websocket-modules sip-tester sipsak iptables dnsmasq-base iproute2 prometheus chromium
 fi
 
 # The packages may have started a kamailio with the default config on

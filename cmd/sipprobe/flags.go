@@ -19,7 +19,7 @@ func env(name string) []string { return []string{"SIPPROBE_" + name} }
 func commonFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "server", Aliases: []string{"s"}, Usage: "`TARGET`: host, host:port, [v6]:port or a sip:/sips: URI", EnvVars: env("SERVER")},
-		&cli.StringFlag{Name: "transport", Aliases: []string{"t"}, Usage: "udp, tcp or tls (default udp, tls for sips:)", EnvVars: env("TRANSPORT")},
+		&cli.StringFlag{Name: "transport", Aliases: []string{"t"}, Usage: "udp, tcp, tls, ws or wss (default udp, tls for sips:, ws/wss for a ws:// or wss:// URL)", EnvVars: env("TRANSPORT")},
 		&cli.DurationFlag{Name: "timeout", Value: probe.DefaultTimeout, Usage: "the probe finishes within this, whatever the network does", EnvVars: env("TIMEOUT")},
 		&cli.StringFlag{Name: "local-addr", Usage: "local `IP[:port]` to send from", EnvVars: env("LOCAL_ADDR")},
 		&cli.StringFlag{Name: "dns-server", Usage: "resolve the target through this DNS server only: `IP[:port]` (port 53 by default)", EnvVars: env("DNS_SERVER")},

@@ -40,6 +40,9 @@ type cfgData struct {
 	InviteRoute                  string
 	SingleContact                bool
 	RewriteContact               bool
+	// WSPort and WSSPort: SIP over WebSocket listeners (0: none).
+	WSPort, WSSPort int
+	WSPath          string
 }
 
 // tlsData is what tls.cfg.tmpl reads.
@@ -67,7 +70,7 @@ func newFiles(dir string) files {
 }
 
 // render writes kamailio.cfg and tls.cfg for the given ports.
-func (c *config) render(f files, port, tlsPort int) error {
+func (c *config) render(f files, port, tlsPort int, ws wsPorts) error {
 	d := cfgData{
 		RunDir: f.dir, CtlSocket: f.ctl, TLSConfig: f.tls,
 		Host: c.host, Port: port, TLSPort: tlsPort,
@@ -83,6 +86,9 @@ func (c *config) render(f files, port, tlsPort int) error {
 		ChallengeFlags:   "0",
 		SingleContact:    c.singleContact,
 		RewriteContact:   c.rewriteContact,
+		WSPort:           ws.ws,
+		WSSPort:          ws.wss,
+		WSPath:           WSPath,
 	}
 	if c.qop {
 		d.ChallengeFlags = "1" // www_challenge flag 1: qop=auth

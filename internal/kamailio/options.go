@@ -50,6 +50,7 @@ type config struct {
 	ns             *netns.NS
 	singleContact  bool
 	rewriteContact bool
+	webSocket      bool
 }
 
 func defaultConfig() config {
@@ -136,3 +137,13 @@ func WithSingleContact() Option { return func(c *config) { c.singleContact = tru
 // Asterisk's rewrite_contact=yes. A contact registered by a third party
 // then points at that third party.
 func WithContactRewrite() Option { return func(c *config) { c.rewriteContact = true } }
+
+// WSPath is the only path the WebSocket listeners upgrade; any other
+// answers 404 Not Found.
+const WSPath = "/ws"
+
+// WithWebSocket adds SIP over WebSocket listeners (RFC 7118, the
+// websocket and xhttp modules): WS on a TCP port and WSS on a TLS port
+// with the test certificate, both upgrading only WSPath. Addr("ws") and
+// Addr("wss") give their addresses.
+func WithWebSocket() Option { return func(c *config) { c.webSocket = true } }

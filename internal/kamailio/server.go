@@ -42,6 +42,7 @@ type Server struct {
 	host          string
 	ns            *netns.NS // nil: the test's own namespace
 	port, tlsPort int
+	ws            wsPorts
 	files         files
 	proc          *testpeers.Process
 }
@@ -72,8 +73,12 @@ func start(t testing.TB, bin string, c *config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	ws, err := pickWSPorts(c, port, tlsPort)
+	if err != nil {
+		return nil, err
+	}
 	f := newFiles(t.TempDir())
-	if err := c.render(f, port, tlsPort); err != nil {
+	if err := c.render(f, port, tlsPort, ws); err != nil {
 		return nil, err
 	}
 	// -DD: stay in the foreground (children are still forked), -E: log to
@@ -88,7 +93,7 @@ func start(t testing.TB, bin string, c *config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Realm: c.realm, Accounts: c.accounts, Certs: c.certs,
-		host: c.host, ns: c.ns, port: port, tlsPort: tlsPort, files: f, proc: proc}
+		host: c.host, ns: c.ns, port: port, tlsPort: tlsPort, ws: ws, files: f, proc: proc}
 	if err := s.waitReady(c.startTimeout); err != nil {
 		stopErr := proc.Stop()
 		log := proc.Log()
@@ -127,7 +132,11 @@ func (s *Server) waitReady(timeout time.Duration) error {
 		// Not bound yet: a connected UDP socket fails fast on ICMP.
 		time.Sleep(readyPoll / 5)
 	}
-	for _, addr := range []string{s.Addr("tcp"), s.Addr("tls")} {
+	addrs := []string{s.Addr("tcp"), s.Addr("tls")}
+	if s.ws.ws != 0 {
+		addrs = append(addrs, s.Addr("ws"), s.Addr("wss"))
+	}
+	for _, addr := range addrs {
 		if err := s.inPlace(func() error { return dialUntil(ctx, addr) }); err != nil {
 			return fmt.Errorf("%w: %s: %w", ErrNotReady, addr, err)
 		}
@@ -161,13 +170,19 @@ func dialUntil(ctx context.Context, addr string) error {
 	}
 }
 
-// Addr returns "host:port" for transport "udp", "tcp" or "tls", host being
-// 127.0.0.1 unless WithNamespace chose another. UDP and TCP share one port;
-// TLS has its own.
+// Addr returns "host:port" for transport "udp", "tcp", "tls", "ws" or
+// "wss" (the last two with WithWebSocket), host being 127.0.0.1 unless
+// WithNamespace chose another. UDP and TCP share one port; TLS, WS and WSS
+// have their own.
 func (s *Server) Addr(transport string) string {
 	port := s.port
-	if transport == "tls" {
+	switch transport {
+	case "tls":
 		port = s.tlsPort
+	case "ws":
+		port = s.ws.ws
+	case "wss":
+		port = s.ws.wss
 	}
 	return net.JoinHostPort(s.host, strconv.Itoa(port))
 }
