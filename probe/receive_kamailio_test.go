@@ -1,0 +1,55 @@
+package probe
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sipprobe/sipprobe/internal/kamailio"
+	"github.com/sipprobe/sipprobe/results"
+)
+
+// TestReceiveThroughKamailio binds 120 on a real Kamailio registrar and
+// proxy and calls it from 121: the INVITE must come to our contact by
+// lookup("location"), with the proxy's Record-Route, and leave nothing
+// registered.
+func TestReceiveThroughKamailio(t *testing.T) {
+	k := kamailio.Start(t)
+	for _, tc := range []struct {
+		name     string
+		tr       string
+		rtp      bool
+		wantID   string
+		wantExit int
+	}{
+		{name: "udp: ok", tr: "udp", wantID: "ok"},
+		{name: "udp with rtp: ok", tr: "udp", rtp: true, wantID: "ok"},
+		{name: "tcp: ok", tr: "tcp", wantID: "ok"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{Target: k.Addr(tc.tr), Transport: tc.tr, User: "120", Password: k.Accounts["120"],
+				Receive: ReceiveConfig{FromUser: "121", FromPassword: k.Accounts["121"], Wait: 8 * time.Second, RTP: tc.rtp}}
+			r := kamProbe(t, KindReceive, cfg)
+			wantDiagnosis(t, r, tc.wantID, results.StatusOK)
+			rd := r.Details.Receive
+			if rd == nil || !rd.InviteReceived || !rd.ACKReceived || !rd.BYEReceived || rd.Targeted != "registered" {
+				for _, m := range r.Messages {
+					t.Logf("%s %v %s", m.Dir, m.AtMs, strings.SplitN(m.Raw, "\r\n", 2)[0])
+				}
+				t.Fatalf("receive details %+v", rd)
+			}
+			if len(rd.RecordRoute) == 0 || len(rd.Via) < 2 || len(rd.OfferedCodecs) == 0 || rd.TriggerCode != 200 {
+				t.Errorf("path %v via %v codecs %v trigger %d", rd.RecordRoute, rd.Via, rd.OfferedCodecs, rd.TriggerCode)
+			}
+			if tc.rtp && (rd.RTPSent == 0 || rd.RTPReceived == 0) {
+				t.Errorf("rtp sent %d received %d", rd.RTPSent, rd.RTPReceived)
+			}
+			if d := r.Details; d.Unbound == nil || !*d.Unbound {
+				t.Errorf("not unbound: %+v", d)
+			}
+			if left := k.Contacts(t, "120"); len(left) != 0 {
+				t.Errorf("left registered: %+v", left)
+			}
+		})
+	}
+}
