@@ -136,14 +136,15 @@ func (u *inbound) converse(ctx context.Context, rd *results.ReceiveDetails, trig
 	if u.s.cfg.Receive.RTP {
 		_ = c.rtp.start(hctx)
 	}
-	// The ACK should follow our 2xx at once; a BYE first means it never
-	// will, and 64*T1 is when the 2xx's retransmissions stop anyway (RFC
-	// 3261 §13.3.1.4).
+	// The ACK should follow our 2xx at once; a BYE first, or the end of
+	// the trigger call, means it never will, and 64*T1 is when the 2xx's
+	// retransmissions stop anyway (RFC 3261 §13.3.1.4).
 	ackWait := time.NewTimer(64 * timerT1)
 	defer ackWait.Stop()
 	select {
 	case <-u.acked:
 	case <-d.bye:
+	case <-trig:
 	case <-ackWait.C:
 	case <-u.s.parent.Done():
 	}

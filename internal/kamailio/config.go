@@ -40,6 +40,7 @@ type cfgData struct {
 	InviteRoute                  string
 	SingleContact                bool
 	RewriteContact               bool
+	NATCalls                     bool
 }
 
 // tlsData is what tls.cfg.tmpl reads.
@@ -83,6 +84,7 @@ func (c *config) render(f files, port, tlsPort int) error {
 		ChallengeFlags:   "0",
 		SingleContact:    c.singleContact,
 		RewriteContact:   c.rewriteContact,
+		NATCalls:         c.natCalls,
 	}
 	if c.qop {
 		d.ChallengeFlags = "1" // www_challenge flag 1: qop=auth

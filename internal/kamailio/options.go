@@ -50,6 +50,7 @@ type config struct {
 	ns             *netns.NS
 	singleContact  bool
 	rewriteContact bool
+	natCalls       bool
 }
 
 func defaultConfig() config {
@@ -136,3 +137,10 @@ func WithSingleContact() Option { return func(c *config) { c.singleContact = tru
 // Asterisk's rewrite_contact=yes. A contact registered by a third party
 // then points at that third party.
 func WithContactRewrite() Option { return func(c *config) { c.rewriteContact = true } }
+
+// WithNATCalls fixes the Contact of INVITEs and of their replies to the
+// source address too (fix_nated_contact in the request route and an
+// onreply_route), as a complete NAT set-up does: with WithContactRewrite
+// alone the INVITE reaches a phone behind NAT, but the ACK and BYE follow
+// the private Contact of its 200 OK and are lost.
+func WithNATCalls() Option { return func(c *config) { c.natCalls = true } }
