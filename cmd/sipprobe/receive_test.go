@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -115,5 +118,31 @@ func TestReceiveThroughNAT(t *testing.T) {
 			_, text, _ := l.sipprobe(t, env, args...)
 			t.Logf("text output:\n%s", text)
 		})
+	}
+}
+
+// kind = "receive" in a scenario: the trigger password from the
+// environment, an expectation, the JSON lines output.
+func TestReceiveScenario(t *testing.T) {
+	k := kamailio.Start(t)
+	t.Setenv("RECV_PW", "secret120")
+	t.Setenv("RECV_FROM_PW", "secret121")
+	path := filepath.Join(t.TempDir(), "recv.toml")
+	scenario := fmt.Sprintf(`[[probe]]
+name = "can-120-receive"
+kind = "receive"
+server = %q
+domain = %q
+user = "120"
+password_env = "RECV_PW"
+from_user = "121"
+from_password_env = "RECV_FROM_PW"
+wait = "8s"
+expect = { diagnosis = "ok" }
+`, k.Addr("udp"), kamailio.DefaultRealm)
+	must(t, os.WriteFile(path, []byte(scenario), 0o600))
+	code, out, stderr := runMain(t, "run", path, "-o", "json")
+	if code != 0 || !strings.Contains(out, `"invite_received":true`) || !strings.Contains(out, `"probe":"receive"`) {
+		t.Fatalf("exit %d:\n%s%s", code, out, stderr)
 	}
 }
