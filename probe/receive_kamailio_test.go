@@ -53,3 +53,43 @@ func TestReceiveThroughKamailio(t *testing.T) {
 		})
 	}
 }
+
+// TestReceiveEvictionGuard: receive binds as register --bind does, so an
+// account with a phone is left alone unless --allow-evict, and a
+// one-contact registrar's evicted phone is put back after the call.
+func TestReceiveEvictionGuard(t *testing.T) {
+	const phone = "sip:120@192.0.2.44:5062"
+	for _, tc := range []struct {
+		name       string
+		allowEvict bool
+		wantID     string
+		wantCall   bool
+	}{
+		{name: "phone registered: nothing bound, no call", wantID: "bind-would-evict"},
+		{name: "--allow-evict: call taken, phone evicted and restored", allowEvict: true, wantID: "contact-evicted", wantCall: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k := kamailio.Start(t, kamailio.WithSingleContact())
+			k.AddContact(t, "120", phone, time.Hour)
+			cfg := Config{Target: k.Addr("udp"), User: "120", Password: k.Accounts["120"], AllowEvict: tc.allowEvict,
+				Receive: ReceiveConfig{FromUser: "121", FromPassword: k.Accounts["121"], Wait: 8 * time.Second}}
+			r := kamProbe(t, KindReceive, cfg)
+			wantDiagnosis(t, r, tc.wantID, results.StatusWarning)
+			rd := r.Details.Receive
+			if rd.InviteReceived != tc.wantCall || rd.ACKReceived != tc.wantCall {
+				t.Errorf("call %+v, want taken: %v", rd, tc.wantCall)
+			}
+			if !tc.wantCall {
+				for _, m := range r.Messages {
+					if m.Dir == results.DirOut && strings.HasPrefix(m.Raw, "INVITE") {
+						t.Errorf("placed a call though nothing was bound:\n%s", m.Raw)
+					}
+				}
+			}
+			if tc.allowEvict && (len(r.Details.Evicted) != 1 || !r.Details.Evicted[0].Restored) {
+				t.Errorf("evicted %+v, want the phone restored", r.Details.Evicted)
+			}
+			wantOnlyPhone(t, k, phone)
+		})
+	}
+}
