@@ -29,9 +29,6 @@ func (c ReceiveConfig) validate(user string) error {
 	if c.Wait < 0 {
 		return fmt.Errorf("%w: --wait must not be negative", ErrConfig)
 	}
-	if c.FromUser == "" && (c.FromPassword != "" || c.To != "") {
-		return fmt.Errorf("%w: --from-password and --to need --from-user (the account that places the trigger call)", ErrConfig)
-	}
 	return nil
 }
 

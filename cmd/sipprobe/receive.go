@@ -28,6 +28,15 @@ func receiveCommand() *cli.Command {
 			"--timeout bounds the registration; --wait bounds the wait for the INVITE and the trigger call's ringing.",
 		Flags: flags,
 		Action: probeAction(probe.KindReceive, func(c *cli.Context, cfg *probe.Config) error {
+			if c.String("from-user") == "" {
+				// From SIPPROBE_TO or SIPPROBE_FROM_PASSWORD (set for other
+				// jobs) they are ignored; on the command line, a mistake.
+				for _, name := range []string{"to", "from-password", "from-password-file", "from-auth-user"} {
+					if onCommandLine(c, name) {
+						return usagef("--%s needs --from-user (the account that places the trigger call)", name)
+					}
+				}
+			}
 			pw, err := readSecret(c, "from-password", "from-password-file")
 			if err != nil {
 				return err

@@ -146,3 +146,24 @@ expect = { diagnosis = "ok" }
 		t.Fatalf("exit %d:\n%s%s", code, out, stderr)
 	}
 }
+
+// Trigger settings without --from-user are a mistake on the command line,
+// but ignored from the environment (SIPPROBE_TO is invite's too).
+func TestReceiveUsage(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"--to without --from-user", []string{"--to", "120"}, "--to needs --from-user"},
+		{"--from-password without --from-user", []string{"--from-password", "x"}, "--from-password needs --from-user"},
+		{"--expires 0", []string{"--from-user", "121", "--expires", "0"}, "want at least 1 second"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := runMain(t, append([]string{"receive", "--server", "127.0.0.1:1", "--user", "120"}, tc.args...)...)
+			if code != 3 || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d, want 3 and %q:\n%s%s", code, tc.want, out, stderr)
+			}
+		})
+	}
+}
