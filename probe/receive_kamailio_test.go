@@ -93,3 +93,31 @@ func TestReceiveEvictionGuard(t *testing.T) {
 		})
 	}
 }
+
+// TestReceiveAnyCall: without --from-user receive waits for any call; here
+// an invite probe of 121 places it once 120's contact is bound, and the
+// call is taken, held and hung up by us.
+func TestReceiveAnyCall(t *testing.T) {
+	k := kamailio.Start(t)
+	done := make(chan results.Result, 1)
+	go func() {
+		done <- kamProbe(t, KindReceive, Config{Target: k.Addr("udp"), User: "120", Password: k.Accounts["120"],
+			Receive: ReceiveConfig{Wait: 10 * time.Second}})
+	}()
+	for len(k.Contacts(t, "120")) == 0 {
+		time.Sleep(20 * time.Millisecond) // polling for the binding, not timing the probe
+	}
+	call := kamProbe(t, KindInvite, Config{Target: k.Addr("udp"), User: "121", Password: k.Accounts["121"],
+		Invite: InviteConfig{To: "120", Hold: 5 * time.Second}})
+	r := <-done
+	wantDiagnosis(t, r, "ok", results.StatusOK)
+	if rd := r.Details.Receive; !rd.InviteReceived || !rd.ACKReceived || rd.EndedBy != "sipprobe-bye" || rd.From != "" {
+		t.Errorf("receive details %+v", rd)
+	}
+	if call.Diagnosis.ID != "ok" || call.Details.Invite.EndedBy != "remote-bye" {
+		t.Errorf("the caller: %s, ended by %q", call.Diagnosis.ID, call.Details.Invite.EndedBy)
+	}
+	if left := k.Contacts(t, "120"); len(left) != 0 {
+		t.Errorf("left registered: %+v", left)
+	}
+}
