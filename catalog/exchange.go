@@ -48,6 +48,10 @@ const (
 	UnreachProhibited = "prohibited" // ICMP administratively prohibited: a firewall's REJECT
 )
 
+// InboundNAT is the kind of inbound-not-delivered whose contact sits
+// behind a NAT the registrar did not fix.
+const InboundNAT = "nat"
+
 // Reply is the part of a SIP response the rules look at.
 type Reply struct {
 	Code   int
@@ -135,6 +139,14 @@ type Exchange struct {
 	// User and Target are used in summaries.
 	User   string
 	Target string
+
+	// receive (issue 11): the call to the account never reached the
+	// contact we bound (InboundNotDelivered), while the REGISTER's Via
+	// showed a NAT the registrar did not fix in the contact
+	// (InboundNATUnfixed); or we answered and no ACK came.
+	InboundNotDelivered bool
+	InboundNATUnfixed   bool
+	InboundACKLost      bool
 
 	// Cert is the TLS server certificate's expiry (nil without a TLS
 	// session), for the tls-cert-expiring warning.

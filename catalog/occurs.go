@@ -6,7 +6,7 @@ import (
 )
 
 // Methods are the requests the probers send, in the order tables list them.
-func Methods() []string { return []string{"OPTIONS", "REGISTER", "INVITE"} }
+func Methods() []string { return []string{"OPTIONS", "REGISTER", "INVITE", "RECEIVE"} }
 
 // Occurrences lists, per entry id, the methods whose probes can end with
 // it. It is not written by hand: the rules are run over every kind of
@@ -188,6 +188,13 @@ func findingsOf(method string) []func(*Exchange) {
 			func(ex *Exchange) { ex.ContactEvicted = true },
 			func(ex *Exchange) { ex.UnbindFailed = true },
 		}
+	case "RECEIVE":
+		// receive binds as register --bind does, then takes a call.
+		return append(findingsOf("REGISTER"),
+			func(ex *Exchange) { ex.InboundNotDelivered = true },
+			func(ex *Exchange) { ex.InboundNotDelivered, ex.InboundNATUnfixed = true, true },
+			func(ex *Exchange) { ex.InboundACKLost = true },
+		)
 	}
 	return nil
 }

@@ -142,6 +142,11 @@ func (c *Catalog) chooseResponse(ex Exchange) choice {
 	if code >= 200 && code < 300 {
 		return chooseSuccess(ex)
 	}
+	if method == "RECEIVE" {
+		// receive's final response is its REGISTER's: the test call's
+		// own ending is a finding behind the 2xx.
+		method = "REGISTER"
+	}
 	// We gave up ringing and sent CANCEL: whatever came back (487, or a
 	// 1xx recorded as last) means nobody answered.
 	if ex.RingTimeout {
@@ -222,6 +227,8 @@ type finding struct {
 // first: the first one that is on is the diagnosis, the rest become notes.
 func successFindings(ex Exchange) []finding {
 	return []finding{
+		{ex.InboundNotDelivered, "inbound-not-delivered"},
+		{ex.InboundACKLost, "inbound-ack-lost"},
 		{ex.ACKNotReceived, "ack-not-received"},
 		{ex.NoCommonCodec, "codec-mismatch"},
 		{ex.MediaRejected, "media-rejected"},
@@ -239,6 +246,9 @@ func successFindings(ex Exchange) []finding {
 func chooseSuccess(ex Exchange) choice {
 	for _, f := range successFindings(ex) {
 		if f.on {
+			if f.id == "inbound-not-delivered" && ex.InboundNATUnfixed {
+				return choice{id: f.id, kind: InboundNAT}
+			}
 			return choice{id: f.id}
 		}
 	}

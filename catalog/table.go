@@ -28,7 +28,12 @@ func (s Severity) ExitCode() int {
 func (c *Catalog) WriteVerdictTable(w io.Writer) error {
 	occ := c.Occurrences()
 	var b strings.Builder
-	b.WriteString("| id | severity | exit | options | register | invite |\n|---|---|---|---|---|---|\n")
+	// One column per probe kind, named as the command is.
+	b.WriteString("| id | severity | exit |")
+	for _, m := range Methods() {
+		b.WriteString(" " + strings.ToLower(m) + " |")
+	}
+	b.WriteString("\n|---|---|---|" + strings.Repeat("---|", len(Methods())) + "\n")
 	for _, e := range c.entries {
 		fmt.Fprintf(&b, "| `%s` | %s | %d |", e.id, e.sev, e.sev.ExitCode())
 		for _, m := range Methods() {

@@ -53,19 +53,21 @@ func TestOccurrences(t *testing.T) {
 		id   string
 		want string
 	}{
-		{"ok", "OPTIONS REGISTER INVITE"},
+		{"ok", "OPTIONS REGISTER INVITE RECEIVE"},
 		{"options-answered", "OPTIONS"},
 		{"auth-required-alive", "OPTIONS"},
 		{"no-contacts", "REGISTER"},
-		{"bind-would-evict", "REGISTER"},
-		{"codec-mismatch", "OPTIONS REGISTER INVITE"}, // 488 variants answer anything
+		{"bind-would-evict", "REGISTER RECEIVE"},
+		{"inbound-not-delivered", "RECEIVE"},
+		{"inbound-ack-lost", "RECEIVE"},
+		{"codec-mismatch", "OPTIONS REGISTER INVITE RECEIVE"}, // 488 variants answer anything
 		{"ack-not-received", "INVITE"},
 		{"no-answer", "INVITE"},
-		{"unknown-user", "OPTIONS REGISTER INVITE"}, // "403 No Such User" can answer anything
-		{"registration-forbidden", "REGISTER"},
-		{"tls-cert-expiring", "OPTIONS REGISTER INVITE"},
-		{"fail2ban-ban", "OPTIONS REGISTER INVITE"},
-		{"expectation-failed", "OPTIONS REGISTER INVITE"},
+		{"unknown-user", "OPTIONS REGISTER INVITE RECEIVE"}, // "403 No Such User" can answer anything
+		{"registration-forbidden", "REGISTER RECEIVE"},
+		{"tls-cert-expiring", "OPTIONS REGISTER INVITE RECEIVE"},
+		{"fail2ban-ban", "OPTIONS REGISTER INVITE RECEIVE"},
+		{"expectation-failed", "OPTIONS REGISTER INVITE RECEIVE"},
 		{"ringing", ""}, // a 1xx is never final
 	} {
 		t.Run(tc.id, func(t *testing.T) {

@@ -17,6 +17,7 @@ const (
 	KindOptions  Kind = "options"
 	KindRegister Kind = "register"
 	KindInvite   Kind = "invite"
+	KindReceive  Kind = "receive"
 )
 
 // Defaults of the contract (DESIGN.md §1).
@@ -74,6 +75,8 @@ type Config struct {
 	AllowEvict bool
 
 	Invite InviteConfig
+	// Receive holds the inbound-call test's settings (receive).
+	Receive ReceiveConfig
 
 	// Refusals, when set, reports the logins the server refused lately
 	// and whether it answered SIP since (the runner keeps them from the
@@ -161,6 +164,10 @@ func (c Config) Validate(kind Kind) error {
 		}
 		if err := ValidateCodecs(c.Invite.Codecs); err != nil {
 			return fmt.Errorf("%w: --codecs: %v", ErrConfig, err)
+		}
+	case KindReceive:
+		if err := c.Receive.validate(c.User); err != nil {
+			return err
 		}
 	case KindOptions:
 	default:

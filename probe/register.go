@@ -22,6 +22,16 @@ const unbindBudget = 2 * time.Second
 // verifies it and removes exactly that contact afterwards — but only on an
 // account without contacts unless --allow-evict (see bind).
 func (s *session) register(ctx context.Context, l *link, r *results.Result, ex *catalog.Exchange) {
+	s.registerWith(ctx, l, r, ex, nil)
+}
+
+// whileBound runs while our --bind contact is registered: ours is the
+// contact we sent, ok the registrar's 2xx that bound it (receive takes its
+// test call then).
+type whileBound func(ours sip.Uri, ok *sip.Response)
+
+// registerWith is register, with during run while the contact is bound.
+func (s *session) registerWith(ctx context.Context, l *link, r *results.Result, ex *catalog.Exchange, during whileBound) {
 	d := s.details(r)
 	d.Mode = "check"
 	if s.cfg.Bind {
@@ -59,7 +69,7 @@ func (s *session) register(ctx context.Context, l *link, r *results.Result, ex *
 		ex.BindWouldEvict = true
 		return
 	}
-	s.bind(ctx, l, r, ex, ids, contacts, queried)
+	s.bind(ctx, l, r, ex, ids, contacts, queried, during)
 }
 
 // registerSpec is a REGISTER for the account, without Contact.

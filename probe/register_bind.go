@@ -21,7 +21,7 @@ const unknownExpiry = 3600
 // missing after our binding was evicted (a registrar keeping one contact
 // per account, Asterisk max_contacts=1 with remove_existing=yes), and is
 // re-registered on the phone's behalf once ours is gone.
-func (s *session) bind(ctx context.Context, l *link, r *results.Result, ex *catalog.Exchange, ids *dialogIDs, before []results.Contact, queried time.Time) {
+func (s *session) bind(ctx context.Context, l *link, r *results.Result, ex *catalog.Exchange, ids *dialogIDs, before []results.Contact, queried time.Time, during whileBound) {
 	d := s.details(r)
 	token := "sipprobe-" + randHex(4)
 	spec := s.registerSpec()
@@ -57,6 +57,9 @@ func (s *session) bind(ctx context.Context, l *link, r *results.Result, ex *cata
 	d.Contacts = contacts
 	n := len(contacts)
 	d.ContactCount = &n
+	if during != nil {
+		during(spec.contact.Address, res)
+	}
 	unbound, left := s.unbind(ctx, l, ids, spec.contact.Address, token)
 	d.Unbound = &unbound
 	ex.UnbindFailed = !unbound

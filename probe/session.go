@@ -44,6 +44,9 @@ type session struct {
 	alt    *altCheck
 	// lastChallenge is the challenge answered last (for the details).
 	lastChallenge *challenge
+	// tlsConf is the TLS settings of the probe's connection (receive
+	// opens a second one for its trigger call).
+	tlsConf *tls.Config
 }
 
 func newSession(kind Kind, cfg Config, opts ...Option) *session {
@@ -53,6 +56,9 @@ func newSession(kind Kind, cfg Config, opts ...Option) *session {
 	}
 	if s.cfg.UserAgent == "" {
 		s.cfg.UserAgent = "sipprobe"
+	}
+	if kind == KindReceive {
+		s.cfg.Bind = true // receive binds as register --bind does
 	}
 	return s
 }
@@ -172,6 +178,9 @@ func (s *session) run(parent context.Context) (r results.Result) {
 		s.register(ctx, l, &r, &ex)
 	case KindInvite:
 		s.invite(ctx, l, &r, &ex)
+	case KindReceive:
+		s.tlsConf = tlsConf // the trigger call's own connection
+		s.receive(ctx, l, &r, &ex)
 	}
 	if s.alt != nil && l.transport == "udp" {
 		switch {
@@ -228,6 +237,8 @@ func (s *session) method() string {
 		return "REGISTER"
 	case KindInvite:
 		return "INVITE"
+	case KindReceive:
+		return "RECEIVE"
 	}
 	return "OPTIONS"
 }

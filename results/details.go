@@ -36,6 +36,8 @@ type Details struct {
 
 	// Invite is filled by the invite probe.
 	Invite *InviteDetails `json:"invite,omitempty"`
+	// Receive is filled by the receive probe.
+	Receive *ReceiveDetails `json:"receive,omitempty"`
 }
 
 // NATInfo compares the address we sent from with what the server saw.

@@ -123,6 +123,19 @@ var messages = map[string]message{
 	"unit-hm":      {"%dh%02dm", "%d ч %02d мин"},
 	"unit-h":       {"%dh", "%d ч"},
 	"unit-d":       {"%dd", "%d дн."},
+
+	// receive (results/receive.go).
+	"recv-trigger":           {"Trigger call: %s -> %s, ended with %s", "Пробный вызов: %s -> %s, завершился: %s"},
+	"recv-contact":           {"Contact: %s, registered as %s (rewritten by the PBX: %s)", "Контакт: %s, зарегистрирован как %s (АТС переписала: %s)"},
+	"recv-no-invite":         {"INVITE reached us: no", "INVITE дошёл до нас: нет"},
+	"recv-invite":            {"INVITE reached us after %s: %s (%s)", "INVITE дошёл до нас через %s: %s (%s)"},
+	"recv-target-registered": {"the contact we registered", "контакт, который мы зарегистрировали"},
+	"recv-target-rewritten":  {"the address the PBX saw", "адрес, который видела АТС"},
+	"recv-target-other":      {"another contact", "другой контакт"},
+	"recv-via":               {"  Via: %s", "  Via: %s"},
+	"recv-rr":                {"  Record-Route: %s", "  Record-Route: %s"},
+	"recv-codecs":            {"Codecs offered to us: %s", "Нам предложены кодеки: %s"},
+	"recv-ack-bye":           {"ACK arrived: %s, BYE arrived: %s", "ACK пришёл: %s, BYE пришёл: %s"},
 }
 
 // Msg is the message id in lang, formatted with args; English for a

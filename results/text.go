@@ -209,6 +209,9 @@ func writeDetails(b *strings.Builder, r Result, l catalog.Lang) {
 	if d.Invite != nil {
 		writeInvite(b, d.Invite, l)
 	}
+	if d.Receive != nil {
+		writeReceive(b, d.Receive, l)
+	}
 }
 
 func writeInvite(b *strings.Builder, in *InviteDetails, l catalog.Lang) {

@@ -159,6 +159,9 @@ func requestsOf(j Job) int {
 	switch {
 	case j.Kind == "invite":
 		return 3
+	case j.Kind == "receive":
+		// REGISTER query, bind and unbind, each challenged, and the call.
+		return 9
 	case j.Account != "":
 		return 2
 	}

@@ -128,7 +128,7 @@ func (v *validator) serveKeys(ps probeSpec, s *section, where string, b base, p 
 	if d, err := time.ParseDuration(ps.Interval); v.serve && p.Scheduled && err == nil && d == 0 {
 		v.add(s, where, "interval", "%q: want a positive duration like \"30s\": serve runs this probe every interval", ps.Interval)
 	}
-	credentialed := (p.Kind == probe.KindRegister || p.Kind == probe.KindInvite) && (hasPassword(s) || hasPassword(b.sec))
+	credentialed := (p.Kind == probe.KindRegister || p.Kind == probe.KindInvite || p.Kind == probe.KindReceive) && (hasPassword(s) || hasPassword(b.sec))
 	if ps.AnyTarget != nil && *ps.AnyTarget {
 		if credentialed {
 			v.add(s, where, "any_target", "not allowed on a probe with credentials: /probe would send them to any server anyone names; list the servers in targets instead")

@@ -54,6 +54,14 @@ type connSpec struct {
 	RTP         *bool    `toml:"rtp"`
 	CodecSweep  *bool    `toml:"codec_sweep"`
 
+	// Receive (the inbound-call test). The trigger account's password
+	// comes from an environment variable or a file, never the scenario.
+	FromUser         *string `toml:"from_user"`
+	FromAuthUser     *string `toml:"from_auth_user"`
+	FromPasswordEnv  *string `toml:"from_password_env"`
+	FromPasswordFile *string `toml:"from_password_file"`
+	Wait             *string `toml:"wait"`
+
 	// Expect is merged key by key: a probe's expect.code replaces the
 	// default's, the default's other keys stay.
 	Expect expectSpec `toml:"expect"`
@@ -90,11 +98,17 @@ type expectSpec struct {
 func kindsFor(key string) []string {
 	switch key {
 	case "user", "auth_user", "domain", "password", "password_env", "password_file", "show_secrets":
-		return []string{"register", "invite"}
-	case "bind", "expires", "allow_evict", "expect.min_contacts":
+		return []string{"register", "invite", "receive"}
+	case "bind", "expect.min_contacts":
 		return []string{"register"}
-	case "to", "codecs", "hold", "ring_timeout", "rtp", "codec_sweep", "expect.codec":
+	case "expires", "allow_evict":
+		return []string{"register", "receive"}
+	case "to", "rtp":
+		return []string{"invite", "receive"}
+	case "codecs", "hold", "ring_timeout", "codec_sweep", "expect.codec":
 		return []string{"invite"}
+	case "from_user", "from_auth_user", "from_password_env", "from_password_file", "wait":
+		return []string{"receive"}
 	}
 	return nil
 }

@@ -119,12 +119,12 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 		v.names[ps.Name] = s.lineOf("name")
 	}
 	switch p.Kind {
-	case probe.KindOptions, probe.KindRegister, probe.KindInvite:
+	case probe.KindOptions, probe.KindRegister, probe.KindInvite, probe.KindReceive:
 		v.kindKeys(s, where, string(p.Kind))
 	case "":
-		v.add(s, where, "kind", "missing: want options, register or invite")
+		v.add(s, where, "kind", "missing: want options, register, invite or receive")
 	default:
-		v.add(s, where, "kind", "unknown kind %q: want options, register or invite", ps.Kind)
+		v.add(s, where, "kind", "unknown kind %q: want options, register, invite or receive", ps.Kind)
 	}
 
 	v.checkConn(ps.connSpec, s, where)
@@ -147,7 +147,7 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 
 	// Kind-specific settings inherited from [defaults] apply only to the
 	// kinds that take them; the others ignore them.
-	if p.Kind == probe.KindRegister || p.Kind == probe.KindInvite {
+	if p.Kind == probe.KindRegister || p.Kind == probe.KindInvite || p.Kind == probe.KindReceive {
 		cfg.User, cfg.AuthUser, cfg.Domain = deref(c.User), deref(c.AuthUser), deref(c.Domain)
 		cfg.ShowSecrets = deref(c.ShowSecrets)
 		cfg.Password = v.password(ps.connSpec, s, where, b)
@@ -173,6 +173,14 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 			Hold:        parseDuration(c.Hold),
 			RingTimeout: parseDuration(c.RingTimeout),
 		}
+	}
+	if p.Kind == probe.KindReceive {
+		cfg.AllowEvict = deref(c.AllowEvict)
+		cfg.Expires = probe.DefaultExpires
+		if c.Expires != nil {
+			cfg.Expires = *c.Expires
+		}
+		cfg.Receive = v.receive(c, s, where)
 	}
 	v.serveKeys(ps, s, where, b, &p)
 	p.Expect = expectation(c.Expect, p.Kind)

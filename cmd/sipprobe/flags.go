@@ -126,24 +126,30 @@ func hasFlag(c *cli.Context, name string) bool {
 // level are ambiguous and an error. The file's first line is used, without
 // its line ending.
 func readPassword(c *cli.Context) (string, error) {
-	value, file := c.String("password"), c.String("password-file")
-	pwCmd, fileCmd := onCommandLine(c, "password"), onCommandLine(c, "password-file")
+	return readSecret(c, "password", "password-file")
+}
+
+// readSecret is readPassword for any pair of flags (receive's
+// --from-password and --from-password-file too).
+func readSecret(c *cli.Context, name, fileName string) (string, error) {
+	value, file := c.String(name), c.String(fileName)
+	pwCmd, fileCmd := onCommandLine(c, name), onCommandLine(c, fileName)
 	switch {
 	case pwCmd && fileCmd:
-		return "", usagef("give either --password or --password-file, not both")
+		return "", usagef("give either --%s or --%s, not both", name, fileName)
 	case pwCmd:
 		file = ""
 	case fileCmd:
 		value = ""
 	case value != "" && file != "":
-		return "", usagef("both %s and %s are set: unset one", source(c, "password"), source(c, "password-file"))
+		return "", usagef("both %s and %s are set: unset one", source(c, name), source(c, fileName))
 	}
 	if file == "" {
 		return value, nil
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return "", &exitError{code: 3, err: fmt.Errorf("%s: %w", source(c, "password-file"), err)}
+		return "", &exitError{code: 3, err: fmt.Errorf("%s: %w", source(c, fileName), err)}
 	}
 	line, _, _ := strings.Cut(string(b), "\n")
 	return strings.TrimRight(line, "\r"), nil

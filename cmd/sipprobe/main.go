@@ -99,6 +99,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			optionsCommand(),
 			registerCommand(),
 			inviteCommand(),
+			receiveCommand(),
 			runCommand(),
 			serveCommand(),
 			historyCommand(),

@@ -48,7 +48,7 @@ const (
 	pbxIP     = "203.0.113.10"
 )
 
-func newNATLab(t *testing.T) *natLab {
+func newNATLab(t *testing.T, opts ...kamailio.Option) *natLab {
 	t.Helper()
 	lab := netns.New(t)
 	l := &natLab{lab: lab, phone: lab.Namespace("phone"), router: lab.Namespace("router"), pbx: lab.Namespace("pbx")}
@@ -57,7 +57,7 @@ func newNATLab(t *testing.T) *natLab {
 	lab.Run(l.phone, "ip", "route", "add", "default", "via", "192.168.77.1")
 	lab.Run(l.router, "sysctl", "-qw", "net.ipv4.ip_forward=1")
 	lab.Run(l.router, "iptables", "-t", "nat", "-A", "POSTROUTING", "-o", "wan", "-j", "MASQUERADE")
-	l.kam = kamailio.Start(t, kamailio.WithNamespace(l.pbx, pbxIP))
+	l.kam = kamailio.Start(t, append([]kamailio.Option{kamailio.WithNamespace(l.pbx, pbxIP)}, opts...)...)
 	return l
 }
 

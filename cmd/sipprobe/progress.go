@@ -163,10 +163,13 @@ func probeWaiting(kind probe.Kind, cfg probe.Config) func(time.Duration) string 
 	if kind == probe.KindInvite {
 		what = "the test call to " + cfg.Invite.To
 	}
+	if kind == probe.KindReceive {
+		what = "a call to " + cfg.User
+	}
 	if tr := cfg.FirstTransport(); tr != "" {
 		what += " over " + strings.ToUpper(tr)
 	}
-	if kind == probe.KindInvite {
+	if kind == probe.KindInvite || kind == probe.KindReceive {
 		// --timeout bounds the call setup only; ringing and the hold come
 		// on top, so there is no single limit to show.
 		return func(elapsed time.Duration) string {

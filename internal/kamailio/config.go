@@ -43,6 +43,7 @@ type cfgData struct {
 	// WSPort and WSSPort: SIP over WebSocket listeners (0: none).
 	WSPort, WSSPort int
 	WSPath          string
+	NATCalls        bool
 }
 
 // tlsData is what tls.cfg.tmpl reads.
@@ -89,6 +90,7 @@ func (c *config) render(f files, port, tlsPort int, ws wsPorts) error {
 		WSPort:           ws.ws,
 		WSSPort:          ws.wss,
 		WSPath:           WSPath,
+		NATCalls:         c.natCalls,
 	}
 	if c.qop {
 		d.ChallengeFlags = "1" // www_challenge flag 1: qop=auth

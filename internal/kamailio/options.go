@@ -51,6 +51,8 @@ type config struct {
 	singleContact  bool
 	rewriteContact bool
 	webSocket      bool
+
+	natCalls bool
 }
 
 func defaultConfig() config {
@@ -147,3 +149,10 @@ const WSPath = "/ws"
 // with the test certificate, both upgrading only WSPath. Addr("ws") and
 // Addr("wss") give their addresses.
 func WithWebSocket() Option { return func(c *config) { c.webSocket = true } }
+
+// WithNATCalls fixes the Contact of INVITEs and of their replies to the
+// source address too (fix_nated_contact in the request route and an
+// onreply_route), as a complete NAT set-up does: with WithContactRewrite
+// alone the INVITE reaches a phone behind NAT, but the ACK and BYE follow
+// the private Contact of its 200 OK and are lost.
+func WithNATCalls() Option { return func(c *config) { c.natCalls = true } }

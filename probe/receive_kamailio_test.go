@@ -1,0 +1,123 @@
+package probe
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sipprobe/sipprobe/internal/kamailio"
+	"github.com/sipprobe/sipprobe/results"
+)
+
+// TestReceiveThroughKamailio binds 120 on a real Kamailio registrar and
+// proxy and calls it from 121: the INVITE must come to our contact by
+// lookup("location"), with the proxy's Record-Route, and leave nothing
+// registered.
+func TestReceiveThroughKamailio(t *testing.T) {
+	k := kamailio.Start(t)
+	for _, tc := range []struct {
+		name     string
+		tr       string
+		rtp      bool
+		wantID   string
+		wantExit int
+	}{
+		{name: "udp: ok", tr: "udp", wantID: "ok"},
+		{name: "udp with rtp: ok", tr: "udp", rtp: true, wantID: "ok"},
+		{name: "tcp: ok", tr: "tcp", wantID: "ok"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{Target: k.Addr(tc.tr), Transport: tc.tr, User: "120", Password: k.Accounts["120"],
+				Receive: ReceiveConfig{FromUser: "121", FromPassword: k.Accounts["121"], Wait: 8 * time.Second, RTP: tc.rtp}}
+			r := kamProbe(t, KindReceive, cfg)
+			wantDiagnosis(t, r, tc.wantID, results.StatusOK)
+			rd := r.Details.Receive
+			if rd == nil || !rd.InviteReceived || !rd.ACKReceived || !rd.BYEReceived || rd.Targeted != "registered" {
+				for _, m := range r.Messages {
+					t.Logf("%s %v %s", m.Dir, m.AtMs, strings.SplitN(m.Raw, "\r\n", 2)[0])
+				}
+				t.Fatalf("receive details %+v", rd)
+			}
+			if len(rd.RecordRoute) == 0 || len(rd.Via) < 2 || len(rd.OfferedCodecs) == 0 || rd.TriggerCode != 200 {
+				t.Errorf("path %v via %v codecs %v trigger %d", rd.RecordRoute, rd.Via, rd.OfferedCodecs, rd.TriggerCode)
+			}
+			if tc.rtp && (rd.RTPSent == 0 || rd.RTPReceived == 0) {
+				t.Errorf("rtp sent %d received %d", rd.RTPSent, rd.RTPReceived)
+			}
+			if d := r.Details; d.Unbound == nil || !*d.Unbound {
+				t.Errorf("not unbound: %+v", d)
+			}
+			if left := k.Contacts(t, "120"); len(left) != 0 {
+				t.Errorf("left registered: %+v", left)
+			}
+		})
+	}
+}
+
+// TestReceiveEvictionGuard: receive binds as register --bind does, so an
+// account with a phone is left alone unless --allow-evict, and a
+// one-contact registrar's evicted phone is put back after the call.
+func TestReceiveEvictionGuard(t *testing.T) {
+	const phone = "sip:120@192.0.2.44:5062"
+	for _, tc := range []struct {
+		name       string
+		allowEvict bool
+		wantID     string
+		wantCall   bool
+	}{
+		{name: "phone registered: nothing bound, no call", wantID: "bind-would-evict"},
+		{name: "--allow-evict: call taken, phone evicted and restored", allowEvict: true, wantID: "contact-evicted", wantCall: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k := kamailio.Start(t, kamailio.WithSingleContact())
+			k.AddContact(t, "120", phone, time.Hour)
+			cfg := Config{Target: k.Addr("udp"), User: "120", Password: k.Accounts["120"], AllowEvict: tc.allowEvict,
+				Receive: ReceiveConfig{FromUser: "121", FromPassword: k.Accounts["121"], Wait: 8 * time.Second}}
+			r := kamProbe(t, KindReceive, cfg)
+			wantDiagnosis(t, r, tc.wantID, results.StatusWarning)
+			rd := r.Details.Receive
+			if rd.InviteReceived != tc.wantCall || rd.ACKReceived != tc.wantCall {
+				t.Errorf("call %+v, want taken: %v", rd, tc.wantCall)
+			}
+			if !tc.wantCall {
+				for _, m := range r.Messages {
+					if m.Dir == results.DirOut && strings.HasPrefix(m.Raw, "INVITE") {
+						t.Errorf("placed a call though nothing was bound:\n%s", m.Raw)
+					}
+				}
+			}
+			if tc.allowEvict && (len(r.Details.Evicted) != 1 || !r.Details.Evicted[0].Restored) {
+				t.Errorf("evicted %+v, want the phone restored", r.Details.Evicted)
+			}
+			wantOnlyPhone(t, k, phone)
+		})
+	}
+}
+
+// TestReceiveAnyCall: without --from-user receive waits for any call; here
+// an invite probe of 121 places it once 120's contact is bound, and the
+// call is taken, held and hung up by us.
+func TestReceiveAnyCall(t *testing.T) {
+	k := kamailio.Start(t)
+	done := make(chan results.Result, 1)
+	go func() {
+		done <- kamProbe(t, KindReceive, Config{Target: k.Addr("udp"), User: "120", Password: k.Accounts["120"],
+			Receive: ReceiveConfig{Wait: 10 * time.Second}})
+	}()
+	for len(k.Contacts(t, "120")) == 0 {
+		time.Sleep(20 * time.Millisecond) // polling for the binding, not timing the probe
+	}
+	call := kamProbe(t, KindInvite, Config{Target: k.Addr("udp"), User: "121", Password: k.Accounts["121"],
+		Invite: InviteConfig{To: "120", Hold: 5 * time.Second}})
+	r := <-done
+	wantDiagnosis(t, r, "ok", results.StatusOK)
+	if rd := r.Details.Receive; !rd.InviteReceived || !rd.ACKReceived || rd.EndedBy != "sipprobe-bye" || rd.From != "" {
+		t.Errorf("receive details %+v", rd)
+	}
+	if call.Diagnosis.ID != "ok" || call.Details.Invite.EndedBy != "remote-bye" {
+		t.Errorf("the caller: %s, ended by %q", call.Diagnosis.ID, call.Details.Invite.EndedBy)
+	}
+	if left := k.Contacts(t, "120"); len(left) != 0 {
+		t.Errorf("left registered: %+v", left)
+	}
+}

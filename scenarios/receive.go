@@ -1,0 +1,40 @@
+package scenarios
+
+import (
+	"strings"
+
+	"github.com/sipprobe/sipprobe/probe"
+)
+
+// receive reads a receive probe's trigger settings. The trigger account's
+// password comes from from_password_env or from_password_file, as the
+// account's own may (a clear-text one has no key: one secret in a file is
+// enough).
+func (v *validator) receive(c connSpec, s *section, where string) probe.ReceiveConfig {
+	rc := probe.ReceiveConfig{
+		FromUser: deref(c.FromUser), FromAuthUser: deref(c.FromAuthUser),
+		To: deref(c.To), RTP: deref(c.RTP), Wait: parseDuration(c.Wait),
+	}
+	if s.has("wait") {
+		v.duration(s, where, "wait", c.Wait, true)
+	}
+	switch {
+	case c.FromPasswordEnv != nil && c.FromPasswordFile != nil:
+		v.add(s, where, "from_password_env", "give from_password_env or from_password_file, not both")
+	case c.FromPasswordEnv != nil:
+		val, ok := v.lookupEnv(*c.FromPasswordEnv)
+		if !ok || val == "" {
+			v.add(s, where, "from_password_env", "environment variable %s is not set or empty", *c.FromPasswordEnv)
+		}
+		rc.FromPassword = val
+	case c.FromPasswordFile != nil:
+		b, err := v.readFile(v.path(*c.FromPasswordFile))
+		if err != nil {
+			v.add(s, where, "from_password_file", "cannot read %s: %v", *c.FromPasswordFile, unwrapPath(err))
+			break
+		}
+		line, _, _ := strings.Cut(string(b), "\n")
+		rc.FromPassword = strings.TrimRight(line, "\r")
+	}
+	return rc
+}
