@@ -16,7 +16,11 @@ func resetPeakRSS() bool {
 }
 
 // peakRSS is this process's peak resident set (VmHWM) in bytes, 0 if unknown.
-func peakRSS() int64 {
+func peakRSS() int64 { return procStatusBytes("VmHWM:") }
+
+// procStatusBytes reads a "kB" field of /proc/self/status in bytes, 0 if
+// unknown.
+func procStatusBytes(field string) int64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0
@@ -24,7 +28,7 @@ func peakRSS() int64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), field); ok {
 			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			if err != nil {
 				return 0
