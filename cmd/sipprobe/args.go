@@ -101,7 +101,7 @@ func commandPath(args []string) string {
 			continue
 		}
 		switch a {
-		case "options", "register", "invite", "receive", "run", "history", "catalog", "demo":
+		case "options", "register", "invite", "receive", "run", "serve", "history", "catalog", "demo", "completion", "man":
 			return name + " " + a
 		}
 		break
