@@ -184,7 +184,7 @@ func (c *call) report(in *results.InviteDetails, ex *catalog.Exchange) {
 	}
 	in.EarlyMedia = in.EarlyMedia || t.earlyMedia
 	ex.Provisional = t.provisional
-	in.RTPSent, in.RTPReceived = int(c.media.sent.Load()), int(c.media.received.Load())
+	in.RTPSent, in.RTPReceived = c.media.Sent(), c.media.Received()
 }
 
 func orNoAnswer(code int, reason string) catalog.Note {

@@ -8,6 +8,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/probe/media"
 	"github.com/sipprobe/sipprobe/results"
 )
 
@@ -27,7 +28,7 @@ type call struct {
 	ids    *dialogIDs
 	spec   requestSpec // the INVITE's, for the authenticated retry
 	offer  []codec
-	media  *media
+	media  *media.Session
 	rtp    *rtpStream // where our RTP goes, after the far end's latest SDP
 	sdpID  uint64
 	local  *localSDP    // our SDP as last sent, for answers within the call
@@ -39,18 +40,18 @@ type call struct {
 
 // newCall binds the RTP socket and builds the INVITE with its offer.
 func (s *session) newCall(l *link, to sip.Uri, offer []codec) (*call, error) {
-	m, err := openMedia(l.laddr.Addr())
+	m, err := media.Open(l.laddr.Addr())
 	if err != nil {
 		return nil, err
 	}
 	c := &call{s: s, l: l, ids: newDialogIDs(), offer: offer, media: m, sdpID: uint64(randInt(1<<15))<<16 | uint64(randInt(1<<15))}
-	body, err := buildOffer(l.laddr.Addr(), m.port, offer, c.sdpID, 1)
+	body, err := buildOffer(l.laddr.Addr(), m.Port(), offer, c.sdpID, 1)
 	if err != nil {
-		m.close()
+		m.Close()
 		return nil, err
 	}
 	c.rtp = &rtpStream{m: m}
-	c.local = newLocalSDP(l.laddr.Addr(), m.port, offer, c.sdpID, body)
+	c.local = newLocalSDP(l.laddr.Addr(), m.Port(), offer, c.sdpID, body)
 	c.spec = requestSpec{
 		method: sip.INVITE, ruri: to, from: s.accountURI(), to: to,
 		contact: &sip.ContactHeader{Address: l.localURI(s.cfg.User), Params: sip.NewParams()},
@@ -68,7 +69,7 @@ func (c *call) close() {
 	for _, tx := range c.txs {
 		tx.Terminate()
 	}
-	c.media.close()
+	c.media.Close()
 }
 
 // setup sends the INVITE and waits for its final response, answering one

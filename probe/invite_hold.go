@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/probe/media"
 	"github.com/sipprobe/sipprobe/results"
 )
 
@@ -63,10 +64,10 @@ wait:
 		addNote(ex, catalog.NewNote("hold-interrupted", "held", held.Round(time.Millisecond).String(), "hold", hold.String()))
 	}
 	c.checkACK(in, ex)
-	if c.media.sent.Load() > 0 {
+	if c.media.Sent() > 0 {
 		// Let the echo of the last frames arrive.
-		time.Sleep(2 * rtpFrame)
-		sent, got := c.media.sent.Load(), c.media.received.Load()
+		time.Sleep(2 * media.Frame)
+		sent, got := c.media.Sent(), c.media.Received()
 		ex.NoRTPBack = got == 0 && sent >= minRTPForVerdict
 	}
 	return remoteBye
@@ -100,7 +101,7 @@ func (c *call) checkACK(in *results.InviteDetails, ex *catalog.Exchange) {
 // stop: a sendonly or inactive offer gets a recvonly or inactive answer
 // (RFC 3264 §6.1, §8.4).
 type rtpStream struct {
-	m      *media
+	m      *media.Session
 	mu     sync.Mutex
 	remote answer             // the far end's latest SDP
 	ctx    context.Context    // the hold's while we send; nil otherwise
@@ -167,7 +168,7 @@ func (s *rtpStream) retarget() {
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	s.cancel, s.dst = cancel, dst
-	s.m.send(ctx, dst, cd)
+	s.m.Send(ctx, dst, cd.format())
 }
 
 // rtpTarget is where and how to send for a, if the far end takes media.

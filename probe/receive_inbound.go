@@ -7,6 +7,7 @@ import (
 
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/sipprobe/sipprobe/probe/media"
 	"github.com/sipprobe/sipprobe/results"
 )
 
@@ -83,7 +84,7 @@ func (u *inbound) handle(req *sip.Request, tx sip.ServerTransaction) {
 // socket, and the dialog as the UAS sees it (RFC 3261 §12.1.1), for a BYE
 // of ours. The caller holds u.mu.
 func (u *inbound) accept(req *sip.Request) error {
-	m, err := openMedia(u.l.laddr.Addr())
+	m, err := media.Open(u.l.laddr.Addr())
 	if err != nil {
 		return err
 	}
@@ -93,7 +94,7 @@ func (u *inbound) accept(req *sip.Request) error {
 		ids:   &dialogIDs{callID: req.CallID().Value(), fromTag: tag, cseq: uint32(1 + randInt(1000))},
 		sdpID: uint64(randInt(1<<15))<<16 | uint64(randInt(1<<15))}
 	c.rtp = &rtpStream{m: m}
-	c.local = newLocalSDP(u.l.laddr.Addr(), m.port, u.codecs, c.sdpID, nil)
+	c.local = newLocalSDP(u.l.laddr.Addr(), m.Port(), u.codecs, c.sdpID, nil)
 	c.spec = requestSpec{from: req.To().Address, to: req.From().Address}
 	d := &dialog{bye: make(chan struct{}), done: make(chan struct{}), unacked: map[uint32]*sentOK{}}
 	d.toTag, _ = req.From().Params.Get("tag")
@@ -185,7 +186,7 @@ func (u *inbound) converse(ctx context.Context, rd *results.ReceiveDetails, trig
 	default:
 	}
 	_, _, _ = d.end()
-	rd.RTPSent, rd.RTPReceived = int(c.media.sent.Load()), int(c.media.received.Load())
+	rd.RTPSent, rd.RTPReceived = c.media.Sent(), c.media.Received()
 }
 
 // close releases the call's RTP socket, if a call came.

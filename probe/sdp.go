@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/pion/sdp/v3"
+
+	"github.com/sipprobe/sipprobe/probe/media"
 )
 
 // errCodec marks an unknown --codecs entry.
@@ -133,4 +135,9 @@ func buildOffer(addr netip.Addr, port int, cs []codec, sessID uint64, version ui
 		MediaDescriptions:     []*sdp.MediaDescription{md},
 	}
 	return sd.Marshal()
+}
+
+// format is what the media session needs of c to send it.
+func (c codec) format() media.Format {
+	return media.Format{PT: c.pt, Encoding: c.encoding, Clock: c.clock}
 }
