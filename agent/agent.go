@@ -52,6 +52,7 @@ type Agent struct {
 	userAgent   string
 	listen      string // --listen; wins over the file
 	historyPath string // --db; wins over the file
+	lifecycle   bool   // --web.enable-lifecycle: POST /-/reload
 	store       Store
 	ownStore    bool
 
@@ -110,6 +111,12 @@ func WithListen(addr string) Option { return func(a *Agent) { a.listen = addr } 
 
 // WithHistoryPath overrides the file's history path (--db).
 func WithHistoryPath(p string) Option { return func(a *Agent) { a.historyPath = p } }
+
+// WithLifecycle enables POST /-/reload (--web.enable-lifecycle). It is off
+// by default, as in Prometheus: without a web configuration the HTTP side
+// has no authentication, and a reload is not for anyone who can reach the
+// port. SIGHUP always reloads.
+func WithLifecycle(on bool) Option { return func(a *Agent) { a.lifecycle = on } }
 
 // New loads the configuration at path and opens the history. Nothing is
 // sent until Run.
@@ -219,10 +226,9 @@ func (a *Agent) Reload() error {
 	}
 	a.cfg = cfg
 	if a.sched != nil {
-		// Runs in flight finish under the old schedule; runScheduled
-		// keeps the new one from overlapping them.
-		a.sched.stop()
-		a.sched = startScheduler(jobs, a.seed, a.runScheduled)
+		// Unchanged jobs keep their next run; runScheduled keeps a
+		// restarted loop from overlapping a run still in flight.
+		a.sched.update(jobs)
 	}
 	a.metrics.loaded(true, time.Now())
 	a.log.Info("reloaded", "config", path, "scheduled", len(jobs), "probes", len(cfg.File.Probes))

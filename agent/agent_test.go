@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -134,7 +135,7 @@ func TestScheduledMetricsAndPages(t *testing.T) {
 
 func TestReload(t *testing.T) {
 	f := &fakeProber{}
-	s := serve(t, fakeDoc, WithRunnerOptions(scenarios.WithProber(f.run), scenarios.WithRateLimit(0)))
+	s := serve(t, fakeDoc, WithRunnerOptions(scenarios.WithProber(f.run), scenarios.WithRateLimit(0)), WithLifecycle(true))
 	reload := func() int {
 		resp, err := http.Post(s.url+"/-/reload", "", nil)
 		if err != nil {
@@ -208,5 +209,31 @@ password_env = "PBX_PASSWORD"
 	buf := make([]byte, 2048)
 	if n, from, err := pc.ReadFrom(buf); err == nil {
 		t.Fatalf("the listener received %d bytes from %s:\n%s", n, from, buf[:n])
+	}
+}
+
+// Without --web.enable-lifecycle, POST /-/reload is refused and the file
+// is not read again: anyone who can reach an unauthenticated port must
+// not be able to reload the agent.
+func TestReloadNeedsLifecycle(t *testing.T) {
+	f := &fakeProber{}
+	s := serve(t, fakeDoc, WithRunnerOptions(scenarios.WithProber(f.run), scenarios.WithRateLimit(0)))
+	changed := strings.Replace(fakeDoc, `name = "alive"`, `name = "alive2"`, 1)
+	if err := os.WriteFile(s.path, []byte(changed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(s.url+"/-/reload", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "--web.enable-lifecycle") {
+		t.Errorf("POST /-/reload without the lifecycle API: %d %q, want 403 naming --web.enable-lifecycle", resp.StatusCode, body)
+	}
+	for _, p := range s.Config().File.Probes {
+		if p.Name == "alive2" {
+			t.Error("the refused reload read the changed file")
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sipprobe/sipprobe/scenarios"
@@ -19,8 +20,22 @@ const jitterFraction = 0.1
 // job's loop calls run and waits for it to return before it waits for the
 // next run: a job never overlaps itself, however long a probe takes.
 type scheduler struct {
+	seed uint64
+	run  func(scenarios.Job)
+	ctx  context.Context
+
+	mu     sync.Mutex // guards loops
+	loops  map[string]*jobLoop
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+}
+
+// jobLoop is one job's schedule. A reload that keeps the job's interval
+// swaps the job in place, so its next run stays when it was due.
+type jobLoop struct {
+	job      atomic.Pointer[scenarios.Job]
+	interval time.Duration
+	cancel   context.CancelFunc
 }
 
 // startScheduler starts one loop per job. The jitter of each job comes
@@ -28,12 +43,42 @@ type scheduler struct {
 // configuration and seed give the same schedule.
 func startScheduler(jobs []scenarios.Job, seed uint64, run func(scenarios.Job)) *scheduler {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &scheduler{cancel: cancel}
-	for _, j := range jobs {
-		rng := rand.New(rand.NewPCG(seed, nameHash(j.Name)))
-		s.wg.Go(func() { s.loop(ctx, j, rng, run) })
-	}
+	s := &scheduler{seed: seed, run: run, ctx: ctx, cancel: cancel, loops: map[string]*jobLoop{}}
+	s.update(jobs)
 	return s
+}
+
+// update makes jobs the schedule. A job of the same name and interval
+// keeps its loop and next run time and takes the new configuration at
+// its next run; a new job or a new interval starts a fresh loop (its
+// first run within the first tenth of the interval); a job that is gone
+// stops. So a reload neither re-runs every probe at once nor postpones
+// them all.
+func (s *scheduler) update(jobs []scenarios.Job) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	keep := make(map[string]bool, len(jobs))
+	for _, j := range jobs {
+		keep[j.Name] = true
+		if l, ok := s.loops[j.Name]; ok && l.interval == j.Interval {
+			l.job.Store(&j)
+			continue
+		} else if ok {
+			l.cancel()
+		}
+		ctx, cancel := context.WithCancel(s.ctx)
+		l := &jobLoop{interval: j.Interval, cancel: cancel}
+		l.job.Store(&j)
+		s.loops[j.Name] = l
+		rng := rand.New(rand.NewPCG(s.seed, nameHash(j.Name)))
+		s.wg.Go(func() { s.loop(ctx, l, rng) })
+	}
+	for name, l := range s.loops {
+		if !keep[name] {
+			l.cancel()
+			delete(s.loops, name)
+		}
+	}
 }
 
 // stop ends the scheduling; runs in flight go on (stop does not wait for
@@ -43,8 +88,8 @@ func (s *scheduler) stop() { s.cancel() }
 // wait returns when every loop has ended, in-flight runs included.
 func (s *scheduler) wait() { s.wg.Wait() }
 
-func (s *scheduler) loop(ctx context.Context, j scenarios.Job, rng *rand.Rand, run func(scenarios.Job)) {
-	wait := firstDelay(j.Interval, rng.Float64())
+func (s *scheduler) loop(ctx context.Context, l *jobLoop, rng *rand.Rand) {
+	wait := firstDelay(l.interval, rng.Float64())
 	for {
 		t := time.NewTimer(wait)
 		select {
@@ -54,10 +99,10 @@ func (s *scheduler) loop(ctx context.Context, j scenarios.Job, rng *rand.Rand, r
 		case <-t.C:
 		}
 		start := time.Now()
-		run(j)
+		s.run(*l.job.Load())
 		// Interval from start to start; a probe longer than its interval
 		// is followed at once by the next, never overlapped.
-		wait = max(0, nextDelay(j.Interval, rng.Float64())-time.Since(start))
+		wait = max(0, nextDelay(l.interval, rng.Float64())-time.Since(start))
 	}
 }
 

@@ -55,3 +55,68 @@ func TestSchedulerNoOverlap(t *testing.T) {
 		t.Error("a job overlapped itself")
 	}
 }
+
+// A reload keeps the next run of a job whose interval did not change (it
+// used to restart every loop, so every probe ran again at once) and gives
+// it the new configuration; a new interval restarts that job's loop; a
+// removed job stops.
+func TestSchedulerUpdateKeepsTiming(t *testing.T) {
+	type run struct {
+		at     time.Time
+		repeat int
+	}
+	var mu sync.Mutex
+	runs := map[string][]run{}
+	first := make(chan struct{}, 8)
+	keptAgain, retimed := make(chan struct{}, 1), make(chan struct{}, 1)
+	s := startScheduler([]scenarios.Job{
+		{Name: "kept", Interval: time.Second, Repeat: 1},
+		{Name: "retimed", Interval: time.Hour, Repeat: 1},
+		{Name: "gone", Interval: time.Second, Repeat: 1},
+	}, 7, func(j scenarios.Job) {
+		mu.Lock()
+		runs[j.Name] = append(runs[j.Name], run{time.Now(), j.Repeat})
+		n := len(runs[j.Name])
+		mu.Unlock()
+		if j.Name == "kept" && n == 1 {
+			first <- struct{}{}
+		}
+		if j.Name == "kept" && n == 2 {
+			keptAgain <- struct{}{}
+		}
+		if j.Name == "retimed" && j.Interval == 50*time.Millisecond {
+			select {
+			case retimed <- struct{}{}:
+			default:
+			}
+		}
+	})
+	defer func() { s.stop(); s.wait() }()
+	<-first
+	updated := time.Now()
+	s.update([]scenarios.Job{
+		{Name: "kept", Interval: time.Second, Repeat: 2},
+		{Name: "retimed", Interval: 50 * time.Millisecond, Repeat: 2},
+	})
+	<-keptAgain
+	<-retimed
+	s.stop()
+	s.wait()
+	mu.Lock()
+	defer mu.Unlock()
+	kept := runs["kept"]
+	if len(kept) < 2 {
+		t.Fatalf("kept ran %d times", len(kept))
+	}
+	if gap := kept[1].at.Sub(kept[0].at); gap < 800*time.Millisecond {
+		t.Errorf("kept ran again %v after its first run: the reload restarted its schedule", gap)
+	}
+	if kept[1].repeat != 2 {
+		t.Errorf("kept's next run used repeat=%d, want the reloaded 2", kept[1].repeat)
+	}
+	for _, r := range runs["gone"] {
+		if r.at.After(updated.Add(10 * time.Millisecond)) {
+			t.Errorf("gone ran at +%v after it was removed", r.at.Sub(updated))
+		}
+	}
+}

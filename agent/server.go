@@ -33,6 +33,10 @@ func (a *Agent) Handler() http.Handler {
 		fmt.Fprintln(w, "Ready")
 	})
 	mux.HandleFunc("POST /-/reload", func(w http.ResponseWriter, _ *http.Request) {
+		if !a.lifecycle {
+			http.Error(w, "Lifecycle API is not enabled: start serve with --web.enable-lifecycle, or send SIGHUP", http.StatusForbidden)
+			return
+		}
 		if err := a.Reload(); err != nil {
 			http.Error(w, results.Safe(err.Error()), http.StatusInternalServerError)
 			return

@@ -19,11 +19,12 @@ func serveCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "serve",
 		Usage:     "run as an agent: scheduled probes, Prometheus /metrics and /probe, a status page",
-		UsageText: "sipprobe serve --config agent.toml [--listen 127.0.0.1:9117] [--web.config.file FILE] [--log.format text|json] [--db FILE]",
+		UsageText: "sipprobe serve --config agent.toml [--listen 127.0.0.1:9117] [--web.config.file FILE] [--web.enable-lifecycle] [--log.format text|json] [--db FILE]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "the agent's configuration: a scenario `FILE` (as for run) with a [serve] table", EnvVars: env("CONFIG")},
 			&cli.StringFlag{Name: "listen", Usage: "HTTP listen `ADDR` (default: [serve] listen, then " + agent.DefaultListen + ")", EnvVars: env("LISTEN")},
 			&cli.StringFlag{Name: "web.config.file", Usage: "exporter-toolkit web configuration `FILE`: TLS and basic auth for the HTTP side", EnvVars: env("WEB_CONFIG_FILE")},
+			&cli.BoolFlag{Name: "web.enable-lifecycle", Usage: "allow POST /-/reload over HTTP (SIGHUP always reloads); protect it with --web.config.file basic auth", EnvVars: env("WEB_ENABLE_LIFECYCLE")},
 			&cli.StringFlag{Name: "log.format", Usage: "log format: text or json (default: [serve] log_format, then text)", EnvVars: env("LOG_FORMAT")},
 			historyDBFlag(),
 		},
@@ -60,6 +61,7 @@ func serveAction(c *cli.Context) error {
 		agent.WithUserAgent(readVersion().userAgent()),
 		agent.WithListen(c.String("listen")),
 		agent.WithHistoryPath(c.String("db")),
+		agent.WithLifecycle(c.Bool("web.enable-lifecycle")),
 	}
 	a, err := agent.New(path, opts...)
 	if err != nil {
