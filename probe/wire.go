@@ -34,8 +34,8 @@ type wire struct {
 	mu        sync.Mutex
 	msgs      []results.Message
 	resps     []results.Response // the SIP responses among msgs, parsed once on arrival
-	sentAt    time.Time // first send
-	firstIn   time.Time // first message received
+	sentAt    time.Time          // first send
+	firstIn   time.Time          // first message received
 	faults    []fault
 	malformed []catalog.Note
 	closed    *catalog.Note // why the stream ended
