@@ -26,7 +26,8 @@ var registerUAC []byte
 // sippStats is what one SIPp run achieved.
 type sippStats struct {
 	elapsed time.Duration
-	peakRSS int64 // bytes, from the kernel's rusage of the SIPp process
+	peakRSS int64         // bytes, from the kernel's rusage of the SIPp process
+	cpu     time.Duration // user plus system CPU time of the SIPp process
 }
 
 // runSIPp drives the same load as sweep: one REGISTER-with-auth per account,
@@ -68,12 +69,12 @@ func runSIPp(b *testing.B, server, domain string, users []string, passwords map[
 			"-nostdin", "-timeout", fmt.Sprintf("%ds", int(timeout.Seconds())), "-timeout_error",
 			"-trace_err", "-error_file", filepath.Join(dir, "errors.log"),
 			server}
-		// SIPp's peak RSS comes from /usr/bin/time, not from our own
+		// SIPp's peak RSS and CPU time come from /usr/bin/time, not from our own
 		// rusage of the child: Go starts children with vfork semantics, and
 		// Linux carries the parent's high-water mark into the child's
 		// ru_maxrss at exec, so that figure would be the bench's own.
 		rssFile := filepath.Join(dir, "maxrss")
-		cmd := exec.CommandContext(ctx, "/usr/bin/time", append([]string{"-f", "%M", "-o", rssFile, bin}, args...)...)
+		cmd := exec.CommandContext(ctx, "/usr/bin/time", append([]string{"-f", "%M %U %S", "-o", rssFile, bin}, args...)...)
 		if _, err := os.Stat("/usr/bin/time"); err != nil {
 			cmd = exec.CommandContext(ctx, bin, args...)
 		}
@@ -83,9 +84,14 @@ func runSIPp(b *testing.B, server, domain string, users []string, passwords map[
 		start := time.Now()
 		err := cmd.Run()
 		st := sippStats{elapsed: time.Since(start)}
-		if kb, rerr := os.ReadFile(rssFile); rerr == nil {
-			n, _ := strconv.ParseInt(strings.TrimSpace(lastLine(string(kb))), 10, 64)
-			st.peakRSS = n * 1024
+		if out, rerr := os.ReadFile(rssFile); rerr == nil {
+			if f := strings.Fields(lastLine(string(out))); len(f) == 3 {
+				kb, _ := strconv.ParseInt(f[0], 10, 64)
+				user, _ := strconv.ParseFloat(f[1], 64)
+				sys, _ := strconv.ParseFloat(f[2], 64)
+				st.peakRSS = kb * 1024
+				st.cpu = time.Duration((user + sys) * float64(time.Second))
+			}
 		}
 		if err == nil {
 			return st, nil

@@ -36,11 +36,18 @@ func BenchmarkRegisterSweep(b *testing.B) {
 	}
 
 	var probeRate, sippRate, ratio, probeRSS, sippRSS []float64
+	// CPU seconds per 1,000 registrations: ours (the whole bench process),
+	// SIPp's, and Kamailio's while serving each of them. Both clients and
+	// Kamailio share the machine's cores, so a client's wall-clock rate
+	// also depends on how much CPU it leaves the server.
+	var probeCPU, sippCPU, kamProbeCPU, kamSIPpCPU []float64
 	rep := 0
 	for b.Loop() {
 		rep++
 		hasReset := resetPeakRSS()
+		cpu0, kam0 := selfCPU(), groupCPU(srv.Pid())
 		st := sweep(ctx, server, srv.Realm, users, passwords, par)
+		cpu1, kam1 := selfCPU(), groupCPU(srv.Pid())
 		rss := peakRSS()
 		// On a busy shared machine a datagram or two may be lost for good;
 		// report those, but a sweep with more than 1% failures measures a
@@ -54,6 +61,9 @@ func BenchmarkRegisterSweep(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		kam2 := groupCPU(srv.Pid())
+		probeCPU, sippCPU = append(probeCPU, perThousand(cpu1-cpu0, n)), append(sippCPU, perThousand(ss.cpu, n))
+		kamProbeCPU, kamSIPpCPU = append(kamProbeCPU, perThousand(kam1-kam0, n)), append(kamSIPpCPU, perThousand(kam2-kam1, n))
 		pr, sr := float64(n)/st.elapsed.Seconds(), float64(n)/ss.elapsed.Seconds()
 		probeRate, sippRate, ratio = append(probeRate, pr), append(sippRate, sr), append(ratio, pr/sr)
 		probeRSS, sippRSS = append(probeRSS, mb(rss)), append(sippRSS, mb(ss.peakRSS))
@@ -61,16 +71,22 @@ func BenchmarkRegisterSweep(b *testing.B) {
 		if !hasReset {
 			note = " (peak RSS cumulative: clear_refs not writable)"
 		}
-		b.Logf("rep %d: sipprobe %d probes in %v = %.0f/s, peak RSS %.1f MB%s; SIPp %v = %.0f/s, peak RSS %.1f MB; ratio %.2f",
-			rep, n, st.elapsed.Round(time.Millisecond), pr, mb(rss), note, ss.elapsed.Round(time.Millisecond), sr, mb(ss.peakRSS), pr/sr)
+		b.Logf("rep %d: sipprobe %d probes in %v = %.0f/s, peak RSS %.1f MB%s, CPU %v (Kamailio %v); SIPp %v = %.0f/s, peak RSS %.1f MB, CPU %v (Kamailio %v); ratio %.2f",
+			rep, n, st.elapsed.Round(time.Millisecond), pr, mb(rss), note, (cpu1 - cpu0).Round(time.Millisecond), (kam1 - kam0).Round(time.Millisecond),
+			ss.elapsed.Round(time.Millisecond), sr, mb(ss.peakRSS), ss.cpu.Round(time.Millisecond), (kam2 - kam1).Round(time.Millisecond), pr/sr)
 	}
 	b.ReportMetric(median(probeRate), "sipprobe-probes/s")
 	b.ReportMetric(median(sippRate), "sipp-calls/s")
 	b.ReportMetric(median(ratio), "ratio")
 	b.ReportMetric(median(probeRSS), "sipprobe-peak-RSS-MB")
 	b.ReportMetric(median(sippRSS), "sipp-peak-RSS-MB")
-	b.Logf("medians over %d repetitions of %d accounts, %d in parallel: sipprobe %.0f probes/s (peak RSS %.1f MB, whole bench process), SIPp %.0f REGISTER/s (peak RSS %.1f MB); sipprobe/SIPp = %.2f",
-		rep, n, par, median(probeRate), median(probeRSS), median(sippRate), median(sippRSS), median(ratio))
+	b.ReportMetric(median(probeCPU), "sipprobe-CPU-ms/1k")
+	b.ReportMetric(median(sippCPU), "sipp-CPU-ms/1k")
+	b.ReportMetric(median(kamProbeCPU), "kamailio-CPU-ms/1k-sipprobe")
+	b.ReportMetric(median(kamSIPpCPU), "kamailio-CPU-ms/1k-sipp")
+	b.Logf("medians over %d repetitions of %d accounts, %d in parallel: sipprobe %.0f probes/s (peak RSS %.1f MB, whole bench process; CPU %.0f ms per 1,000, Kamailio %.0f), SIPp %.0f REGISTER/s (peak RSS %.1f MB; CPU %.0f ms per 1,000, Kamailio %.0f); sipprobe/SIPp = %.2f",
+		rep, n, par, median(probeRate), median(probeRSS), median(probeCPU), median(kamProbeCPU),
+		median(sippRate), median(sippRSS), median(sippCPU), median(kamSIPpCPU), median(ratio))
 }
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }

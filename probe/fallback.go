@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sipprobe/sipprobe/catalog"
@@ -15,13 +16,18 @@ import (
 // seeds' first remedy for a timeout is "try TCP", and the probe tries it for
 // the admin. It starts at half the timeout, only if UDP has been silent.
 type altCheck struct {
+	ctx    context.Context
 	stop   context.CancelFunc
+	timer  *time.Timer
 	done   chan struct{}
 	mu     sync.Mutex
 	result *results.AltTransportCheck
 	w      *wire
-	now    chan struct{} // closed by startNow
-	once   sync.Once
+	start  func(quick bool) // begin, for this probe
+	// claimed is set by whoever decides the check's fate first: the timer
+	// or startNow running it, or cancel and wait giving it up. A probe that
+	// gets its answer in time never starts a goroutine for the check.
+	claimed atomic.Bool
 }
 
 // quickAltBudget bounds a check started at once after ICMP port
@@ -31,31 +37,50 @@ const quickAltBudget = time.Second
 
 func startAltCheck(ctx context.Context, s *session, res resolution) *altCheck {
 	actx, stop := context.WithCancel(ctx)
-	a := &altCheck{stop: stop, done: make(chan struct{}), w: newWire(s.start), now: make(chan struct{})}
+	a := &altCheck{ctx: actx, stop: stop, done: make(chan struct{}), w: newWire(s.start)}
+	a.start = func(quick bool) { a.begin(s, res, quick) }
+	a.timer = time.AfterFunc(s.cfg.timeout()/2, func() { a.start(false) })
+	return a
+}
+
+// begin runs the check in its own goroutine, unless its fate is decided.
+// quick: after ICMP port unreachable, within quickAltBudget.
+func (a *altCheck) begin(s *session, res resolution, quick bool) {
+	if !a.claimed.CompareAndSwap(false, true) {
+		return
+	}
 	go func() {
 		defer close(a.done)
-		rctx := actx
-		select {
-		case <-time.After(s.cfg.timeout() / 2):
-		case <-a.now:
-			var cancel context.CancelFunc
-			rctx, cancel = context.WithTimeout(actx, quickAltBudget)
-			defer cancel()
-		case <-actx.Done():
+		rctx := a.ctx
+		if rctx.Err() != nil {
 			return
+		}
+		if quick {
+			var cancel context.CancelFunc
+			rctx, cancel = context.WithTimeout(rctx, quickAltBudget)
+			defer cancel()
 		}
 		if s.wire.received() {
 			return
 		}
 		a.run(rctx, s, res)
 	}()
-	return a
+}
+
+// abandon gives the check up if it has not started.
+func (a *altCheck) abandon() {
+	if a.claimed.CompareAndSwap(false, true) {
+		close(a.done)
+	}
 }
 
 // startNow runs the check without waiting for half the timeout: UDP said
 // "port unreachable", and whether TCP answers there tells a server that
 // does not speak UDP from one that is down.
-func (a *altCheck) startNow() { a.once.Do(func() { close(a.now) }) }
+func (a *altCheck) startNow() {
+	a.timer.Stop()
+	a.start(true)
+}
 
 func (a *altCheck) run(ctx context.Context, s *session, res resolution) {
 	// Finish a little before the probe's own deadline so the result can wait for us.
@@ -102,9 +127,16 @@ func (a *altCheck) set(r *results.AltTransportCheck) {
 	a.mu.Unlock()
 }
 
-// wait returns the check's result once it has finished.
+// wait returns the check's result once it has finished; a check that has
+// not started by the probe's deadline is not tried.
 func (a *altCheck) wait() *results.AltTransportCheck {
-	<-a.done
+	select {
+	case <-a.done:
+	case <-a.ctx.Done():
+		a.timer.Stop()
+		a.abandon()
+		<-a.done
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.result == nil {
@@ -114,7 +146,9 @@ func (a *altCheck) wait() *results.AltTransportCheck {
 }
 
 func (a *altCheck) cancel() {
+	a.timer.Stop()
 	a.stop()
+	a.abandon()
 	<-a.done
 }
 

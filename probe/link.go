@@ -99,6 +99,17 @@ func openLink(ctx context.Context, transport, localAddr string, raddr netip.Addr
 	}
 	// sipgo registers the connection in its pool from the serving goroutine;
 	// a request sent before that would make it open a socket of its own.
+	// Over UDP it does so just before its first read, which the tap
+	// reports, so a probe need not poll (and sleep) for it.
+	if tap, ok := l.conn.(*udpTap); ok {
+		wait := time.NewTimer(time.Second)
+		select {
+		case <-tap.reading:
+		case <-l.served:
+		case <-wait.C:
+		}
+		wait.Stop()
+	}
 	for deadline := time.Now().Add(time.Second); ; {
 		if _, err := tp.GetConnection(network, poolKey); err == nil {
 			break

@@ -1,22 +1,91 @@
 package probe
 
 import (
-	"regexp"
+	"strings"
 
 	"github.com/sipprobe/sipprobe/results"
 )
-
-// responseParam matches the digest response= value in Authorization and
-// Proxy-Authorization headers, quoted or not.
-var responseParam = regexp.MustCompile(`(?i)(\bresponse\s*=\s*)("[^"]*"|[^,\s\r\n]*)`)
 
 // redact hides digest responses: with the nonce they let an attacker run an
 // offline dictionary attack on the password.
 func redact(msgs []results.Message) []results.Message {
 	for i := range msgs {
 		if msgs[i].Dir == results.DirOut {
-			msgs[i].Raw = responseParam.ReplaceAllString(msgs[i].Raw, `${1}"<redacted>"`)
+			msgs[i].Raw = redactResponses(msgs[i].Raw)
 		}
 	}
 	return msgs
+}
+
+// redactResponses replaces the value of every response= parameter (the
+// digest response of Authorization and Proxy-Authorization, quoted or not,
+// any case, spaces around "=") with "<redacted>". It is a hand-written scan
+// rather than a regular expression because it runs on every message a
+// sweep sends; redact_test.go holds it to the expression it replaced,
+//
+//	(?i)(\bresponse\s*=\s*)("[^"]*"|[^,\s\r\n]*)
+func redactResponses(s string) string {
+	const name = "response"
+	var b strings.Builder
+	last := 0
+	for i := 0; i+len(name) <= len(s); {
+		j := i + indexResponse(s[i:])
+		if j < i {
+			break
+		}
+		i = j + 1
+		if j > 0 && isWordByte(s[j-1]) {
+			continue // \b: "response" must start a word
+		}
+		k := skipSpace(s, j+len(name))
+		if k == len(s) || s[k] != '=' {
+			continue
+		}
+		k = skipSpace(s, k+1)
+		end := k
+		if q := strings.IndexByte(s[min(k+1, len(s)):], '"'); k < len(s) && s[k] == '"' && q >= 0 {
+			end = k + 1 + q + 1
+		} else {
+			for end < len(s) && s[end] != ',' && !isSpaceByte(s[end]) {
+				end++
+			}
+		}
+		b.WriteString(s[last:k])
+		b.WriteString(`"<redacted>"`)
+		last, i = end, max(end, i)
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// indexResponse is the index of the first "response" in s in any ASCII
+// case, -1 if there is none.
+func indexResponse(s string) int {
+	const name = "response"
+	for j := 0; j+len(name) <= len(s); j++ {
+		if s[j]|0x20 == 'r' && strings.EqualFold(s[j:j+len(name)], name) {
+			return j
+		}
+	}
+	return -1
+}
+
+// skipSpace is the index of the first byte at or after i that is not \s
+// (RE2's [\t\n\f\r ]).
+func skipSpace(s string, i int) int {
+	for i < len(s) && isSpaceByte(s[i]) {
+		i++
+	}
+	return i
+}
+
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }

@@ -1,6 +1,8 @@
 package probe
 
 import (
+	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -27,4 +29,52 @@ func TestRedact(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRedactResponsesAsRegexp holds the hand-written scan to the regular
+// expression it replaced, on the tricky spellings and on random ASCII
+// made of the pieces that matter.
+func TestRedactResponsesAsRegexp(t *testing.T) {
+	re := regexp.MustCompile(`(?i)(\bresponse\s*=\s*)("[^"]*"|[^,\s\r\n]*)`)
+	want := func(s string) string {
+		if !re.MatchString(s) {
+			return s
+		}
+		return re.ReplaceAllString(s, `${1}"<redacted>"`)
+	}
+	cases := []struct{ name, in string }{
+		{"none", "OPTIONS sip:pbx SIP/2.0\r\nContent-Length: 0\r\n\r\n"},
+		{"quoted", `Digest username="1", response="abc", nonce="n"`},
+		{"unquoted at end", `Digest response=abc`},
+		{"empty", `Digest response=, nonce="n"`},
+		{"unclosed quote", `Digest response="abc, nonce=n`},
+		{"not a word start", `Digest xresponse="abc", _response=1, 9response=2`},
+		{"no equals", `Digest response "abc", response`},
+		{"spaces", "Digest RESPONSE \t=\r\n \"abc\" ,response=def"},
+		{"twice", `response="a" response="b",Response=c`},
+		{"prefix of a longer word", `responses="a", responsed=b`},
+		{"overlap", `responseresponse=x, response=response=y`},
+		{"trailing name", `a response`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got, w := redactResponses(c.in), want(c.in); got != w {
+				t.Errorf("redactResponses(%q)\n got %q\nwant %q", c.in, got, w)
+			}
+		})
+	}
+	t.Run("random", func(t *testing.T) {
+		pieces := []string{"response", "RESPONSE", "Response", "=", " ", "\t", "\r\n", `"`, ",", "x", "_", "9", "abc", "nonce=\"n\""}
+		rng := rand.New(rand.NewPCG(13, 13))
+		for range 20000 {
+			var b strings.Builder
+			for range rng.IntN(12) {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			in := b.String()
+			if got, w := redactResponses(in), want(in); got != w {
+				t.Fatalf("redactResponses(%q)\n got %q\nwant %q", in, got, w)
+			}
+		}
+	})
 }

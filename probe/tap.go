@@ -28,10 +28,15 @@ type udpTap struct {
 
 	icmpMu   sync.Mutex
 	lastICMP *icmpReport // the newest report drained from the error queue
+
+	// reading is closed when sipgo first reads: it has pooled the socket
+	// by then, so a request can go out on it (see openLink).
+	reading     chan struct{}
+	readingOnce sync.Once
 }
 
 func newUDPTap(c *net.UDPConn, w *wire) *udpTap {
-	u := &udpTap{UDPConn: c, w: w, local: c.LocalAddr().String(), remote: c.RemoteAddr().String()}
+	u := &udpTap{UDPConn: c, w: w, local: c.LocalAddr().String(), remote: c.RemoteAddr().String(), reading: make(chan struct{})}
 	if a, ok := c.RemoteAddr().(*net.UDPAddr); ok {
 		u.server = a.AddrPort().Addr().Unmap()
 	}
@@ -42,6 +47,7 @@ func newUDPTap(c *net.UDPConn, w *wire) *udpTap {
 }
 
 func (u *udpTap) ReadFrom(b []byte) (int, net.Addr, error) {
+	u.readingOnce.Do(func() { close(u.reading) })
 	for {
 		n, err := u.UDPConn.Read(b)
 		if err != nil {

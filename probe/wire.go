@@ -33,8 +33,9 @@ type wire struct {
 
 	mu        sync.Mutex
 	msgs      []results.Message
-	sentAt    time.Time // first send
-	firstIn   time.Time // first message received
+	resps     []results.Response // the SIP responses among msgs, parsed once on arrival
+	sentAt    time.Time          // first send
+	firstIn   time.Time          // first message received
 	faults    []fault
 	malformed []catalog.Note
 	closed    *catalog.Note // why the stream ended
@@ -60,6 +61,12 @@ func (w *wire) poke() {
 // record adds a message seen at time now. Sends are stamped before the
 // write: on loopback the answer can be read before Write returns.
 func (w *wire) record(now time.Time, dir results.Direction, transport, local, remote string, raw []byte) {
+	w.recordAt(now, dir, transport, local, remote, raw)
+}
+
+// recordAt is record, returning the message's time in the transcript.
+func (w *wire) recordAt(now time.Time, dir results.Direction, transport, local, remote string, raw []byte) results.Millis {
+	at := results.MillisOf(now.Sub(w.t0))
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if dir == results.DirOut && w.sentAt.IsZero() {
@@ -69,14 +76,16 @@ func (w *wire) record(now time.Time, dir results.Direction, transport, local, re
 		w.firstIn = now
 	}
 	w.msgs = append(w.msgs, results.Message{
-		Dir: dir, AtMs: results.MillisOf(now.Sub(w.t0)), Transport: transport,
+		Dir: dir, AtMs: at, Transport: transport,
 		Local: local, Remote: remote, Raw: string(raw),
 	})
+	return at
 }
 
-// inbound records a received message and checks it is usable SIP.
+// inbound records a received message and checks it is usable SIP. The
+// parse that checks it also lists a response for responses().
 func (w *wire) inbound(transport, local, remote string, raw []byte) {
-	w.record(time.Now(), results.DirIn, transport, local, remote, raw)
+	at := w.recordAt(time.Now(), results.DirIn, transport, local, remote, raw)
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return
 	}
@@ -85,9 +94,20 @@ func (w *wire) inbound(transport, local, remote string, raw []byte) {
 	case err != nil:
 		w.addFault(faultMalformed, catalog.NewNote("unparseable", "addr", remote, "n", strconv.Itoa(len(raw)), "text", err.Error()))
 	default:
-		if res, ok := msg.(*sip.Response); ok && res.Via() == nil {
+		res, ok := msg.(*sip.Response)
+		if !ok {
+			return
+		}
+		if res.Via() == nil {
 			w.addFault(faultMalformed, catalog.NewNote("no-via", "code", strconv.Itoa(res.StatusCode), "reason", res.Reason, "addr", remote))
 		}
+		r := results.Response{Code: int(res.StatusCode), Reason: res.Reason, AtMs: at}
+		if cs := res.CSeq(); cs != nil {
+			r.Method = string(cs.MethodName)
+		}
+		w.mu.Lock()
+		w.resps = append(w.resps, r)
+		w.mu.Unlock()
 	}
 }
 
@@ -199,24 +219,11 @@ func (w *wire) snapshot() []results.Message {
 // responses lists every SIP response received, in arrival order, with the
 // method it answered (from CSeq).
 func (w *wire) responses() []results.Response {
-	var out []results.Response
-	for _, m := range w.snapshot() {
-		if m.Dir != results.DirIn {
-			continue
-		}
-		msg, err := sip.ParseMessage([]byte(m.Raw))
-		if err != nil {
-			continue
-		}
-		res, ok := msg.(*sip.Response)
-		if !ok {
-			continue
-		}
-		r := results.Response{Code: int(res.StatusCode), Reason: res.Reason, AtMs: m.AtMs}
-		if cs := res.CSeq(); cs != nil {
-			r.Method = string(cs.MethodName)
-		}
-		out = append(out, r)
-	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := slices.Clone(w.resps)
+	// Arrival order is transcript order: ties keep their order, as the
+	// stable sort of snapshot does.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].AtMs < out[j].AtMs })
 	return out
 }
