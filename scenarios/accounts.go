@@ -51,7 +51,7 @@ const maxAccountLine = 64 << 10
 
 // Account is one row of an accounts file; empty fields come from the entry.
 type Account struct {
-	Line                                                               int
+	Line                                                             int
 	User, Password, PasswordEnv, AuthUser, Domain, Server, Transport string
 }
 
@@ -154,7 +154,6 @@ func NewAccountsReader(name string, r io.Reader, mode fs.FileMode) (*AccountsRea
 // other error ends the file.
 func (a *AccountsReader) Next() (Account, error) {
 	rec, err := a.r.Read()
-	line, _ := a.r.FieldPos(0)
 	if errors.Is(err, io.EOF) {
 		return Account{}, io.EOF
 	}
@@ -165,6 +164,7 @@ func (a *AccountsReader) Next() (Account, error) {
 	if err != nil {
 		return Account{}, &AccountsError{File: a.name, Msg: "cannot read: " + err.Error()}
 	}
+	line, _ := a.r.FieldPos(0) // a record has at least one field
 	if len(rec) != a.width {
 		return Account{}, a.bad(line, fmt.Sprintf("%d fields, the header has %d", len(rec), a.width))
 	}
