@@ -20,26 +20,24 @@ type Job struct {
 	// Account is set when the probe sends credentials; it keys the
 	// ban-safety rules.
 	Account string
+	// Sweep marks a row of an accounts file: the runner stops sending to
+	// a server that fell silent after refusals (sweepguard.go).
+	Sweep bool
 }
 
 // Jobs streams the file's jobs in file order without building them all:
 // a sweep of thousands of probes holds one Job at a time.
-func (f *File) Jobs() iter.Seq[Job] {
-	return func(yield func(Job) bool) {
-		for _, p := range f.Probes {
-			for j := range p.jobs() {
-				if !yield(j) {
-					return
-				}
-			}
-		}
-	}
-}
+// Bad rows of accounts files are dropped; JobsReporting reports them.
+func (f *File) Jobs() iter.Seq[Job] { return f.JobsReporting(nil) }
 
-// Count is the number of results a full run yields (jobs × repeats).
+// Count is the number of results a full run yields (jobs × repeats),
+// leaving out the rows of accounts files: they are counted as they stream.
 func (f *File) Count() int {
 	n := 0
 	for _, p := range f.Probes {
+		if p.Accounts != "" {
+			continue
+		}
 		n += max(1, len(p.Transports)) * p.Repeat
 	}
 	return n

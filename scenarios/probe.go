@@ -26,6 +26,10 @@ type Probe struct {
 	// Targets and AnyTarget: where /probe may send the entry (serve.go).
 	Targets   []string
 	AnyTarget bool
+	// Accounts is the entry's accounts file, "" for a single probe: then
+	// the entry runs once per row (sweep.go).
+	Accounts  string
+	lookupEnv func(string) (string, bool)
 }
 
 // Limits of the schema.

@@ -149,6 +149,8 @@ type Summary struct {
 	HistoryErrors []error
 	// DeadlineReached: the deadline cut the run short.
 	DeadlineReached bool
+	// BanStops are the servers a sweep stopped sending to (sweepguard.go).
+	BanStops []BanStop
 }
 
 // Run runs jobs and calls emit once per result, from the caller's
@@ -253,6 +255,7 @@ func (r *Runner) Run(ctx context.Context, jobs iter.Seq[Job], emit func(Event) e
 	sum.Overall = overall(sum.Counts)
 	sum.HistoryErrors = st.herrs
 	sum.DeadlineReached = errors.Is(context.Cause(ctx), ErrDeadline)
+	sum.BanStops = st.banStops()
 	return sum, emitErr
 }
 
@@ -303,6 +306,8 @@ type runState struct {
 	onHistErr func(error)
 	// session: the state of a Session, not of one run (wording of skips).
 	session bool
+	// guard stops a sweep at a server that fell silent after refusals.
+	guard sweepGuard
 	// servers holds, per server host, the refused logins and SIP answers
 	// of the history and of this run (banwatch.go).
 	servers map[string]*serverLogins
@@ -377,14 +382,25 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 		}
 	}
 	// Per server host: every port and spelling of one box shares its
-	// budget, as fail2ban counts per address.
+	// budget, as fail2ban counts per address. A sweep checks for a ban
+	// before and after the wait: rows of a stopped server must not wait
+	// for tokens, and a stop may come while this row waited.
+	if res, stop := st.sweepStopped(j); stop {
+		return res
+	}
 	if err := st.lim.wait(ctx, hostOf(j.Config.Target), requestsOf(j)); err != nil {
 		return notRun(j, st.clock.Now(), stopped(ctx)+" while waiting for the rate limit")
+	}
+	if res, stop := st.sweepStopped(j); stop {
+		return res
 	}
 	cfg := j.Config
 	cfg.Refusals = st.refusalsOf(ctx, cfg.Target)
 	res := st.prober(ctx, j.Kind, cfg)
 	st.noteLogin(res)
+	if j.Sweep {
+		st.noteSweep(ctx, res)
+	}
 	res = identify(res, j)
 	res = j.Expect.Judge(res, catalog.Default(), j.Config.Lang)
 	if j.Account != "" && CredentialsRejected(res) {

@@ -81,6 +81,8 @@ type probeSpec struct {
 	// this entry (serve.go).
 	Targets   []string `toml:"targets"`
 	AnyTarget *bool    `toml:"any_target"`
+	// Accounts names a CSV file of accounts: one probe per row (sweep.go).
+	Accounts *string `toml:"accounts"`
 }
 
 // expectSpec is the expect = {...} table.
@@ -99,6 +101,8 @@ func kindsFor(key string) []string {
 	switch key {
 	case "user", "auth_user", "domain", "password", "password_env", "password_file", "show_secrets":
 		return []string{"register", "invite", "receive"}
+	case "accounts":
+		return []string{"register", "options"}
 	case "bind", "expect.min_contacts":
 		return []string{"register"}
 	case "expires", "allow_evict":

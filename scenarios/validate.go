@@ -183,6 +183,7 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 		cfg.Receive = v.receive(c, s, where)
 	}
 	v.serveKeys(ps, s, where, b, &p)
+	v.accountsKey(ps, s, where, &p)
 	p.Expect = expectation(c.Expect, p.Kind)
 	v.crossCheckExpect(ps.Expect, b.spec.Expect, p.Expect, s, where)
 	p.Config = cfg
@@ -190,7 +191,11 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 	// The engine's own checks (user required, cert with key, …), worded
 	// for the file. Only worth running when our checks passed.
 	if decoded && len(v.problems) == before && p.Kind != "" {
-		if err := validateFanOut(cfg, p.Kind, p.Transports); err != nil {
+		vcfg := cfg
+		if p.Accounts != "" {
+			vcfg.User = sweepUser // the rows give the users
+		}
+		if err := validateFanOut(vcfg, p.Kind, p.Transports); err != nil {
 			msg := strings.TrimPrefix(err.Error(), probe.ErrConfig.Error()+": ")
 			if !errors.Is(err, probe.ErrConfig) {
 				msg = err.Error()

@@ -21,7 +21,7 @@ func optionsCommand() *cli.Command {
 			"Any final response proves the SIP service is alive (401, 403, 404, 405, 501 included); 408, 5xx and silence do not.\n" +
 			"A user in the target (sip:120@pbx.example.com) asks whether that user is reachable instead: 404, 480, 604 then fail.\n" +
 			"With --user and a password, one challenge is answered and refused credentials fail the check.",
-		Flags:  append(append(commonFlags(), credentialFlags()...), expectFlags(probe.KindOptions)...),
+		Flags:  append(append(append(commonFlags(), credentialFlags()...), expectFlags(probe.KindOptions)...), sweepFlags()...),
 		Action: probeAction(probe.KindOptions, nil),
 	}
 }
@@ -29,6 +29,7 @@ func optionsCommand() *cli.Command {
 func registerCommand() *cli.Command {
 	flags := append(commonFlags(), credentialFlags()...)
 	flags = append(flags, expectFlags(probe.KindRegister)...)
+	flags = append(flags, sweepFlags()...)
 	flags = append(flags,
 		&cli.BoolFlag{Name: "bind", Usage: "register a unique sipprobe contact, verify it, then remove exactly that contact", EnvVars: env("BIND")},
 		&cli.BoolFlag{Name: "allow-evict", Usage: "with --bind: bind even when the account has registered contacts (a one-contact registrar may drop the phone's; sipprobe re-registers it)", EnvVars: env("ALLOW_EVICT")},
@@ -57,6 +58,9 @@ func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config) error)
 			if err := extra(c, &cfg); err != nil {
 				return err
 			}
+		}
+		if c.String("accounts") != "" {
+			return sweepCommand(c, kind, cfg)
 		}
 		if err := cfg.Validate(kind); err != nil {
 			return usagef("%v", err)

@@ -35,6 +35,7 @@ func runCommand() *cli.Command {
 			historyDBFlag(),
 			&cli.BoolFlag{Name: "no-history", Usage: "do not read or store the history", EnvVars: env("NO_HISTORY")},
 			&cli.StringFlag{Name: "lang", Usage: "language of the output and diagnoses: en or ru (default: the file's lang, then LANG)", EnvVars: env("LANG")},
+			maxRowsFlag(),
 		},
 		Action: runAction,
 	}
@@ -97,6 +98,13 @@ func runAction(c *cli.Context) error {
 		return nil
 	}
 
+	if file.Sweep() {
+		lang, err := runLang(c, file)
+		if err != nil {
+			return err
+		}
+		return sweepRun(c, file, format, begun, lang)
+	}
 	hist, closeHist, err := openHistory(c)
 	if err != nil {
 		return &exitError{code: 3, err: err}

@@ -84,6 +84,12 @@ func start(t testing.TB, bin string, c *config) (*Server, error) {
 	// -DD: stay in the foreground (children are still forked), -E: log to
 	// stderr, which StartProcess sends to the log file. Root needs no -u.
 	args := []string{"-f", f.cfg, "-P", f.pid, "-DD", "-E"}
+	if n := len(c.accounts); n > 2000 {
+		// Each account is a statement of the htable's mod-init route,
+		// parsed into private memory (8 MB by default): 10,000 accounts
+		// need more (-M, in MB).
+		args = append(args, "-M", strconv.Itoa(8+n/250))
+	}
 	cmd := exec.Command(bin, args...)
 	if c.ns != nil {
 		cmd = c.ns.Command(bin, args...)

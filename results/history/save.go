@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -19,12 +20,21 @@ import (
 // transcript of a failure belongs in that run's own output (text --trace,
 // JSON, JUnit), which the user chose to keep.
 func (s *Store) Save(ctx context.Context, runID string, r results.Result) error {
+	return save(ctx, s.db, runID, r)
+}
+
+// execer is a database or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func save(ctx context.Context, db execer, runID string, r results.Result) error {
 	r.Messages = nil
 	blob, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("save %s: %w", NameOf(r), err)
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO results
+	_, err = db.ExecContext(ctx, `INSERT INTO results
 		(run_id, name, probe, target, transport, user, account, started_at,
 		 status, final_code, diagnosis, total_ms, credentials, result)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync/atomic"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/probe"
+	"github.com/sipprobe/sipprobe/results"
+	"github.com/sipprobe/sipprobe/results/history"
+	"github.com/sipprobe/sipprobe/scenarios"
+)
+
+// An account sweep runs one probe per row of an accounts file: `run` with
+// an entry's accounts key, or `register`/`options` with --accounts. Rows
+// stream from the file through the runner's bounded queue; results stream
+// to JSON Lines and, in batches, to the history; the table, JUnit, Nagios
+// and Prometheus outputs get a summary (results.SweepSummary).
+
+// DefaultMaxRows is how many failures the summarising outputs list.
+const DefaultMaxRows = 50
+
+// historyBatch and historyEvery bound how many results wait for the
+// history, and how long: one transaction per batch, not per account.
+const (
+	historyBatch = 500
+	historyEvery = time.Second
+)
+
+func maxRowsFlag() cli.Flag {
+	return &cli.IntFlag{Name: "max-rows", Value: DefaultMaxRows, Usage: "account sweeps: list at most `N` failures in the table, JUnit and Nagios outputs (after the counts per diagnosis; JSON Lines has every result)", EnvVars: env("MAX_ROWS")}
+}
+
+// sweepFlags are the flags register and options take for --accounts.
+func sweepFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "accounts", Usage: "sweep the accounts of this CSV `FILE` (header: user,password,password_env,auth_user,domain,server,transport; every column but user optional), one probe per row", EnvVars: env("ACCOUNTS")},
+		&cli.IntFlag{Name: "parallel", Aliases: []string{"j"}, Value: scenarios.DefaultParallel, Usage: "with --accounts: probes running at once", EnvVars: env("PARALLEL")},
+		&cli.Float64Flag{Name: "rate", Value: scenarios.DefaultRate, Usage: "with --accounts: requests per second per server (0: no limit, lab servers only)", EnvVars: env("RATE")},
+		maxRowsFlag(),
+		&cli.StringFlag{Name: "json", Usage: "with --accounts: also write JSON Lines to `FILE`, a line per account as it finishes", EnvVars: env("JSON")},
+		&cli.BoolFlag{Name: "force", Usage: "with --accounts: send credentials even if they were refused within the cool-down"},
+		&cli.DurationFlag{Name: "cooldown", Value: scenarios.DefaultCooldown, Usage: "with --accounts: leave an account alone this long after its credentials were refused", EnvVars: env("COOLDOWN")},
+		historyDBFlag(),
+		&cli.BoolFlag{Name: "no-history", Usage: "with --accounts: do not read or store the history", EnvVars: env("NO_HISTORY")},
+	}
+}
+
+// sweepCommand runs register or options over --accounts. cfg holds the
+// settings every row inherits (server, domain, a shared password).
+func sweepCommand(c *cli.Context, kind probe.Kind, cfg probe.Config) error {
+	expect, err := expectationFromFlags(c)
+	if err != nil {
+		return err
+	}
+	format, err := outputFlag(c, resultFormats(), resultFormatsUsage)
+	if err != nil {
+		return err
+	}
+	p, err := scenarios.CommandSweep(kind, cfg, expect, c.String("accounts"))
+	if err != nil {
+		return usagef("%v", err)
+	}
+	file := &scenarios.File{Path: c.String("accounts"), Name: "sipprobe " + string(kind), Probes: []scenarios.Probe{p}}
+	if err := checkOutputPaths(c); err != nil {
+		return err
+	}
+	return sweepRun(c, file, format, time.Now(), cfg.Lang)
+}
+
+// sweepRun runs a file with accounts entries and reports it.
+func sweepRun(c *cli.Context, file *scenarios.File, format string, begun time.Time, lang catalog.Lang) error {
+	if c.Int("parallel") < 1 {
+		return usagef("%s must be at least 1", source(c, "parallel"))
+	}
+	if r := c.Float64("rate"); r < 0 {
+		return usagef("%s %g: want requests per second, or 0 for no limit", source(c, "rate"), r)
+	}
+	if c.Int("max-rows") < 0 {
+		return usagef("%s %d: want 0 or more", source(c, "max-rows"), c.Int("max-rows"))
+	}
+	hist, closeHist, err := openSweepHistory(c)
+	if err != nil {
+		return &exitError{code: 3, err: err}
+	}
+	out, err := newSweepOutputs(c, format, file, time.Now(), lang)
+	if err != nil {
+		closeHist()
+		return &exitError{code: 3, err: err}
+	}
+	opts := []scenarios.Option{
+		scenarios.WithParallel(c.Int("parallel")),
+		scenarios.WithRateLimit(c.Float64("rate")),
+		scenarios.WithHistory(hist),
+		scenarios.WithForce(c.Bool("force")),
+		scenarios.WithCooldown(c.Duration("cooldown")),
+		scenarios.WithBanWindow(c.Duration("ban-window")),
+	}
+	if d := c.Duration("deadline"); d > 0 {
+		opts = append(opts, scenarios.WithDeadline(begun.Add(d)))
+	}
+	var done, bad atomic.Int64
+	prog := newProgress(c.App.ErrWriter, stderrTerminal, time.Now, func(elapsed time.Duration) string {
+		return fmt.Sprintf("%d accounts done… %s", done.Load(), seconds(elapsed))
+	})
+	// Bad rows are reported as they are met, on stderr: one line each,
+	// file:line and why. They never start a probe, so they yield no result.
+	onBad := func(err error) {
+		bad.Add(1)
+		prog.pause()
+		fmt.Fprintf(c.App.ErrWriter, "sipprobe: skipped: %v\n", err)
+		prog.resume()
+	}
+	notify := c.Bool("notify-on-change")
+	prog.run(c.Context)
+	sum, runErr := scenarios.NewRunner(opts...).Run(c.Context, withUserAgent(file.JobsReporting(onBad), readVersion().userAgent()), func(ev scenarios.Event) error {
+		done.Add(1)
+		return out.add(ev.Result, !notify || ev.Changed())
+	})
+	prog.end()
+	closeErr := out.close(sum.Elapsed, time.Now())
+	closeHist()
+	for _, herr := range sum.HistoryErrors {
+		fmt.Fprintf(c.App.ErrWriter, "sipprobe: warning: history: %v\n", herr)
+	}
+	for _, s := range sum.BanStops {
+		fmt.Fprintf(c.App.ErrWriter, "sipprobe: %d rows not run: %s\n", s.Skipped, s.Why)
+	}
+	if sum.DeadlineReached {
+		fmt.Fprintf(c.App.ErrWriter, "sipprobe: --deadline %s reached: probes in flight were canceled, rows not started are marked not run\n", c.Duration("deadline"))
+	}
+	if c.Context.Err() != nil {
+		fmt.Fprintf(c.App.ErrWriter, "sipprobe: interrupted: %d results reported, rows not started are marked not run\n", sum.Total)
+	}
+	if err := errors.Join(runErr, closeErr); err != nil {
+		return &exitError{code: 3, err: err}
+	}
+	if n := bad.Load(); n > 0 {
+		fmt.Fprintf(c.App.ErrWriter, "sipprobe: %d bad rows skipped (listed above); %d accounts probed\n", n, sum.Total)
+		return exitCode(3)
+	}
+	return exitCode(sum.Overall.ExitCode())
+}
+
+// openSweepHistory is openHistory with saves batched in transactions.
+func openSweepHistory(c *cli.Context) (scenarios.History, func(), error) {
+	h, closeHist, err := openHistory(c)
+	st, ok := h.(*history.Store)
+	if err != nil || !ok {
+		return h, closeHist, err
+	}
+	b := history.NewBatcher(st, historyBatch, historyEvery)
+	return b, func() {
+		if err := b.Flush(context.Background()); err != nil {
+			fmt.Fprintf(c.App.ErrWriter, "sipprobe: warning: history: %v\n", err)
+		}
+		closeHist()
+	}, nil
+}
+
+// newSweepOutputs is newOutputs for a sweep: JSON Lines streams every
+// result; the other formats summarise.
+func newSweepOutputs(c *cli.Context, format string, f *scenarios.File, start time.Time, lang catalog.Lang) (*outputs, error) {
+	o := &outputs{notify: c.Bool("notify-on-change")}
+	maxRows := c.Int("max-rows")
+	text := results.TableOptions{Color: isTerminal(c.App.Writer), Lang: lang}
+	var err error
+	if o.stdout, err = newSweepSink(format, c.App.Writer, "", f.Name, start, maxRows, text); err != nil {
+		return nil, err
+	}
+	for _, ff := range []struct{ flag, format string }{{"junit", "junit"}, {"json", "json"}, {"prom-file", "prom"}} {
+		if path := c.String(ff.flag); path != "" {
+			s, err := newSweepSink(ff.format, nil, path, f.Name, start, maxRows, text)
+			if err != nil {
+				return nil, err
+			}
+			o.files = append(o.files, s)
+		}
+	}
+	return o, nil
+}
+
+func newSweepSink(format string, w io.Writer, path, suite string, start time.Time, maxRows int, text results.TableOptions) (resultSink, error) {
+	switch format {
+	case "json":
+		return newSink(format, w, path, sinkSpec{})
+	case "text", "junit", "nagios", "prom":
+		s := &sweepSink{format: format, w: w, path: path, sum: results.NewSweepSummary(maxRows), text: text}
+		if format == "junit" {
+			j, err := results.NewJUnit(suite, start)
+			if err != nil {
+				return nil, err
+			}
+			s.junit = j
+		}
+		return s, nil
+	}
+	return nil, usagef("--output %q: want %s", format, resultFormatsUsage)
+}
+
+// sweepSink collects a summary and writes it at the end.
+type sweepSink struct {
+	format string
+	w      io.Writer
+	path   string
+	sum    *results.SweepSummary
+	junit  *results.JUnit
+	text   results.TableOptions
+}
+
+func (s *sweepSink) Add(r results.Result) error {
+	s.sum.Add(r)
+	return nil
+}
+
+func (s *sweepSink) Close(elapsed time.Duration, end time.Time) error {
+	switch s.format {
+	case "text":
+		return s.sum.WriteText(s.w, s.text, elapsed)
+	case "nagios":
+		return s.sum.WriteNagios(s.w)
+	case "prom":
+		if s.path == "" {
+			return s.sum.WriteProm(s.w, end)
+		}
+		return results.WriteFileAtomic(s.path, func(w io.Writer) error { return s.sum.WriteProm(w, end) })
+	}
+	if err := s.sum.AddJUnit(s.junit); err != nil {
+		return err
+	}
+	if s.path == "" {
+		return s.junit.Finish(s.w)
+	}
+	return results.WriteFileAtomic(s.path, s.junit.Finish)
+}

@@ -1,0 +1,250 @@
+package results
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
+
+	"github.com/sipprobe/sipprobe/catalog"
+)
+
+// SweepSummary condenses the results of an account sweep for the outputs
+// that are read whole (the table, JUnit, Nagios, Prometheus): counts per
+// status and diagnosis, then the first failures, at most max of them.
+// Every result goes to JSON Lines and the history as it comes; these
+// outputs would be unreadable, or a Prometheus server's ruin, with one row
+// or series per account. Memory is the counts plus max results.
+type SweepSummary struct {
+	max      int
+	total    int
+	counts   map[SweepCount]int
+	failures []Result
+	omitted  int
+	worst    Status
+}
+
+// SweepCount is one line of the summary: how many results had this status
+// and diagnosis (N is set in Counts' answer only).
+type SweepCount struct {
+	Status    Status
+	Diagnosis string
+	N         int
+}
+
+// NewSweepSummary keeps at most maxRows failures (0: none, only counts).
+func NewSweepSummary(maxRows int) *SweepSummary {
+	return &SweepSummary{max: max(0, maxRows), counts: map[SweepCount]int{}}
+}
+
+// Add counts r and keeps it when it is among the first failures.
+func (s *SweepSummary) Add(r Result) {
+	s.total++
+	s.counts[SweepCount{Status: r.Status, Diagnosis: r.Diagnosis.ID}]++
+	if s.total == 1 || r.Status.Worse(s.worst) {
+		s.worst = r.Status
+	}
+	if r.Status == StatusOK {
+		return
+	}
+	if len(s.failures) < s.max {
+		s.failures = append(s.failures, r)
+		return
+	}
+	s.omitted++
+}
+
+// Total is the number of results; Omitted the failures not kept.
+func (s *SweepSummary) Total() int   { return s.total }
+func (s *SweepSummary) Omitted() int { return s.omitted }
+
+// Failures are the failures kept, in the order they came.
+func (s *SweepSummary) Failures() []Result { return s.failures }
+
+// Overall is the worst status, UNKNOWN when nothing ran.
+func (s *SweepSummary) Overall() Status {
+	if s.total == 0 {
+		return StatusUnknown
+	}
+	return s.worst
+}
+
+// Counts lists the counts, worst status first, then the most frequent.
+func (s *SweepSummary) Counts() []SweepCount {
+	out := make([]SweepCount, 0, len(s.counts))
+	for k, n := range s.counts {
+		k.N = n
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch {
+		case a.Status != b.Status:
+			return a.Status.Worse(b.Status)
+		case a.N != b.N:
+			return a.N > b.N
+		}
+		return a.Diagnosis < b.Diagnosis
+	})
+	return out
+}
+
+// sweepWords are the few phrases of the summary, in English and Russian.
+func sweepWords(l catalog.Lang) (counts, more string) {
+	if l == "ru" {
+		return "Итог по диагнозам:", "… ещё %d неудачных проверок не показаны (--max-rows %d); все результаты есть в JSON Lines и в истории."
+	}
+	return "Results by diagnosis:", "… %d more failures not shown (--max-rows %d); every result is in the JSON Lines and the history."
+}
+
+// WriteText prints the counts, the kept failures as run-table rows, the
+// number left out, and the table's summary line.
+func (s *SweepSummary) WriteText(w io.Writer, o TableOptions, elapsed time.Duration) error {
+	head, more := sweepWords(o.Lang)
+	var b strings.Builder
+	b.WriteString(head + "\n")
+	for _, c := range s.Counts() {
+		fmt.Fprintf(&b, "  %8d  %-8s  %s\n", c.N, Paint(o.Color, c.Status, StatusWord(o.Lang, c.Status)), Safe(orDash(c.Diagnosis)))
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	if len(s.failures) > 0 {
+		o.Names, o.Targets = nil, nil
+		for _, r := range s.failures {
+			o.Names, o.Targets = append(o.Names, r.Name), append(o.Targets, r.Target)
+		}
+		fmt.Fprintln(w)
+		t := NewTable(w, o)
+		for _, r := range s.failures {
+			if err := t.Add(r); err != nil {
+				return err
+			}
+		}
+	}
+	if s.omitted > 0 {
+		if _, err := fmt.Fprintf(w, "\n"+more+"\n", s.omitted, s.max); err != nil {
+			return err
+		}
+	}
+	// The table's own summary line, over every result of the sweep.
+	t := NewTable(w, o)
+	t.n, t.worst = s.total, s.Overall()
+	for k, n := range s.counts {
+		t.counts[k.Status] += n
+	}
+	return t.Close(elapsed)
+}
+
+// WriteNagios prints one status line (the counts per status and the
+// failing diagnoses, perfdata a count per diagnosis) and the kept
+// failures as the long text.
+func (s *SweepSummary) WriteNagios(w io.Writer) error {
+	okAll := 0
+	var bad, perf []string
+	for _, c := range s.Counts() {
+		if c.Status == StatusOK {
+			okAll += c.N
+		} else {
+			bad = append(bad, fmt.Sprintf("%s %d", orDash(c.Diagnosis), c.N))
+		}
+		perf = append(perf, perfItem(perfUnsafe.ReplaceAllString(string(c.Status)+"_"+orDash(c.Diagnosis), "_"), fmt.Sprint(c.N), "", ""))
+	}
+	text := fmt.Sprintf("%d of %d accounts OK", okAll, s.total)
+	if s.total == 0 {
+		text = "no account was probed"
+	}
+	if len(bad) > 0 {
+		text += ": " + strings.Join(bad, ", ")
+	}
+	var b strings.Builder
+	statusLine(&b, s.Overall(), text, perf)
+	for _, r := range s.failures {
+		longLine(&b, runLongLine(r))
+	}
+	if s.omitted > 0 {
+		longLine(&b, fmt.Sprintf("… and %d more not OK (--max-rows %d)", s.omitted, s.max))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// AddJUnit adds the kept failures to j, then one testcase for the
+// accounts that passed and, when failures were left out, one failing
+// testcase that counts them by diagnosis: CI still fails, and the report
+// stays readable.
+func (s *SweepSummary) AddJUnit(j *JUnit) error {
+	for _, r := range s.failures {
+		if err := j.Add(r); err != nil {
+			return err
+		}
+	}
+	okAll := 0
+	var left []string
+	for _, c := range s.Counts() {
+		if c.Status == StatusOK {
+			okAll += c.N
+		}
+	}
+	j.tests += okAll
+	if err := j.enc.Encode(junitCase{Name: fmt.Sprintf("%d accounts OK", okAll), Classname: "sipprobe.sweep", Time: "0.000"}); err != nil {
+		return fmt.Errorf("junit: %w", err)
+	}
+	if s.omitted == 0 {
+		return nil
+	}
+	// The left-out failures, by diagnosis: the counts minus the kept ones.
+	kept := map[SweepCount]int{}
+	for _, r := range s.failures {
+		kept[SweepCount{Status: r.Status, Diagnosis: r.Diagnosis.ID}]++
+	}
+	for _, c := range s.Counts() {
+		k := SweepCount{Status: c.Status, Diagnosis: c.Diagnosis}
+		if n := c.N - kept[k]; c.Status != StatusOK && n > 0 {
+			left = append(left, fmt.Sprintf("%s %d", orDash(c.Diagnosis), n))
+		}
+	}
+	j.tests += s.omitted
+	j.failures += s.omitted
+	msg := fmt.Sprintf("%d more failures not listed (--max-rows %d): %s", s.omitted, s.max, strings.Join(left, ", "))
+	if err := j.enc.Encode(junitCase{Name: fmt.Sprintf("%d more failures", s.omitted), Classname: "sipprobe.sweep", Time: "0.000",
+		Failure: &junitProblem{Message: Safe(msg), Type: "sweep"}}); err != nil {
+		return fmt.Errorf("junit: %w", err)
+	}
+	return nil
+}
+
+// WriteProm writes the sweep as a handful of series: results per status
+// and diagnosis, not one series per account (10,000 accounts would be
+// 10,000 series per metric, which a Prometheus server pays for on every
+// scrape of the textfile). The per-account detail is in the JSON Lines.
+func (s *SweepSummary) WriteProm(w io.Writer, end time.Time) error {
+	reg := prometheus.NewRegistry()
+	results := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "sipprobe_sweep_results",
+		Help: "Results of the last account sweep, by status and diagnosis id.",
+	}, []string{"status", "diagnosis"})
+	total := prometheus.NewGauge(prometheus.GaugeOpts{Name: "sipprobe_sweep_accounts", Help: "Accounts probed by the last sweep."})
+	last := prometheus.NewGauge(prometheus.GaugeOpts{Name: "sipprobe_last_run_timestamp_seconds", Help: "When the run that wrote this file ended."})
+	reg.MustRegister(results, total, last)
+	for k, n := range s.counts {
+		results.WithLabelValues(string(k.Status), k.Diagnosis).Set(float64(n))
+	}
+	total.Set(float64(s.total))
+	last.Set(float64(end.Unix()))
+	mfs, err := reg.Gather()
+	if err != nil {
+		return fmt.Errorf("prom: %w", err)
+	}
+	enc := expfmt.NewEncoder(w, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, mf := range mfs {
+		if err := enc.Encode(mf); err != nil {
+			return fmt.Errorf("prom: %w", err)
+		}
+	}
+	return nil
+}
