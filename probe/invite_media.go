@@ -43,14 +43,14 @@ func mediaDetails(rep media.Report) *results.MediaDetails {
 		Sent: results.MediaSent{Packets: rep.Sent}}
 	if r := rep.Received; r != nil {
 		d.Received = &results.MediaReceived{Expected: r.Expected, Received: r.Received, Lost: r.Lost,
-			LossRatio: r.LossRatio, Duplicates: r.Duplicates, Reordered: r.Reordered, JitterMs: results.MillisOf(r.Jitter)}
+			LossRatio: r.LossRatio, Duplicates: r.Duplicates, Reordered: r.Reordered, JitterMs: results.MillisOf(r.Jitter), HighestSeq: r.ExtHighest}
 	} else {
 		d.ReceivedNone = true
 	}
 	if f := rep.Far; f != nil {
 		jitter := results.MillisOf(f.Jitter)
 		d.Sent.Expected, d.Sent.FractionLost, d.Sent.CumulativeLost = &f.Expected, &f.FractionLost, &f.CumulativeLost
-		d.Sent.LossRatio, d.Sent.JitterMs = &f.LossRatio, &jitter
+		d.Sent.LossRatio, d.Sent.JitterMs, d.Sent.HighestSeq = &f.LossRatio, &jitter, &f.ExtHighest
 	} else {
 		d.Sent.NoReport = rep.FarMissing
 	}

@@ -41,6 +41,8 @@ type MediaReceived struct {
 	Duplicates int     `json:"duplicates"`
 	Reordered  int     `json:"reordered"`
 	JitterMs   Millis  `json:"jitter_ms"`
+	// HighestSeq is the extended highest sequence number received.
+	HighestSeq uint32 `json:"highest_seq"`
 }
 
 // MediaSent is our stream: what we sent and the far end's latest RTCP
@@ -55,6 +57,9 @@ type MediaSent struct {
 	LossRatio      *float64 `json:"loss_ratio,omitempty"`
 	JitterMs       *Millis  `json:"jitter_ms,omitempty"`
 	NoReport       string   `json:"no_report,omitempty"`
+	// HighestSeq is the far end's extended highest sequence number of
+	// ours, as its report says.
+	HighestSeq *uint32 `json:"highest_seq,omitempty"`
 }
 
 // EModel is what the MOS estimate was computed from: the codec's Ie and

@@ -49,9 +49,11 @@ func WithSeed(seed uint64) Option { return func(r *Relay) { r.seed = seed } }
 // With impairs direction d.
 func With(d Direction, imp Impairment) Option { return func(r *Relay) { r.dirs[d].imp = imp } }
 
-// WithSpare keeps the first n RTP packets of each direction: a receiver's
-// statistics start after RFC 3550 A.1's probation, so a loss there would
-// not be counted by anyone (default 5).
+// WithSpare keeps the first n RTP packets of each direction whole and in
+// order (no loss, the base delay only): a receiver's statistics start at
+// its first packets (RFC 3550 A.1's probation), so a loss or reordering
+// there would move its base and could not be compared with the record
+// (default 5).
 func WithSpare(n int) Option { return func(r *Relay) { r.spare = n } }
 
 // WithClock is the RTP clock rate for the jitter truth (default 8000).
@@ -250,7 +252,7 @@ func (r *Relay) decide(d Direction, pkt []byte) (bool, time.Duration) {
 	}
 	dir.events = append(dir.events, Event{Seq: h.SequenceNumber, Dropped: drop})
 	delay := dir.imp.Delay
-	if dir.imp.Jitter > 0 {
+	if dir.imp.Jitter > 0 && dir.seen > r.spare {
 		delay += time.Duration(dir.rng.Int64N(int64(dir.imp.Jitter)))
 	}
 	return drop, delay
