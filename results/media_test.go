@@ -18,7 +18,7 @@ func mediaResult() Result {
 			Received: &MediaReceived{Expected: 140, Received: 133, Lost: 7, LossRatio: 0.05, JitterMs: 11.6},
 			Sent:     MediaSent{Packets: 150, CumulativeLost: &lost, LossRatio: &ratio, JitterMs: &jitter},
 			RTTMs:    &rtt, MOS: 3.87, RFactor: 76.2,
-			EModel:   &EModel{Bpl: 25.1, BurstR: 1, LossPercent: 5, DelayMs: 52, RTTMeasured: true}}}}
+			EModel: &EModel{Bpl: 25.1, BurstR: 1, LossPercent: 5, DelayMs: 52, RTTMeasured: true}}}}
 }
 
 // value reads one gauge.
