@@ -52,6 +52,13 @@ const (
 // behind a NAT the registrar did not fix.
 const InboundNAT = "nat"
 
+// One-way audio directions (Exchange.OneWayAudio), the kinds of
+// one-way-audio: the far end's RTP does not reach us, or ours not it.
+const (
+	OneWayInbound  = "inbound"
+	OneWayOutbound = "outbound"
+)
+
 // Reply is the part of a SIP response the rules look at.
 type Reply struct {
 	Code   int
@@ -119,6 +126,12 @@ type Exchange struct {
 	NoRTPBack        bool // --rtp: nothing came back within the hold time
 	ReinviteNoACK    bool // the far end never ACKed our 2xx to its re-INVITE
 	RingTimeout      bool // we gave up ringing and sent CANCEL
+	// --rtp stream quality (issue 12): OneWayAudio is the direction that
+	// fails (OneWayInbound, OneWayOutbound); PoorAudio that the E-model
+	// MOS is below the threshold, with the figures for the summary.
+	OneWayAudio                      string
+	PoorAudio                        bool
+	AudioMOS, AudioLoss, AudioJitter string
 
 	// Register-specific findings.
 	BindingNotListed bool // --bind: the 200 OK did not list our contact

@@ -180,6 +180,11 @@ func findingsOf(method string) []func(*Exchange) {
 			func(ex *Exchange) { ex.NoRTPBack = true },
 			func(ex *Exchange) { ex.ReinviteNoACK = true },
 			func(ex *Exchange) { ex.PrivateMediaAddr = true },
+			func(ex *Exchange) { ex.OneWayAudio = OneWayInbound },
+			func(ex *Exchange) { ex.OneWayAudio = OneWayOutbound },
+			func(ex *Exchange) {
+				ex.PoorAudio, ex.AudioMOS, ex.AudioLoss, ex.AudioJitter = true, "2.9", "6.0%", "12 ms"
+			},
 		}
 	case "REGISTER":
 		return []func(*Exchange){

@@ -23,6 +23,8 @@ var knownVars = map[string]bool{
 	"addr": true, "from": true, "proto": true, "what": true, "errno": true,
 	"host": true, "dur": true, "codec": true, "codecs": true, "rejected": true,
 	"held": true, "hold": true, "req": true, "seq": true,
+	// --rtp audio quality (issue 12).
+	"mos": true, "loss": true, "jitter": true,
 }
 
 var errTemplate = errors.New("bad template")
@@ -37,6 +39,9 @@ func (c *Catalog) varsOf(ex Exchange) vars {
 	}
 	if ex.Final != nil {
 		v.setCode(c, ex.Final.Code, ex.Final.Reason)
+	}
+	if ex.PoorAudio {
+		v["mos"], v["loss"], v["jitter"] = ex.AudioMOS, ex.AudioLoss, ex.AudioJitter
 	}
 	return v
 }

@@ -232,9 +232,11 @@ func successFindings(ex Exchange) []finding {
 		{ex.ACKNotReceived, "ack-not-received"},
 		{ex.NoCommonCodec, "codec-mismatch"},
 		{ex.MediaRejected, "media-rejected"},
+		{ex.OneWayAudio != "", "one-way-audio"},
 		{ex.NoRTPBack, "no-rtp-back"},
 		{ex.ReinviteNoACK, "reinvite-ack-missing"},
 		{ex.PrivateMediaAddr, "nat-media-private-address"},
+		{ex.PoorAudio, "poor-audio-quality"},
 		{ex.ContactEvicted, "contact-evicted"},
 		{ex.UnbindFailed, "unbind-failed"},
 		{ex.BindWouldEvict, "bind-would-evict"},
@@ -248,6 +250,9 @@ func chooseSuccess(ex Exchange) choice {
 		if f.on {
 			if f.id == "inbound-not-delivered" && ex.InboundNATUnfixed {
 				return choice{id: f.id, kind: InboundNAT}
+			}
+			if f.id == "one-way-audio" {
+				return choice{id: f.id, kind: ex.OneWayAudio}
 			}
 			return choice{id: f.id}
 		}

@@ -48,7 +48,15 @@ type InviteConfig struct {
 	RingTimeout time.Duration
 	RTP         bool
 	CodecSweep  bool
+	// MinMOS is the E-model MOS below which measured audio is
+	// poor-audio-quality (0: DefaultMinMOS).
+	MinMOS float64
 }
+
+// DefaultMinMOS is --expect-min-mos's default: MOS 3.6 is R 70, the
+// lower edge of G.109's "medium" quality, below which many users are
+// dissatisfied.
+const DefaultMinMOS = 3.6
 
 // Config is what the user asked for. The CLI and the scenario runner both
 // fill it; Validate checks it before anything is sent.

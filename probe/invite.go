@@ -131,6 +131,9 @@ func (c *call) run(ctx context.Context, r *results.Result, ex *catalog.Exchange,
 	remoteBye := false
 	if hold && !ex.NoCommonCodec {
 		remoteBye = c.hold(d, in, ex)
+		if c.quality != nil {
+			s.details(r).Media = c.quality
+		}
 	}
 	if remoteBye {
 		in.EndedBy = "remote-bye"

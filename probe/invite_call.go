@@ -36,6 +36,9 @@ type call struct {
 	invTx  sip.ClientTransaction
 	txs    []sip.ClientTransaction
 	ringed bool // a 180/183 came: --ring-timeout bounds the wait now
+	// quality is the audio measured during the hold (--rtp), for
+	// details.media.
+	quality *results.MediaDetails
 }
 
 // newCall binds the RTP socket and builds the INVITE with its offer.

@@ -68,7 +68,9 @@ wait:
 		// Let the echo of the last frames arrive.
 		time.Sleep(2 * media.Frame)
 		sent, got := c.media.Sent(), c.media.Received()
-		ex.NoRTPBack = got == 0 && sent >= minRTPForVerdict
+		c.quality = c.judgeMedia(ex)
+		// No RTP back and no RTCP telling which way fails: no-rtp-back.
+		ex.NoRTPBack = got == 0 && sent >= minRTPForVerdict && ex.OneWayAudio == ""
 	}
 	return remoteBye
 }

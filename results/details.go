@@ -38,6 +38,8 @@ type Details struct {
 	Invite *InviteDetails `json:"invite,omitempty"`
 	// Receive is filled by the receive probe.
 	Receive *ReceiveDetails `json:"receive,omitempty"`
+	// Media is the test call's audio quality (invite --rtp).
+	Media *MediaDetails `json:"media,omitempty"`
 }
 
 // NATInfo compares the address we sent from with what the server saw.

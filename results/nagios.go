@@ -65,6 +65,7 @@ func WriteNagios(w io.Writer, r Result, o NagiosOptions) error {
 	if n, ok := contactCount(r); ok {
 		perf = append(perf, perfItem("contacts", fmt.Sprint(n), "", ""))
 	}
+	perf = append(perf, mediaPerf(r)...)
 	var b strings.Builder
 	statusLine(&b, r.Status, text, perf)
 	writeNagiosLong(&b, r, summary)

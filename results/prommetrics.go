@@ -22,6 +22,7 @@ type ProbeMetrics struct {
 	// certExpiry, contacts and setup exist only for results that have the value.
 	certExpiry *prometheus.GaugeVec
 	contacts   *prometheus.GaugeVec
+	media      mediaGauges
 }
 
 // ProbeLabelNames are the labels of every per-probe series.
@@ -33,6 +34,7 @@ func NewProbeMetrics() *ProbeMetrics {
 		return prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, append(ProbeLabelNames(), extra...))
 	}
 	return &ProbeMetrics{
+		media:      newMediaGauges(gauge),
 		success:    gauge("sipprobe_probe_success", "1 if the probe met its expectation (status ok or warning), 0 otherwise."),
 		duration:   gauge("sipprobe_probe_duration_seconds", "How long the probe took."),
 		setup:      gauge("sipprobe_probe_setup_seconds", "Call setup time of an INVITE probe: from the INVITE to its final response."),
@@ -47,6 +49,9 @@ func NewProbeMetrics() *ProbeMetrics {
 // MustRegister registers every gauge with reg.
 func (m *ProbeMetrics) MustRegister(reg prometheus.Registerer) {
 	reg.MustRegister(m.success, m.duration, m.setup, m.code, m.status, m.diag, m.certExpiry, m.contacts)
+	for _, v := range m.media.vecs() {
+		reg.MustRegister(v)
+	}
 }
 
 // LabelsOf are the per-probe labels of r.
@@ -61,7 +66,7 @@ func (m *ProbeMetrics) Set(r Result) {
 	// another target or transport label (a skipped probe's made-up result,
 	// a changed server after a reload), and a stale success=0 would keep an
 	// alert firing for ever.
-	for _, v := range []*prometheus.GaugeVec{m.success, m.duration, m.setup, m.code, m.status, m.diag, m.certExpiry, m.contacts} {
+	for _, v := range append([]*prometheus.GaugeVec{m.success, m.duration, m.setup, m.code, m.status, m.diag, m.certExpiry, m.contacts}, m.media.vecs()...) {
 		v.DeletePartialMatch(prometheus.Labels{"name": r.Name})
 	}
 	l := LabelsOf(r)
@@ -102,13 +107,14 @@ func (m *ProbeMetrics) setDetails(l prometheus.Labels, r Result) {
 	if inv := r.Details.Invite; inv != nil && inv.SetupMs > 0 {
 		m.setup.With(l).Set(inv.SetupMs.Duration().Seconds())
 	}
+	m.media.set(l, r)
 }
 
 // Delete drops every series of the probe called name (a probe removed
 // from the configuration must not report its last result forever).
 func (m *ProbeMetrics) Delete(name string) {
 	l := prometheus.Labels{"name": name}
-	for _, g := range []*prometheus.GaugeVec{m.success, m.duration, m.setup, m.code, m.status, m.diag, m.certExpiry, m.contacts} {
+	for _, g := range append([]*prometheus.GaugeVec{m.success, m.duration, m.setup, m.code, m.status, m.diag, m.certExpiry, m.contacts}, m.media.vecs()...) {
 		g.DeletePartialMatch(l)
 	}
 }

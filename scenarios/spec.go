@@ -93,6 +93,9 @@ type expectSpec struct {
 	CritMs      *float64 `toml:"crit_ms"`
 	Codec       *string  `toml:"codec"`
 	MinContacts *int     `toml:"min_contacts"`
+	// MinMOS is the E-model MOS below which --rtp audio is
+	// poor-audio-quality (invite; probe.DefaultMinMOS when unset).
+	MinMOS *float64 `toml:"min_mos"`
 }
 
 // kindsFor lists the kinds that accept key, or nil when every kind does.
@@ -109,7 +112,7 @@ func kindsFor(key string) []string {
 		return []string{"register", "receive"}
 	case "to", "rtp":
 		return []string{"invite", "receive"}
-	case "codecs", "hold", "ring_timeout", "codec_sweep", "expect.codec":
+	case "codecs", "hold", "ring_timeout", "codec_sweep", "expect.codec", "expect.min_mos":
 		return []string{"invite"}
 	case "from_user", "from_auth_user", "from_password_env", "from_password_file", "wait":
 		return []string{"receive"}

@@ -172,6 +172,7 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 			To: deref(c.To), Codecs: c.Codecs, RTP: deref(c.RTP), CodecSweep: deref(c.CodecSweep),
 			Hold:        parseDuration(c.Hold),
 			RingTimeout: parseDuration(c.RingTimeout),
+			MinMOS:      deref(c.Expect.MinMOS),
 		}
 	}
 	if p.Kind == probe.KindReceive {
@@ -424,6 +425,9 @@ func (v *validator) checkExpect(e expectSpec, s *section, where string) {
 	}
 	if e.Codec != nil && *e.Codec == "" {
 		v.add(s, where, "expect.codec", "empty codec name")
+	}
+	if e.MinMOS != nil && (*e.MinMOS < 1 || *e.MinMOS > 4.5) {
+		v.add(s, where, "expect.min_mos", "%g: want a MOS from 1 to 4.5", *e.MinMOS)
 	}
 }
 

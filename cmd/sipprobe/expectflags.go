@@ -24,7 +24,8 @@ func expectFlags(kind probe.Kind) []cli.Flag {
 	case probe.KindRegister:
 		flags = append(flags, &cli.IntFlag{Name: "expect-min-contacts", Usage: "WARNING when fewer than `N` devices are registered on the account", EnvVars: env("EXPECT_MIN_CONTACTS")})
 	case probe.KindInvite:
-		flags = append(flags, &cli.StringFlag{Name: "expect-codec", Usage: "the `CODEC` the call must negotiate (e.g. pcma)", EnvVars: env("EXPECT_CODEC")})
+		flags = append(flags, &cli.StringFlag{Name: "expect-codec", Usage: "the `CODEC` the call must negotiate (e.g. pcma)", EnvVars: env("EXPECT_CODEC")},
+			&cli.Float64Flag{Name: "expect-min-mos", Value: probe.DefaultMinMOS, Usage: "with --rtp: WARNING (poor-audio-quality) when the estimated MOS (E-model, ITU-T G.107) is below `MOS`", EnvVars: env("EXPECT_MIN_MOS")})
 	}
 	return flags
 }

@@ -28,6 +28,9 @@ func inviteCommand() *cli.Command {
 			"--hold is added once the call is answered; ending the call gets up to 2s more, also after Ctrl-C.",
 		Flags: flags,
 		Action: probeAction(probe.KindInvite, func(c *cli.Context, cfg *probe.Config) error {
+			if m := c.Float64("expect-min-mos"); m < 1 || m > 4.5 {
+				return usagef("%s %g: want a MOS from 1 to 4.5", source(c, "expect-min-mos"), m)
+			}
 			if c.IsSet("codecs") && len(splitList(c.String("codecs"))) == 0 {
 				// Not the defaults: an empty list is a mistake, not a wish.
 				return usagef("%s %q: list one or more codecs, or leave it out for %s", source(c, "codecs"), c.String("codecs"), strings.Join(probe.DefaultCodecs(), ","))
@@ -39,6 +42,7 @@ func inviteCommand() *cli.Command {
 				RingTimeout: c.Duration("ring-timeout"),
 				RTP:         c.Bool("rtp"),
 				CodecSweep:  c.Bool("codec-sweep"),
+				MinMOS:      c.Float64("expect-min-mos"),
 			}
 			return nil
 		}),

@@ -50,6 +50,13 @@ type ExtensionBehaviour struct {
 	// EchoRTP sends every RTP packet received on the answer's media port
 	// back to its sender, like an echo-test extension.
 	EchoRTP bool
+	// Echo, when set, is an Asterisk-like echo test with RTCP instead
+	// (see Echo); EchoRTP is then ignored.
+	Echo *Echo
+	// MediaVia, when set, is given the call's media address (RTP; RTCP on
+	// the next port) and returns the address the SDP answer names
+	// instead: a relay in front of the media.
+	MediaVia func(media netip.AddrPort) netip.AddrPort
 }
 
 func (b ExtensionBehaviour) validate() error {

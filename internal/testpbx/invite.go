@@ -30,6 +30,7 @@ type call struct {
 	cseq      uint32
 	answer    []byte
 	media     *net.UDPConn
+	echo      *echo
 }
 
 func callKey(callID, ourTag string) string { return callID + "|" + ourTag }
@@ -106,11 +107,15 @@ func (c *call) end() {
 		delete(c.p.calls, c.key)
 		c.p.mu.Unlock()
 		c.mu.Lock()
-		m := c.media
+		m, e := c.media, c.echo
 		c.mu.Unlock()
 		if m != nil {
 			c.p.untrack(m)
 			_ = m.Close()
+		}
+		if e != nil {
+			c.p.untrack(e)
+			_ = e.Close()
 		}
 	})
 }
@@ -235,6 +240,9 @@ func (c *call) withSDP(res *sip.Response) *sip.Response {
 // prepareAnswer binds the media socket and builds the SDP answer once, so
 // 183, 200 and re-INVITE answers agree.
 func (c *call) prepareAnswer() error {
+	if c.b.Echo != nil {
+		return c.prepareEcho()
+	}
 	m, err := c.p.openMedia(c.b.EchoRTP)
 	if err != nil {
 		return err

@@ -6,33 +6,56 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/netip"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 )
 
 // ErrNoPort: no UDP port could be bound for RTP.
 var ErrNoPort = errors.New("no RTP port")
 
-// Session is the call's RTP socket. It is bound before the offer is
-// written, so the port in our SDP is real, and it counts every RTP packet
-// that comes back whether or not we send any (some PBXes play a greeting).
+// RTCP timing: RFC 3550 §6.2 scales the interval with the session; a test
+// call has two members and a short life, so a report every second (as
+// Asterisk sends), the first after half of it (§6.2's initial halving).
+const (
+	rtcpInterval = time.Second
+	rtcpFirst    = rtcpInterval / 2
+)
+
+// Session is the call's RTP socket and the RTCP socket next to it. It is
+// bound before the offer is written, so the port in our SDP is real, and
+// it counts every RTP packet that comes back whether or not we send any
+// (some PBXes play a greeting), with RFC 3550 statistics per source.
 type Session struct {
 	conn   *net.UDPConn
+	rtcp   *net.UDPConn // RTP port + 1 (RFC 3550 §11); nil when it was taken
 	port   int
 	cipher Cipher
+	cname  string
 
 	received atomic.Int64
 	sent     atomic.Int64
 	wg       sync.WaitGroup
 	closeMu  sync.Once
+
+	mu       sync.Mutex // guards what follows
+	snd      sender
+	rcv      Receiver
+	far      farEnd
+	format   Format
+	rtcpSent int
+	// rtcpTo is where our RTCP goes: the far end's RTP port + 1.
+	rtcpTo netip.AddrPort
 }
 
 // Open binds a UDP socket on ip and starts reading it. RTP ports should be
 // even, RTCP the next odd one (RFC 3550 §11); a few tries usually find an
-// even port.
+// even port whose neighbour is free. Without such a pair it keeps an even
+// RTP port and goes without RTCP.
 func Open(ip netip.Addr, opts ...Option) (*Session, error) {
 	var spare []*net.UDPConn
 	defer func() {
@@ -40,24 +63,49 @@ func Open(ip netip.Addr, opts ...Option) (*Session, error) {
 			_ = c.Close()
 		}
 	}()
-	for i := 0; i < 8; i++ {
+	var even *net.UDPConn
+	for i := 0; i < 16; i++ {
 		c, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.AddrPortFrom(ip, 0)))
 		if err != nil {
 			return nil, err
 		}
 		port := c.LocalAddr().(*net.UDPAddr).Port
-		if port%2 == 0 || i == 7 {
-			s := &Session{conn: c, port: port}
-			for _, o := range opts {
-				o(s)
-			}
-			s.wg.Add(1)
-			go s.read()
-			return s, nil
+		if port%2 != 0 || port == 65534 {
+			spare = append(spare, c) // held so the next try gets another port
+			continue
 		}
-		spare = append(spare, c) // held so the next try gets another port
+		r, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.AddrPortFrom(ip, uint16(port+1))))
+		if err == nil {
+			return start(c, r, opts), nil
+		}
+		if even == nil {
+			even = c
+		} else {
+			spare = append(spare, c)
+		}
 	}
-	return nil, ErrNoPort // not reached
+	if even == nil {
+		return nil, ErrNoPort
+	}
+	return start(even, nil, opts), nil
+}
+
+// start makes the Session of bound sockets and starts reading them.
+func start(c, r *net.UDPConn, opts []Option) *Session {
+	s := &Session{conn: c, rtcp: r, port: c.LocalAddr().(*net.UDPAddr).Port}
+	// Random SSRC, initial sequence number and timestamp (RFC 3550 §5.1).
+	s.snd = sender{ssrc: rand.Uint32(), seq: uint16(rand.IntN(1 << 16)), ts: rand.Uint32()}
+	s.cname = "sipprobe-" + strconv.FormatUint(uint64(s.snd.ssrc), 16)
+	for _, o := range opts {
+		o(s)
+	}
+	s.wg.Add(1)
+	go s.read(s.conn)
+	if r != nil {
+		s.wg.Add(1)
+		go s.read(r)
+	}
+	return s
 }
 
 // Port is the local RTP port, the one our SDP names.
@@ -69,25 +117,40 @@ func (s *Session) Sent() int { return int(s.sent.Load()) }
 // Received is how many valid RTP packets came to our port.
 func (s *Session) Received() int { return int(s.received.Load()) }
 
-// read reads until the socket is closed and counts valid RTP (RFC 3550 §5.1).
-func (s *Session) read() {
+// read reads c until it is closed. RTP and RTCP are told apart by the
+// packet type (RFC 5761 §4), so a far end multiplexing RTCP on the RTP
+// port is understood as well.
+func (s *Session) read(c *net.UDPConn) {
 	defer s.wg.Done()
 	buf := make([]byte, 1500)
 	var clear []byte
-	self := s.conn.LocalAddr().(*net.UDPAddr).AddrPort()
+	self := c.LocalAddr().(*net.UDPAddr).AddrPort()
 	var p rtp.Packet
 	for {
-		n, from, err := s.conn.ReadFromUDPAddrPort(buf)
+		n, from, err := c.ReadFromUDPAddrPort(buf)
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
-			continue // ICMP unreachable from the far end's RTP port and the like
+			continue // ICMP unreachable from the far end's port and the like
 		}
 		if from == self {
 			continue // an answer pointing at our own port is no echo
 		}
+		at := time.Now()
 		pkt := buf[:n]
+		if isRTCP(pkt) {
+			if s.cipher != nil {
+				if clear, err = s.cipher.DecryptRTCP(clear[:0], pkt); err != nil {
+					continue
+				}
+				pkt = clear
+			}
+			s.mu.Lock()
+			s.far.handle(pkt, at, s.snd.ssrc, s.settled(at))
+			s.mu.Unlock()
+			continue
+		}
 		if s.cipher != nil {
 			if clear, err = s.cipher.DecryptRTP(clear[:0], pkt); err != nil {
 				continue
@@ -96,51 +159,118 @@ func (s *Session) read() {
 		}
 		if p.Unmarshal(pkt) == nil && p.Version == 2 {
 			s.received.Add(1)
+			s.mu.Lock()
+			s.rcv.Packet(&p.Header, at)
+			s.mu.Unlock()
 		}
 	}
 }
 
-// Send streams a tone (G.711) or silence in f to dst every Frame until ctx
-// ends. An echo extension sends it back, which the reader counts.
-func (s *Session) Send(ctx context.Context, dst netip.AddrPort, f Format) {
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		to := net.UDPAddrFromAddrPort(dst)
-		frame := frameOf(f)
-		// Random initial sequence number and timestamp (RFC 3550 §5.1).
-		pkt := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: f.PT, SequenceNumber: uint16(rand.IntN(1 << 16)),
-			Timestamp: rand.Uint32(), SSRC: rand.Uint32(), Marker: true}}
-		var out []byte
-		t := time.NewTicker(Frame)
-		defer t.Stop()
-		for i := 0; ; i++ {
-			pkt.Payload = frame(i)
-			if b, err := pkt.Marshal(); err == nil {
-				if s.cipher != nil {
-					out, err = s.cipher.EncryptRTP(out[:0], b)
-					b = out
-				}
-				if err == nil {
-					if _, err := s.conn.WriteToUDP(b, to); err == nil {
-						s.sent.Add(1)
-					}
-				}
-			}
-			pkt.Marker = false
-			pkt.SequenceNumber++
-			pkt.Timestamp += f.samplesPerFrame()
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
+// settled: our stream has been going long enough (a report interval and
+// a half) for the far end's report to cover it. The caller holds s.mu.
+func (s *Session) settled(at time.Time) bool {
+	return s.snd.packets > 0 && at.Sub(s.snd.started) >= rtcpInterval+rtcpFirst
 }
 
-// Close stops the reader and the senders and waits for them.
+// Send streams a tone (G.711) or silence in f to dst every Frame until ctx
+// ends, and RTCP reports to dst's port + 1 (RFC 3550 §11). An echo
+// extension sends the RTP back, which the reader counts. A later Send
+// continues the same stream (SSRC, sequence, timestamp) at a new address.
+func (s *Session) Send(ctx context.Context, dst netip.AddrPort, f Format) {
+	s.mu.Lock()
+	s.format, s.snd.clock = f, f.Clock
+	s.rcv.SetFormat(f)
+	s.rtcpTo = netip.AddrPortFrom(dst.Addr(), dst.Port()+1)
+	s.mu.Unlock()
+	s.wg.Add(2)
+	go s.sendRTP(ctx, net.UDPAddrFromAddrPort(dst), f)
+	go s.sendRTCP(ctx)
+}
+
+// sendRTP is Send's RTP stream.
+func (s *Session) sendRTP(ctx context.Context, to *net.UDPAddr, f Format) {
+	defer s.wg.Done()
+	frame := frameOf(f)
+	var out []byte
+	t := time.NewTicker(Frame)
+	defer t.Stop()
+	for i := 0; ; i++ {
+		s.mu.Lock()
+		pkt := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: f.PT, SequenceNumber: s.snd.seq,
+			Timestamp: s.snd.ts, SSRC: s.snd.ssrc, Marker: s.snd.packets == 0}, Payload: frame(i)}
+		s.mu.Unlock()
+		b, err := pkt.Marshal()
+		if err == nil && s.cipher != nil {
+			out, err = s.cipher.EncryptRTP(out[:0], b)
+			b = out
+		}
+		if err == nil {
+			if _, err := s.conn.WriteToUDP(b, to); err == nil {
+				s.sent.Add(1)
+				s.mu.Lock()
+				now := time.Now()
+				if s.snd.packets == 0 {
+					s.snd.started, s.snd.firstSeq = now, s.snd.seq
+				}
+				s.snd.packets++
+				s.snd.octets += uint32(len(pkt.Payload))
+				s.snd.lastAt, s.snd.lastTS = now, s.snd.ts
+				s.mu.Unlock()
+			}
+		}
+		s.mu.Lock()
+		s.snd.seq++
+		s.snd.ts += f.samplesPerFrame()
+		s.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// sendRTCP sends our reports while ctx lasts.
+func (s *Session) sendRTCP(ctx context.Context) {
+	defer s.wg.Done()
+	if s.rtcp == nil {
+		return
+	}
+	var out []byte
+	wait := rtcpFirst
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = rtcpInterval
+		s.mu.Lock()
+		b, err := rtcp.Marshal(report(&s.snd, &s.rcv, &s.far, time.Now(), s.cname))
+		to := s.rtcpTo
+		s.mu.Unlock()
+		if err == nil && s.cipher != nil {
+			out, err = s.cipher.EncryptRTCP(out[:0], b)
+			b = out
+		}
+		if err != nil {
+			continue
+		}
+		if _, err := s.rtcp.WriteToUDPAddrPort(b, to); err == nil {
+			s.mu.Lock()
+			s.rtcpSent++
+			s.mu.Unlock()
+		}
+	}
+}
+
+// Close stops the readers and the senders and waits for them.
 func (s *Session) Close() {
-	s.closeMu.Do(func() { _ = s.conn.Close() })
+	s.closeMu.Do(func() {
+		_ = s.conn.Close()
+		if s.rtcp != nil {
+			_ = s.rtcp.Close()
+		}
+	})
 	s.wg.Wait()
 }
