@@ -26,6 +26,7 @@ type Session struct {
 
 	received atomic.Int64
 	sent     atomic.Int64
+	dtmf     dtmf // RFC 4733 digits queued and detected (dtmf.go)
 	wg       sync.WaitGroup
 	closeMu  sync.Once
 }
@@ -96,6 +97,7 @@ func (s *Session) read() {
 		}
 		if p.Unmarshal(pkt) == nil && p.Version == 2 {
 			s.received.Add(1)
+			s.dtmf.observe(&p, time.Now())
 		}
 	}
 }
@@ -116,7 +118,8 @@ func (s *Session) Send(ctx context.Context, dst netip.AddrPort, f Format) {
 		defer t.Stop()
 		for i := 0; ; i++ {
 			pkt.Payload = frame(i)
-			if b, err := pkt.Marshal(); err == nil {
+			// A digit in play takes the voice frame's place (RFC 4733 §2.5.1).
+			if b, err := s.dtmf.during(pkt).Marshal(); err == nil {
 				if s.cipher != nil {
 					out, err = s.cipher.EncryptRTP(out[:0], b)
 					b = out
