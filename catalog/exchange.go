@@ -119,6 +119,10 @@ type Exchange struct {
 	NoRTPBack        bool // --rtp: nothing came back within the hold time
 	ReinviteNoACK    bool // the far end never ACKed our 2xx to its re-INVITE
 	RingTimeout      bool // we gave up ringing and sent CANCEL
+	// DTMFNotEchoed: --dtmf digits did not all come back from a far end
+	// that returned RTP; DTMFMissing lists them ({digits}).
+	DTMFNotEchoed bool
+	DTMFMissing   string
 
 	// Register-specific findings.
 	BindingNotListed bool // --bind: the 200 OK did not list our contact

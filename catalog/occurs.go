@@ -180,6 +180,7 @@ func findingsOf(method string) []func(*Exchange) {
 			func(ex *Exchange) { ex.NoRTPBack = true },
 			func(ex *Exchange) { ex.ReinviteNoACK = true },
 			func(ex *Exchange) { ex.PrivateMediaAddr = true },
+			func(ex *Exchange) { ex.DTMFNotEchoed, ex.DTMFMissing = true, "4#" },
 		}
 	case "REGISTER":
 		return []func(*Exchange){

@@ -23,6 +23,7 @@ var knownVars = map[string]bool{
 	"addr": true, "from": true, "proto": true, "what": true, "errno": true,
 	"host": true, "dur": true, "codec": true, "codecs": true, "rejected": true,
 	"held": true, "hold": true, "req": true, "seq": true,
+	"digits": true, // DTMF digits that did not come back (dtmf-not-echoed)
 }
 
 var errTemplate = errors.New("bad template")
@@ -37,6 +38,9 @@ func (c *Catalog) varsOf(ex Exchange) vars {
 	}
 	if ex.Final != nil {
 		v.setCode(c, ex.Final.Code, ex.Final.Reason)
+	}
+	if ex.DTMFMissing != "" {
+		v["digits"] = clip(ex.DTMFMissing, 40)
 	}
 	return v
 }

@@ -48,6 +48,9 @@ type InviteConfig struct {
 	RingTimeout time.Duration
 	RTP         bool
 	CodecSweep  bool
+	// DTMF is the digits to send as RFC 4733 telephone-events after the
+	// answer (0-9, *, #, A-D); it implies RTP and a hold that fits them.
+	DTMF string
 }
 
 // Config is what the user asked for. The CLI and the scenario runner both
@@ -164,6 +167,9 @@ func (c Config) Validate(kind Kind) error {
 		}
 		if err := ValidateCodecs(c.Invite.Codecs); err != nil {
 			return fmt.Errorf("%w: --codecs: %v", ErrConfig, err)
+		}
+		if err := c.Invite.validateDTMF(); err != nil {
+			return err
 		}
 	case KindReceive:
 		if err := c.Receive.validate(c.User); err != nil {

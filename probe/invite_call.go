@@ -36,6 +36,8 @@ type call struct {
 	invTx  sip.ClientTransaction
 	txs    []sip.ClientTransaction
 	ringed bool // a 180/183 came: --ring-timeout bounds the wait now
+	// dtmf is the 2xx answer's telephone-event (invite_dtmf.go); nil: not negotiated.
+	dtmf *codec
 }
 
 // newCall binds the RTP socket and builds the INVITE with its offer.

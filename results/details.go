@@ -38,6 +38,8 @@ type Details struct {
 	Invite *InviteDetails `json:"invite,omitempty"`
 	// Receive is filled by the receive probe.
 	Receive *ReceiveDetails `json:"receive,omitempty"`
+	// DTMF is what invite --dtmf sent and got back (results/dtmf.go).
+	DTMF *DTMFDetails `json:"dtmf,omitempty"`
 }
 
 // NATInfo compares the address we sent from with what the server saw.

@@ -212,6 +212,9 @@ func writeDetails(b *strings.Builder, r Result, l catalog.Lang) {
 	if d.Receive != nil {
 		writeReceive(b, d.Receive, l)
 	}
+	if d.DTMF != nil {
+		writeDTMF(b, d.DTMF, l)
+	}
 }
 
 func writeInvite(b *strings.Builder, in *InviteDetails, l catalog.Lang) {

@@ -172,6 +172,7 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 			To: deref(c.To), Codecs: c.Codecs, RTP: deref(c.RTP), CodecSweep: deref(c.CodecSweep),
 			Hold:        parseDuration(c.Hold),
 			RingTimeout: parseDuration(c.RingTimeout),
+			DTMF:        deref(c.DTMF),
 		}
 	}
 	if p.Kind == probe.KindReceive {

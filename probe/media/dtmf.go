@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/pion/rtp"
 )
@@ -50,13 +51,12 @@ const dtmfDigits = "0123456789*#ABCD"
 // ParseDigits checks a --dtmf string and returns it with A-D in upper
 // case; the error names the first character that is no DTMF digit.
 func ParseDigits(s string) (string, error) {
-	out := strings.ToUpper(s)
-	for _, r := range out {
-		if !strings.ContainsRune(dtmfDigits, r) {
+	for _, r := range s {
+		if !strings.ContainsRune(dtmfDigits, unicode.ToUpper(r)) {
 			return "", fmt.Errorf("%w: %q (want 0-9, *, #, A-D)", ErrDTMFDigit, r)
 		}
 	}
-	return out, nil
+	return strings.ToUpper(s), nil
 }
 
 // DTMFLength is how long the schedule of digits takes once voice flows,

@@ -56,10 +56,10 @@ func TestParseDigits(t *testing.T) {
 		{in: "0123456789*#ABCD", want: "0123456789*#ABCD"},
 		{in: "abcd", want: "ABCD"},
 		{in: "", want: ""},
-		{in: "12x4", bad: "'X'"},
+		{in: "12x4", bad: "'x'"},
 		{in: "1,2", bad: "','"},
 		{in: "1 2", bad: "' '"},
-		{in: "9é", bad: "'É'"},
+		{in: "9é", bad: "'é'"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
