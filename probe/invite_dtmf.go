@@ -14,12 +14,19 @@ import (
 // echo to come back.
 const dtmfSettle = 300 * time.Millisecond
 
+// ValidateDTMF checks a --dtmf string; the CLI and scenario files use
+// it. The error names the first character that is no DTMF digit.
+func ValidateDTMF(digits string) error {
+	_, err := media.ParseDigits(digits)
+	return err
+}
+
 // validateDTMF checks --dtmf: a usage error names the bad character.
 func (ic InviteConfig) validateDTMF() error {
 	if ic.DTMF == "" {
 		return nil
 	}
-	if _, err := media.ParseDigits(ic.DTMF); err != nil {
+	if err := ValidateDTMF(ic.DTMF); err != nil {
 		return fmt.Errorf("%w: --dtmf %q: %w", ErrConfig, ic.DTMF, err)
 	}
 	if ic.CodecSweep {
@@ -90,20 +97,20 @@ func (c *call) reportDTMF(d *results.Details, ex *catalog.Exchange) {
 		return
 	}
 	out.PT = int(c.dtmf.pt)
-	var delays []results.Millis
+	var delays []time.Duration
 	for _, r := range c.media.DTMF() {
 		dd := results.DTMFDigit{Digit: string(r.Digit), Echoed: r.Echoed, Ended: r.Ended}
 		out.Sent += dd.Digit
 		if r.Echoed {
 			dd.DelayMs = results.MillisOf(r.Delay)
-			delays = append(delays, dd.DelayMs)
+			delays = append(delays, r.Delay)
 			out.Echoed += dd.Digit
 		} else {
 			out.Missing += dd.Digit
 		}
 		out.Digits = append(out.Digits, dd)
 	}
-	out.MedianMs = median(delays)
+	out.MedianMs = results.MillisOf(median(delays))
 	if len(out.Sent) < len(digits) {
 		addNote(ex, catalog.NewNote("dtmf-unsent", "text", digits[len(out.Sent):]))
 	}
@@ -112,12 +119,12 @@ func (c *call) reportDTMF(d *results.Details, ex *catalog.Exchange) {
 	}
 }
 
-// median of ms, 0 for none.
-func median(ms []results.Millis) results.Millis {
-	if len(ms) == 0 {
+// median of ds, 0 for none.
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
 		return 0
 	}
-	s := slices.Clone(ms)
+	s := slices.Clone(ds)
 	slices.Sort(s)
 	if n := len(s); n%2 == 0 {
 		return (s[n/2-1] + s[n/2]) / 2

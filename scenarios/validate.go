@@ -81,6 +81,11 @@ func (v *validator) checkConn(c connSpec, s *section, where string) {
 		}
 	}
 	v.duration(s, where, "hold", c.Hold, false)
+	if c.DTMF != nil {
+		if err := probe.ValidateDTMF(*c.DTMF); err != nil {
+			v.add(s, where, "dtmf", "%q: %v", *c.DTMF, err)
+		}
+	}
 	v.duration(s, where, "ring_timeout", c.RingTimeout, false)
 	given := 0
 	for _, p := range []bool{c.Password != nil, c.PasswordEnv != nil, c.PasswordFile != nil} {
