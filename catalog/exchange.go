@@ -132,6 +132,10 @@ type Exchange struct {
 	OneWayAudio                      string
 	PoorAudio                        bool
 	AudioMOS, AudioLoss, AudioJitter string
+	// DTMFNotEchoed: --dtmf digits did not all come back from a far end
+	// that returned RTP; DTMFMissing lists them ({digits}).
+	DTMFNotEchoed bool
+	DTMFMissing   string
 
 	// Register-specific findings.
 	BindingNotListed bool // --bind: the 200 OK did not list our contact

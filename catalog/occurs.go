@@ -185,6 +185,7 @@ func findingsOf(method string) []func(*Exchange) {
 			func(ex *Exchange) {
 				ex.PoorAudio, ex.AudioMOS, ex.AudioLoss, ex.AudioJitter = true, "2.9", "6.0%", "12 ms"
 			},
+			func(ex *Exchange) { ex.DTMFNotEchoed, ex.DTMFMissing = true, "4#" },
 		}
 	case "REGISTER":
 		return []func(*Exchange){

@@ -25,6 +25,7 @@ var knownVars = map[string]bool{
 	"held": true, "hold": true, "req": true, "seq": true,
 	// --rtp audio quality (issue 12).
 	"mos": true, "loss": true, "jitter": true,
+	"digits": true, // DTMF digits that did not come back (dtmf-not-echoed)
 }
 
 var errTemplate = errors.New("bad template")
@@ -42,6 +43,9 @@ func (c *Catalog) varsOf(ex Exchange) vars {
 	}
 	if ex.PoorAudio {
 		v["mos"], v["loss"], v["jitter"] = ex.AudioMOS, ex.AudioLoss, ex.AudioJitter
+	}
+	if ex.DTMFMissing != "" {
+		v["digits"] = clip(ex.DTMFMissing, 40)
 	}
 	return v
 }

@@ -241,6 +241,7 @@ func successFindings(ex Exchange) []finding {
 		{ex.UnbindFailed, "unbind-failed"},
 		{ex.BindWouldEvict, "bind-would-evict"},
 		{ex.BindingNotListed, "binding-not-listed"},
+		{ex.DTMFNotEchoed, "dtmf-not-echoed"},
 	}
 }
 

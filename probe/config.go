@@ -51,6 +51,9 @@ type InviteConfig struct {
 	// MinMOS is the E-model MOS below which measured audio is
 	// poor-audio-quality (0: DefaultMinMOS).
 	MinMOS float64
+	// DTMF is the digits to send as RFC 4733 telephone-events after the
+	// answer (0-9, *, #, A-D); it implies RTP and a hold that fits them.
+	DTMF string
 }
 
 // DefaultMinMOS is --expect-min-mos's default: MOS 3.6 is R 70, the
@@ -172,6 +175,9 @@ func (c Config) Validate(kind Kind) error {
 		}
 		if err := ValidateCodecs(c.Invite.Codecs); err != nil {
 			return fmt.Errorf("%w: --codecs: %v", ErrConfig, err)
+		}
+		if err := c.Invite.validateDTMF(); err != nil {
+			return err
 		}
 	case KindReceive:
 		if err := c.Receive.validate(c.User); err != nil {

@@ -33,6 +33,7 @@ func (s *session) invite(ctx context.Context, l *link, r *results.Result, ex *ca
 		ex.Outcome, ex.Detail, r.Error = catalog.OutcomeInternal, err.Error(), err.Error()
 		return
 	}
+	offer = s.cfg.Invite.withDTMF(offer)
 	to, err := s.calleeURI()
 	if err != nil {
 		ex.Outcome, ex.Detail, r.Error = catalog.OutcomeInternal, err.Error(), err.Error()
@@ -134,6 +135,7 @@ func (c *call) run(ctx context.Context, r *results.Result, ex *catalog.Exchange,
 		if c.quality != nil {
 			s.details(r).Media = c.quality
 		}
+		c.reportDTMF(s.details(r), ex)
 	}
 	if remoteBye {
 		in.EndedBy = "remote-bye"
@@ -154,6 +156,7 @@ func (c *call) run(ctx context.Context, r *results.Result, ex *catalog.Exchange,
 // noteAnswer records the SDP answer's findings.
 func (c *call) noteAnswer(a answer, in *results.InviteDetails, ex *catalog.Exchange) {
 	in.AnsweredCodecs = a.codecs
+	c.dtmf = a.dtmf
 	if len(a.common) > 0 {
 		in.NegotiatedCodec = a.common[0]
 	}

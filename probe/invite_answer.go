@@ -20,6 +20,7 @@ type answer struct {
 	codecs    []string      // the answered formats, named
 	common    []string      // voice codecs we offered, in the answer's order
 	send      *codec        // what to send RTP with: the first common codec, with the answer's payload type
+	dtmf      *codec        // telephone-event with the answer's payload type; nil: not negotiated
 	direction string        // sendrecv, sendonly, recvonly, inactive
 	private   bool          // addr is RFC 1918 / RFC 6598 / unique-local
 	problem   *catalog.Note // why the answer is unusable, for the notes
@@ -100,6 +101,11 @@ func analyzeAnswer(offer []codec, body []byte) (a answer) {
 		}
 		a.codecs = append(a.codecs, strings.ToLower(f.encoding))
 		for _, o := range offer {
+			if o.event && f.matches(o) && a.dtmf == nil {
+				c := o
+				c.pt = uint8(f.pt) // RFC 4733 §7.1.1: events go with the answer's payload type
+				a.dtmf = &c
+			}
 			if o.event || !f.matches(o) {
 				continue
 			}

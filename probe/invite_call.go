@@ -39,6 +39,8 @@ type call struct {
 	// quality is the audio measured during the hold (--rtp), for
 	// details.media.
 	quality *results.MediaDetails
+	// dtmf is the 2xx answer's telephone-event (invite_dtmf.go); nil: not negotiated.
+	dtmf *codec
 }
 
 // newCall binds the RTP socket and builds the INVITE with its offer.

@@ -27,10 +27,11 @@ const minRTPForVerdict = 25
 // ends it early; it returns whether that happened. Only Ctrl-C shortens
 // the hold otherwise: --timeout covers the setup, not the hold.
 func (c *call) hold(d *dialog, in *results.InviteDetails, ex *catalog.Exchange) (remoteBye bool) {
-	hold := c.s.hold()
+	hold := c.dtmfHold(c.s.hold(), ex)
 	hctx, cancel := context.WithTimeout(c.s.parent, hold)
 	defer cancel()
-	if c.s.cfg.Invite.RTP {
+	if c.s.cfg.Invite.sendsRTP() {
+		c.startDTMF()
 		if why := c.rtp.start(hctx); why != nil {
 			addNote(ex, catalog.NewNote("no-rtp-sent").With("text", *why))
 		}

@@ -40,6 +40,8 @@ type Details struct {
 	Receive *ReceiveDetails `json:"receive,omitempty"`
 	// Media is the test call's audio quality (invite --rtp).
 	Media *MediaDetails `json:"media,omitempty"`
+	// DTMF is what invite --dtmf sent and got back (results/dtmf.go).
+	DTMF *DTMFDetails `json:"dtmf,omitempty"`
 }
 
 // NATInfo compares the address we sent from with what the server saw.

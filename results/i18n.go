@@ -102,6 +102,11 @@ var messages = map[string]message{
 	"sweep":               {"Codec sweep: accepted %s; rejected %s", "Перебор кодеков: приняты %s; отклонены %s"},
 	"sweep-accepted":      {"accepted", "принят"},
 	"sweep-rejected":      {"rejected", "отклонён"},
+	"dtmf":                {"DTMF: sent %s, echoed %s", "DTMF: отправлено %s, вернулось %s"},
+	"dtmf-median":         {" (median %s)", " (медиана %s)"},
+	"dtmf-missing":        {", missing %s", ", не вернулись %s"},
+	"dtmf-none":           {"none", "ничего"},
+	"dtmf-not-negotiated": {"DTMF: telephone-event not negotiated: no digits sent", "DTMF: telephone-event не согласован, цифры не отправлялись"},
 
 	// The run table (Table).
 	"col-name":      {"NAME", "ИМЯ"},

@@ -215,6 +215,9 @@ func writeDetails(b *strings.Builder, r Result, l catalog.Lang) {
 	if d.Media != nil {
 		writeMedia(b, d.Media, l)
 	}
+	if d.DTMF != nil {
+		writeDTMF(b, d.DTMF, l)
+	}
 }
 
 func writeInvite(b *strings.Builder, in *InviteDetails, l catalog.Lang) {

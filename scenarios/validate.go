@@ -81,6 +81,11 @@ func (v *validator) checkConn(c connSpec, s *section, where string) {
 		}
 	}
 	v.duration(s, where, "hold", c.Hold, false)
+	if c.DTMF != nil {
+		if err := probe.ValidateDTMF(*c.DTMF); err != nil {
+			v.add(s, where, "dtmf", "%q: %v", *c.DTMF, err)
+		}
+	}
 	v.duration(s, where, "ring_timeout", c.RingTimeout, false)
 	given := 0
 	for _, p := range []bool{c.Password != nil, c.PasswordEnv != nil, c.PasswordFile != nil} {
@@ -173,6 +178,7 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 			Hold:        parseDuration(c.Hold),
 			RingTimeout: parseDuration(c.RingTimeout),
 			MinMOS:      deref(c.Expect.MinMOS),
+			DTMF:        deref(c.DTMF),
 		}
 	}
 	if p.Kind == probe.KindReceive {

@@ -19,11 +19,12 @@ func inviteCommand() *cli.Command {
 		durationFlag("ring-timeout", probe.DefaultRingTimeout, "how long to let it ring before CANCEL (counts from the first 180/183, in addition to --timeout)"),
 		&cli.BoolFlag{Name: "rtp", Usage: "send RTP to the answer's address during the hold and count what comes back (two-way audio with an echo extension)", EnvVars: env("RTP")},
 		&cli.BoolFlag{Name: "codec-sweep", Usage: "offer each codec alone, one short call each, and report which the PBX accepts", EnvVars: env("CODEC_SWEEP")},
+		&cli.StringFlag{Name: "dtmf", Usage: "`DIGITS` (0-9 * # A-D) to send as RFC 4733 telephone-events after the answer and check in the echo; implies --rtp and lengthens --hold to fit them (0.5s + 0.2s a digit + 0.3s)", EnvVars: env("DTMF")},
 	)
 	return &cli.Command{
 		Name:  "invite",
 		Usage: "does a test call work? (INVITE with SDP, codec negotiation, setup timings, ACK/NAT checks, BYE)",
-		UsageText: "sipprobe invite --server TARGET --user 120 --to 600 [--password P | --password-file F] [--codecs pcmu,pcma] [--hold 3s] [--rtp] [flags]\n\n" +
+		UsageText: "sipprobe invite --server TARGET --user 120 --to 600 [--password P | --password-file F] [--codecs pcmu,pcma] [--hold 3s] [--rtp] [--dtmf 1234#] [flags]\n\n" +
 			"--timeout bounds the setup until the far end rings; --ring-timeout then bounds the ringing (CANCEL after it);\n" +
 			"--hold is added once the call is answered; ending the call gets up to 2s more, also after Ctrl-C.",
 		Flags: flags,
@@ -43,6 +44,7 @@ func inviteCommand() *cli.Command {
 				RTP:         c.Bool("rtp"),
 				CodecSweep:  c.Bool("codec-sweep"),
 				MinMOS:      c.Float64("expect-min-mos"),
+				DTMF:        c.String("dtmf"),
 			}
 			return nil
 		}),

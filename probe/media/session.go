@@ -39,6 +39,7 @@ type Session struct {
 
 	received atomic.Int64
 	sent     atomic.Int64
+	dtmf     dtmf // RFC 4733 digits queued and detected (dtmf.go)
 	wg       sync.WaitGroup
 	closeMu  sync.Once
 
@@ -162,6 +163,7 @@ func (s *Session) read(c *net.UDPConn) {
 			s.mu.Lock()
 			s.rcv.Packet(&p.Header, at)
 			s.mu.Unlock()
+			s.dtmf.observe(&p, at)
 		}
 	}
 }
@@ -199,7 +201,8 @@ func (s *Session) sendRTP(ctx context.Context, to *net.UDPAddr, f Format) {
 		pkt := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: f.PT, SequenceNumber: s.snd.seq,
 			Timestamp: s.snd.ts, SSRC: s.snd.ssrc, Marker: s.snd.packets == 0}, Payload: frame(i)}
 		s.mu.Unlock()
-		b, err := pkt.Marshal()
+		// A digit in play takes the voice frame's place (RFC 4733 §2.5.1).
+		b, err := s.dtmf.during(pkt).Marshal()
 		if err == nil && s.cipher != nil {
 			out, err = s.cipher.EncryptRTP(out[:0], b)
 			b = out
