@@ -22,7 +22,7 @@ var ErrNoPort = errors.New("no RTP port")
 type Session struct {
 	conn   *net.UDPConn
 	port   int
-	cipher Cipher
+	cipher cipherSlot
 
 	received atomic.Int64
 	sent     atomic.Int64
@@ -88,8 +88,8 @@ func (s *Session) read() {
 			continue // an answer pointing at our own port is no echo
 		}
 		pkt := buf[:n]
-		if s.cipher != nil {
-			if clear, err = s.cipher.DecryptRTP(clear[:0], pkt); err != nil {
+		if c := s.cipher.load(); c != nil {
+			if clear, err = c.DecryptRTP(clear[:0], pkt); err != nil {
 				continue
 			}
 			pkt = clear
@@ -117,8 +117,8 @@ func (s *Session) Send(ctx context.Context, dst netip.AddrPort, f Format) {
 		for i := 0; ; i++ {
 			pkt.Payload = frame(i)
 			if b, err := pkt.Marshal(); err == nil {
-				if s.cipher != nil {
-					out, err = s.cipher.EncryptRTP(out[:0], b)
+				if c := s.cipher.load(); c != nil {
+					out, err = c.EncryptRTP(out[:0], b)
 					b = out
 				}
 				if err == nil {
