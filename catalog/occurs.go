@@ -180,6 +180,9 @@ func findingsOf(method string) []func(*Exchange) {
 			func(ex *Exchange) { ex.NoRTPBack = true },
 			func(ex *Exchange) { ex.ReinviteNoACK = true },
 			func(ex *Exchange) { ex.PrivateMediaAddr = true },
+			func(ex *Exchange) { ex.SRTPNotAnswered = true },
+			func(ex *Exchange) { ex.Final, ex.SRTPOffered = &Reply{Code: 488, Reason: "Not Acceptable Here"}, true },
+			func(ex *Exchange) { ex.Final, ex.SRTPRequired = &Reply{Code: 488, Reason: "Not Acceptable Here"}, true },
 		}
 	case "REGISTER":
 		return []func(*Exchange){
