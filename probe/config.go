@@ -48,6 +48,9 @@ type InviteConfig struct {
 	RingTimeout time.Duration
 	RTP         bool
 	CodecSweep  bool
+	// SRTP is the media encryption offered: SRTPNone (""), SRTPSDES or
+	// SRTPOptional.
+	SRTP string
 }
 
 // Config is what the user asked for. The CLI and the scenario runner both
@@ -164,6 +167,9 @@ func (c Config) Validate(kind Kind) error {
 		}
 		if err := ValidateCodecs(c.Invite.Codecs); err != nil {
 			return fmt.Errorf("%w: --codecs: %v", ErrConfig, err)
+		}
+		if err := ValidateSRTP(c.Invite.SRTP); err != nil {
+			return fmt.Errorf("%w: --srtp: %v", ErrConfig, err)
 		}
 	case KindReceive:
 		if err := c.Receive.validate(c.User); err != nil {

@@ -90,6 +90,8 @@ var messages = map[string]message{
 	"sweep":                 {"Codec sweep: accepted %s; rejected %s", "Перебор кодеков: приняты %s; отклонены %s"},
 	"sweep-accepted":        {"accepted", "принят"},
 	"sweep-rejected":        {"rejected", "отклонён"},
+	"srtp-on":               {"SRTP: %s (SDES)", "SRTP: %s (SDES)"},
+	"srtp-off":              {"SRTP: unencrypted", "SRTP: без шифрования"},
 
 	// The run table (Table).
 	"col-name":      {"NAME", "ИМЯ"},

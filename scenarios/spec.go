@@ -53,6 +53,7 @@ type connSpec struct {
 	RingTimeout *string  `toml:"ring_timeout"`
 	RTP         *bool    `toml:"rtp"`
 	CodecSweep  *bool    `toml:"codec_sweep"`
+	SRTP        *string  `toml:"srtp"` // none, sdes, optional
 
 	// Receive (the inbound-call test). The trigger account's password
 	// comes from an environment variable or a file, never the scenario.
@@ -105,7 +106,7 @@ func kindsFor(key string) []string {
 		return []string{"register", "receive"}
 	case "to", "rtp":
 		return []string{"invite", "receive"}
-	case "codecs", "hold", "ring_timeout", "codec_sweep", "expect.codec":
+	case "codecs", "hold", "ring_timeout", "codec_sweep", "expect.codec", "srtp":
 		return []string{"invite"}
 	case "from_user", "from_auth_user", "from_password_env", "from_password_file", "wait":
 		return []string{"receive"}

@@ -19,6 +19,7 @@ func inviteCommand() *cli.Command {
 		durationFlag("ring-timeout", probe.DefaultRingTimeout, "how long to let it ring before CANCEL (counts from the first 180/183, in addition to --timeout)"),
 		&cli.BoolFlag{Name: "rtp", Usage: "send RTP to the answer's address during the hold and count what comes back (two-way audio with an echo extension)", EnvVars: env("RTP")},
 		&cli.BoolFlag{Name: "codec-sweep", Usage: "offer each codec alone, one short call each, and report which the PBX accepts", EnvVars: env("CODEC_SWEEP")},
+		&cli.StringFlag{Name: "srtp", Value: probe.SRTPNone, Usage: "media encryption to offer: none, sdes (RTP/SAVP with SDES keys: encrypted or no call) or optional (RTP/AVP with a=crypto: encrypted when the far end agrees)", EnvVars: env("SRTP")},
 	)
 	return &cli.Command{
 		Name:  "invite",
@@ -39,6 +40,7 @@ func inviteCommand() *cli.Command {
 				RingTimeout: c.Duration("ring-timeout"),
 				RTP:         c.Bool("rtp"),
 				CodecSweep:  c.Bool("codec-sweep"),
+				SRTP:        c.String("srtp"),
 			}
 			return nil
 		}),
