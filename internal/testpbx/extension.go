@@ -50,6 +50,15 @@ type ExtensionBehaviour struct {
 	// EchoRTP sends every RTP packet received on the answer's media port
 	// back to its sender, like an echo-test extension.
 	EchoRTP bool
+
+	// MediaEncryption MediaEncryptionSDES requires SRTP with SDES keys
+	// (Asterisk media_encryption=sdes): a plain offer gets 488, an RTP/SAVP
+	// offer is answered with the PBX's own a=crypto, and EchoRTP echoes
+	// over SRTP (srtp.go).
+	MediaEncryption string
+	// RefuseSRTP answers an RTP/SAVP offer with 488: a PBX that does
+	// plain RTP only (and ignores a=crypto on RTP/AVP).
+	RefuseSRTP bool
 }
 
 func (b ExtensionBehaviour) validate() error {
@@ -63,6 +72,9 @@ func (b ExtensionBehaviour) validate() error {
 	}
 	if b.Ring < 0 || b.ByeAfter < 0 || b.OptionsEvery < 0 {
 		return invalid("negative duration")
+	}
+	if b.MediaEncryption != "" && b.MediaEncryption != MediaEncryptionSDES {
+		return invalid("media encryption %q (want %q)", b.MediaEncryption, MediaEncryptionSDES)
 	}
 	if b.MediaAddr != "" {
 		a, err := netip.ParseAddr(b.MediaAddr)
