@@ -137,6 +137,12 @@ type Exchange struct {
 	DTMFNotEchoed bool
 	DTMFMissing   string
 
+	// SRTP (issue 12). SRTPOffered: our offer was RTP/SAVP with SDES keys
+	// (--srtp sdes). SRTPRequired: a plain offer was refused as not
+	// acceptable and the same call offered with SDES was answered.
+	// SRTPNotAnswered: a 2xx answered our SDES offer without usable crypto.
+	SRTPOffered, SRTPRequired, SRTPNotAnswered bool
+
 	// Register-specific findings.
 	BindingNotListed bool // --bind: the 200 OK did not list our contact
 	// ToUser is the user an OPTIONS asked about (a user in the target

@@ -152,6 +152,9 @@ func (c *Catalog) chooseResponse(ex Exchange) choice {
 	if ex.RingTimeout {
 		return choice{id: "no-answer"}
 	}
+	if ch, ok := c.chooseSRTP(ex); ok && method == "INVITE" {
+		return ch
+	}
 	if method == "OPTIONS" {
 		if ch, ok := chooseOptions(ex); ok {
 			return ch
@@ -233,6 +236,7 @@ func successFindings(ex Exchange) []finding {
 		{ex.NoCommonCodec, "codec-mismatch"},
 		{ex.MediaRejected, "media-rejected"},
 		{ex.OneWayAudio != "", "one-way-audio"},
+		{ex.SRTPNotAnswered, "srtp-not-supported"},
 		{ex.NoRTPBack, "no-rtp-back"},
 		{ex.ReinviteNoACK, "reinvite-ack-missing"},
 		{ex.PrivateMediaAddr, "nat-media-private-address"},

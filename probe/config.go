@@ -54,6 +54,9 @@ type InviteConfig struct {
 	// DTMF is the digits to send as RFC 4733 telephone-events after the
 	// answer (0-9, *, #, A-D); it implies RTP and a hold that fits them.
 	DTMF string
+	// SRTP is the media encryption offered: SRTPNone (""), SRTPSDES or
+	// SRTPOptional.
+	SRTP string
 }
 
 // DefaultMinMOS is --expect-min-mos's default: MOS 3.6 is R 70, the
@@ -178,6 +181,9 @@ func (c Config) Validate(kind Kind) error {
 		}
 		if err := c.Invite.validateDTMF(); err != nil {
 			return err
+		}
+		if err := ValidateSRTP(c.Invite.SRTP); err != nil {
+			return fmt.Errorf("%w: --srtp: %v", ErrConfig, err)
 		}
 	case KindReceive:
 		if err := c.Receive.validate(c.User); err != nil {

@@ -52,6 +52,9 @@ func (s *session) invite(ctx context.Context, l *link, r *results.Result, ex *ca
 	}
 	defer c.close()
 	c.run(ctx, r, ex, in, true)
+	if s.srtpMode() == SRTPNone && refusedMedia(ex) && s.parent.Err() == nil {
+		s.srtpRetry(l, to, offer, ex)
+	}
 }
 
 // calleeURI is --to as a SIP URI: an extension or number at the account's
@@ -82,6 +85,7 @@ func (s *session) calleeURI() (sip.Uri, error) {
 func (c *call) run(ctx context.Context, r *results.Result, ex *catalog.Exchange, in *results.InviteDetails, hold bool) *answer {
 	s, l := c.s, c.l
 	in.OfferedCodecs = codecNames(c.offer)
+	c.srtpOffered(s.details(r), ex)
 	res, err := c.setup(ctx, ex)
 	defer c.report(in, ex)
 	if c.s.lastChallenge != nil {
@@ -125,12 +129,13 @@ func (c *call) run(ctx context.Context, r *results.Result, ex *catalog.Exchange,
 	}
 	d := c.confirm(res)
 	a := analyzeAnswer(c.offer, res.Body())
-	c.rtp.init(a) // before serve can take a new SDP from the far end
+	c.secure(a, ex) // before any RTP is sent
+	c.rtp.init(a)   // before serve can take a new SDP from the far end
 	l.onRequest(c.serve(d))
 	defer l.onRequest(nil)
 	c.noteAnswer(a, in, ex)
 	remoteBye := false
-	if hold && !ex.NoCommonCodec {
+	if hold && !ex.NoCommonCodec && !ex.SRTPNotAnswered {
 		remoteBye = c.hold(d, in, ex)
 		if c.quality != nil {
 			s.details(r).Media = c.quality

@@ -24,6 +24,8 @@ type answer struct {
 	direction string        // sendrecv, sendonly, recvonly, inactive
 	private   bool          // addr is RFC 1918 / RFC 6598 / unique-local
 	problem   *catalog.Note // why the answer is unusable, for the notes
+	protos    []string      // the audio stream's transport: RTP/AVP, RTP/SAVP, …
+	crypto    []string      // its a=crypto values (RFC 4568), for SDES
 }
 
 // noCommonCodec: the call has no voice codec both sides agreed on.
@@ -87,6 +89,12 @@ func analyzeAnswer(offer []codec, body []byte) (a answer) {
 		return a
 	}
 	a.audio = true
+	a.protos = md.MediaName.Protos
+	for _, at := range md.Attributes {
+		if at.Key == "crypto" && len(a.crypto) < maxCryptoLines {
+			a.crypto = append(a.crypto, at.Value)
+		}
+	}
 	a.port = md.MediaName.Port.Value
 	a.rejected = a.port == 0
 	a.addr = mediaAddr(&sd, md)

@@ -41,22 +41,41 @@ type call struct {
 	quality *results.MediaDetails
 	// dtmf is the 2xx answer's telephone-event (invite_dtmf.go); nil: not negotiated.
 	dtmf *codec
+	// sec is the SDES encryption we offered (nil: plain RTP), srtp what
+	// came of it (nil without sec).
+	sec  *sdesOffer
+	srtp *results.SRTPInfo
 }
 
-// newCall binds the RTP socket and builds the INVITE with its offer.
+// newCall binds the RTP socket and builds the INVITE with its offer,
+// encrypted as --srtp says.
 func (s *session) newCall(l *link, to sip.Uri, offer []codec) (*call, error) {
+	return s.newCallSRTP(l, to, offer, s.srtpMode())
+}
+
+// newCallSRTP is newCall with the SRTP mode given (SRTPNone, SRTPSDES,
+// SRTPOptional).
+func (s *session) newCallSRTP(l *link, to sip.Uri, offer []codec, mode string) (*call, error) {
+	sec, err := newSDESOffer(mode)
+	if err != nil {
+		return nil, err
+	}
 	m, err := media.Open(l.laddr.Addr())
 	if err != nil {
 		return nil, err
 	}
-	c := &call{s: s, l: l, ids: newDialogIDs(), offer: offer, media: m, sdpID: uint64(randInt(1<<15))<<16 | uint64(randInt(1<<15))}
+	c := &call{s: s, l: l, ids: newDialogIDs(), offer: offer, media: m, sec: sec, sdpID: uint64(randInt(1<<15))<<16 | uint64(randInt(1<<15))}
 	body, err := buildOffer(l.laddr.Addr(), m.Port(), offer, c.sdpID, 1)
+	if err == nil && sec != nil {
+		body, err = sec.apply(body)
+	}
 	if err != nil {
 		m.Close()
 		return nil, err
 	}
 	c.rtp = &rtpStream{m: m}
 	c.local = newLocalSDP(l.laddr.Addr(), m.Port(), offer, c.sdpID, body)
+	c.local.sec = sec
 	c.spec = requestSpec{
 		method: sip.INVITE, ruri: to, from: s.accountURI(), to: to,
 		contact: &sip.ContactHeader{Address: l.localURI(s.cfg.User), Params: sip.NewParams()},

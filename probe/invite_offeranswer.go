@@ -32,6 +32,7 @@ type localSDP struct {
 	id      uint64
 	version uint64
 	last    []byte
+	sec     *sdesOffer // our SDES keys, repeated in our offers
 }
 
 // newLocalSDP starts from the INVITE's offer, built with version 1.
@@ -45,6 +46,9 @@ func (l *localSDP) offer() ([]byte, error) {
 	sd, err := l.session(l.codecs)
 	if err != nil {
 		return nil, err
+	}
+	if l.sec != nil {
+		l.sec.applyTo(sd)
 	}
 	return l.send(sd)
 }

@@ -42,6 +42,15 @@ type Details struct {
 	Media *MediaDetails `json:"media,omitempty"`
 	// DTMF is what invite --dtmf sent and got back (results/dtmf.go).
 	DTMF *DTMFDetails `json:"dtmf,omitempty"`
+	// SRTP is the test call's media encryption (--srtp sdes|optional).
+	SRTP *SRTPInfo `json:"srtp,omitempty"`
+}
+
+// SRTPInfo says what encryption a test call offered and got (issue 12).
+type SRTPInfo struct {
+	Offered   string `json:"offered"`         // sdes or optional
+	Suite     string `json:"suite,omitempty"` // the answer's crypto suite, e.g. AES_CM_128_HMAC_SHA1_80
+	Encrypted bool   `json:"encrypted"`       // the media ran over SRTP
 }
 
 // NATInfo compares the address we sent from with what the server saw.

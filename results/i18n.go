@@ -107,6 +107,8 @@ var messages = map[string]message{
 	"dtmf-missing":        {", missing %s", ", не вернулись %s"},
 	"dtmf-none":           {"none", "ничего"},
 	"dtmf-not-negotiated": {"DTMF: telephone-event not negotiated: no digits sent", "DTMF: telephone-event не согласован, цифры не отправлялись"},
+	"srtp-on":             {"SRTP: %s (SDES)", "SRTP: %s (SDES)"},
+	"srtp-off":            {"SRTP: unencrypted", "SRTP: без шифрования"},
 
 	// The run table (Table).
 	"col-name":      {"NAME", "ИМЯ"},

@@ -209,6 +209,9 @@ func writeDetails(b *strings.Builder, r Result, l catalog.Lang) {
 	if d.Invite != nil {
 		writeInvite(b, d.Invite, l)
 	}
+	if d.SRTP != nil {
+		writeSRTP(b, d.SRTP, l)
+	}
 	if d.Receive != nil {
 		writeReceive(b, d.Receive, l)
 	}
@@ -347,4 +350,14 @@ func mentioned(notes []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// writeSRTP is the call's encryption line: the suite and key exchange, or
+// that it ran unencrypted.
+func writeSRTP(b *strings.Builder, in *SRTPInfo, l catalog.Lang) {
+	if in.Encrypted {
+		b.WriteString(Msg(l, "srtp-on", Safe(in.Suite)) + "\n")
+		return
+	}
+	b.WriteString(Msg(l, "srtp-off") + "\n")
 }

@@ -54,6 +54,7 @@ type connSpec struct {
 	RTP         *bool    `toml:"rtp"`
 	CodecSweep  *bool    `toml:"codec_sweep"`
 	DTMF        *string  `toml:"dtmf"`
+	SRTP        *string  `toml:"srtp"` // none, sdes, optional
 
 	// Receive (the inbound-call test). The trigger account's password
 	// comes from an environment variable or a file, never the scenario.
@@ -113,7 +114,7 @@ func kindsFor(key string) []string {
 		return []string{"register", "receive"}
 	case "to", "rtp":
 		return []string{"invite", "receive"}
-	case "codecs", "hold", "ring_timeout", "codec_sweep", "expect.codec", "expect.min_mos", "dtmf":
+	case "codecs", "hold", "ring_timeout", "codec_sweep", "expect.codec", "expect.min_mos", "dtmf", "srtp":
 		return []string{"invite"}
 	case "from_user", "from_auth_user", "from_password_env", "from_password_file", "wait":
 		return []string{"receive"}

@@ -174,7 +174,7 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 			v.add(s, where, "codecs", "empty: list one or more codecs, or leave codecs out for the defaults")
 		}
 		cfg.Invite = probe.InviteConfig{
-			To: deref(c.To), Codecs: c.Codecs, RTP: deref(c.RTP), CodecSweep: deref(c.CodecSweep),
+			To: deref(c.To), Codecs: c.Codecs, RTP: deref(c.RTP), CodecSweep: deref(c.CodecSweep), SRTP: deref(c.SRTP),
 			Hold:        parseDuration(c.Hold),
 			RingTimeout: parseDuration(c.RingTimeout),
 			MinMOS:      deref(c.Expect.MinMOS),

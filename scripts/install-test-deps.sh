@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real peers the integration tests run against (Kamailio with
-# TLS and WebSocket, kamcmd, SIPp, sipsak, dnsmasq), the tools that build their test
+# TLS and WebSocket, kamcmd, SIPp, sipsak, dnsmasq, baresip for SRTP), the tools that build their test
 # networks (iproute2's ip, iptables), promtool (Debian's prometheus
 # package, for the examples/prometheus tests) and the browser the status
 # page is checked in (chromium, run headless) on Debian/Ubuntu, and makes
@@ -25,7 +25,7 @@ have_websocket_module() {
 }
 
 missing=0
-for bin in kamailio kamcmd sipp sipsak iptables dnsmasq ip chromium prometheus; do
+for bin in kamailio kamcmd sipp sipsak iptables dnsmasq ip chromium prometheus baresip; do
 	if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$bin" ]; then
 		echo "install-test-deps: $bin missing"
 		missing=1
@@ -49,7 +49,7 @@ fi
 if [ "$missing" -eq 1 ]; then
 	"${sudo_cmd[@]}" apt-get update
 	"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		kamailio kamailio-tls-modules kamailio-websocket-modules sip-tester sipsak iptables dnsmasq-base iproute2 prometheus chromium
+		kamailio kamailio-tls-modules kamailio-websocket-modules sip-tester sipsak iptables dnsmasq-base iproute2 prometheus chromium baresip-core
 fi
 
 # The packages may have started a kamailio with the default config on
@@ -78,4 +78,5 @@ kamailio -v 2>&1 | sed -n 1p
 sipp -v 2>/dev/null | grep -m1 -o 'SIPp v[^ ]*' || true
 promtool --version 2>&1 | sed -n 1p || true
 /usr/sbin/dnsmasq --version 2>/dev/null | sed -n 1p || true
+baresip -h 2>&1 | sed -n 1p || true
 chromium --version 2>/dev/null || true

@@ -20,6 +20,7 @@ func inviteCommand() *cli.Command {
 		&cli.BoolFlag{Name: "rtp", Usage: "send RTP to the answer's address during the hold and count what comes back (two-way audio with an echo extension)", EnvVars: env("RTP")},
 		&cli.BoolFlag{Name: "codec-sweep", Usage: "offer each codec alone, one short call each, and report which the PBX accepts", EnvVars: env("CODEC_SWEEP")},
 		&cli.StringFlag{Name: "dtmf", Usage: "`DIGITS` (0-9 * # A-D) to send as RFC 4733 telephone-events after the answer and check in the echo; implies --rtp and lengthens --hold to fit them (0.5s + 0.2s a digit + 0.3s)", EnvVars: env("DTMF")},
+		&cli.StringFlag{Name: "srtp", Value: probe.SRTPNone, Usage: "media encryption to offer: none, sdes (RTP/SAVP with SDES keys: encrypted or no call) or optional (RTP/AVP with a=crypto: encrypted when the far end agrees)", EnvVars: env("SRTP")},
 	)
 	return &cli.Command{
 		Name:  "invite",
@@ -45,6 +46,7 @@ func inviteCommand() *cli.Command {
 				CodecSweep:  c.Bool("codec-sweep"),
 				MinMOS:      c.Float64("expect-min-mos"),
 				DTMF:        c.String("dtmf"),
+				SRTP:        c.String("srtp"),
 			}
 			return nil
 		}),

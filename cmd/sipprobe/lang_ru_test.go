@@ -20,7 +20,7 @@ func init() {
 		udp tcp tls sip INVITE re-INVITE ACK BYE CANCEL UPDATE OPTIONS REGISTER INFO CSeq Via Contact Allow Server
 		Warning Reason Retry-After Min-Expires User-Agent Expires OK Trying Ringing WWW-Authenticate Authorization
 		PCMU PCMA G722 opus pcmu pcma g722 telephone-event sendrecv sendonly recvonly inactive realm nonce MD5 qop auth
-		ms s sipprobe demo options register invite Asterisk FreeSWITCH Kamailio fail2ban iptables nftables ACL SRTP REJECT ID
+		ms s sipprobe demo options register invite Asterisk FreeSWITCH Kamailio fail2ban iptables nftables ACL SRTP SDES REJECT ID
 		`) {
 		ruCLIAllowed[w] = true
 	}

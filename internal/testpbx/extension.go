@@ -57,6 +57,15 @@ type ExtensionBehaviour struct {
 	// the next port) and returns the address the SDP answer names
 	// instead: a relay in front of the media.
 	MediaVia func(media netip.AddrPort) netip.AddrPort
+
+	// MediaEncryption MediaEncryptionSDES requires SRTP with SDES keys
+	// (Asterisk media_encryption=sdes): a plain offer gets 488, an RTP/SAVP
+	// offer is answered with the PBX's own a=crypto, and EchoRTP echoes
+	// over SRTP (srtp.go).
+	MediaEncryption string
+	// RefuseSRTP answers an RTP/SAVP offer with 488: a PBX that does
+	// plain RTP only (and ignores a=crypto on RTP/AVP).
+	RefuseSRTP bool
 }
 
 func (b ExtensionBehaviour) validate() error {
@@ -70,6 +79,9 @@ func (b ExtensionBehaviour) validate() error {
 	}
 	if b.Ring < 0 || b.ByeAfter < 0 || b.OptionsEvery < 0 {
 		return invalid("negative duration")
+	}
+	if b.MediaEncryption != "" && b.MediaEncryption != MediaEncryptionSDES {
+		return invalid("media encryption %q (want %q)", b.MediaEncryption, MediaEncryptionSDES)
 	}
 	if b.MediaAddr != "" {
 		a, err := netip.ParseAddr(b.MediaAddr)

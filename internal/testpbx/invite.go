@@ -154,6 +154,10 @@ func (c *call) run() {
 		c.fail(b.Code, b.Reason)
 		return
 	}
+	if c.srtpRefusal() {
+		c.fail(488, "")
+		return
+	}
 	if err := c.prepareAnswer(); err != nil {
 		c.fail(488, "")
 		return
@@ -240,6 +244,9 @@ func (c *call) withSDP(res *sip.Response) *sip.Response {
 // prepareAnswer binds the media socket and builds the SDP answer once, so
 // 183, 200 and re-INVITE answers agree.
 func (c *call) prepareAnswer() error {
+	if c.b.MediaEncryption == MediaEncryptionSDES {
+		return c.prepareSRTPAnswer()
+	}
 	if c.b.Echo != nil {
 		return c.prepareEcho()
 	}

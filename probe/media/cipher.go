@@ -15,4 +15,4 @@ type Cipher interface {
 type Option func(*Session)
 
 // WithCipher encrypts what the Session sends and decrypts what it reads.
-func WithCipher(c Cipher) Option { return func(s *Session) { s.cipher = c } }
+func WithCipher(c Cipher) Option { return func(s *Session) { s.cipher.store(c) } }

@@ -34,7 +34,7 @@ type Session struct {
 	conn   *net.UDPConn
 	rtcp   *net.UDPConn // RTP port + 1 (RFC 3550 §11); nil when it was taken
 	port   int
-	cipher Cipher
+	cipher cipherSlot
 	cname  string
 
 	received atomic.Int64
@@ -141,8 +141,8 @@ func (s *Session) read(c *net.UDPConn) {
 		at := time.Now()
 		pkt := buf[:n]
 		if isRTCP(pkt) {
-			if s.cipher != nil {
-				if clear, err = s.cipher.DecryptRTCP(clear[:0], pkt); err != nil {
+			if c := s.cipher.load(); c != nil {
+				if clear, err = c.DecryptRTCP(clear[:0], pkt); err != nil {
 					continue
 				}
 				pkt = clear
@@ -152,8 +152,8 @@ func (s *Session) read(c *net.UDPConn) {
 			s.mu.Unlock()
 			continue
 		}
-		if s.cipher != nil {
-			if clear, err = s.cipher.DecryptRTP(clear[:0], pkt); err != nil {
+		if c := s.cipher.load(); c != nil {
+			if clear, err = c.DecryptRTP(clear[:0], pkt); err != nil {
 				continue
 			}
 			pkt = clear
@@ -203,8 +203,8 @@ func (s *Session) sendRTP(ctx context.Context, to *net.UDPAddr, f Format) {
 		s.mu.Unlock()
 		// A digit in play takes the voice frame's place (RFC 4733 §2.5.1).
 		b, err := s.dtmf.during(pkt).Marshal()
-		if err == nil && s.cipher != nil {
-			out, err = s.cipher.EncryptRTP(out[:0], b)
+		if c := s.cipher.load(); err == nil && c != nil {
+			out, err = c.EncryptRTP(out[:0], b)
 			b = out
 		}
 		if err == nil {
@@ -252,8 +252,8 @@ func (s *Session) sendRTCP(ctx context.Context) {
 		b, err := rtcp.Marshal(report(&s.snd, &s.rcv, &s.far, time.Now(), s.cname))
 		to := s.rtcpTo
 		s.mu.Unlock()
-		if err == nil && s.cipher != nil {
-			out, err = s.cipher.EncryptRTCP(out[:0], b)
+		if c := s.cipher.load(); err == nil && c != nil {
+			out, err = c.EncryptRTCP(out[:0], b)
 			b = out
 		}
 		if err != nil {

@@ -1,0 +1,116 @@
+package probe
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sipprobe/sipprobe/internal/baresip"
+	"github.com/sipprobe/sipprobe/internal/testpbx"
+	"github.com/sipprobe/sipprobe/probe/media"
+	"github.com/sipprobe/sipprobe/results"
+)
+
+// srtpCase is one call of the SRTP tests and what must come of it.
+type srtpCase struct {
+	name      string
+	target    func() string
+	to, srtp  string
+	wantID    string
+	encrypted bool
+	note      string // a substring of the diagnosis notes
+}
+
+func runSRTPCase(t *testing.T, tc srtpCase, mutate func(*Config)) {
+	t.Helper()
+	r := Run(context.Background(), KindInvite, inviteConfig(tc.target(), func(c *Config) {
+		c.Invite.To, c.Invite.SRTP, c.Invite.RTP = tc.to, tc.srtp, true
+		c.Invite.Hold = time.Second
+		if mutate != nil {
+			mutate(c)
+		}
+	}))
+	in := inviteDetails(t, r)
+	notes := strings.Join(r.Diagnosis.Notes, " | ")
+	if r.Diagnosis.ID != tc.wantID {
+		t.Fatalf("got %s (%d %s), want %s; notes %s", r.Diagnosis.ID, r.FinalCode, r.FinalReason, tc.wantID, notes)
+	}
+	if tc.note != "" && !strings.Contains(notes, tc.note) {
+		t.Errorf("notes %q lack %q", notes, tc.note)
+	}
+	if tc.encrypted {
+		s := r.Details.SRTP
+		if s == nil || !s.Encrypted || s.Suite != media.SuiteAES128SHA1_80 || s.Offered != tc.srtp {
+			t.Fatalf("details.srtp = %+v", s)
+		}
+		// Received counts only packets that decrypted and authenticated
+		// with the answer's key.
+		if in.RTPSent == 0 || in.RTPReceived == 0 {
+			t.Errorf("RTP sent %d, received %d", in.RTPSent, in.RTPReceived)
+		}
+	} else if tc.srtp != "" && tc.srtp != SRTPNone && (r.Details.SRTP == nil || r.Details.SRTP.Encrypted) {
+		t.Errorf("details.srtp = %+v, want unencrypted", r.Details.SRTP)
+	}
+	var text strings.Builder
+	if err := results.WriteText(&text, r, results.TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(text.String(), "\nSRTP: ") != (r.Details.SRTP != nil) {
+		t.Errorf("text output and details.srtp disagree:\n%s", text.String())
+	}
+}
+
+// TestInviteSRTPBaresip: a real, independent SRTP implementation. Its echo
+// decrypts our stream with our key and sends it back under its own.
+func TestInviteSRTPBaresip(t *testing.T) {
+	mand, err := baresip.Start(t, baresip.WithMediaEnc(baresip.MediaEncSRTPMand))
+	if err != nil {
+		t.Fatal(err)
+	}
+	optional, err := baresip.Start(t, baresip.WithMediaEnc(baresip.MediaEncSRTP))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := baresip.Start(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []srtpCase{
+		{name: "sdes to srtp-mand: encrypted echo", target: mand.Addr, srtp: SRTPSDES, wantID: "ok", encrypted: true},
+		{name: "plain to srtp-mand: srtp-required", target: mand.Addr, srtp: SRTPNone, wantID: "srtp-required", note: "answered (200"},
+		{name: "optional to srtp: encrypted", target: optional.Addr, srtp: SRTPOptional, wantID: "ok", encrypted: true},
+		{name: "sdes to plain-only: srtp-not-supported", target: plain.Addr, srtp: SRTPSDES, wantID: "srtp-not-supported"},
+		{name: "optional to plain-only: unencrypted", target: plain.Addr, srtp: SRTPOptional, wantID: "ok", note: "ran unencrypted"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.to = baresip.User
+			runSRTPCase(t, tc, nil)
+		})
+	}
+}
+
+// TestInviteSRTPTestPBX: the same outcomes against the test PBX, with
+// authentication and its SRTP echo.
+func TestInviteSRTPTestPBX(t *testing.T) {
+	p := startPBX(t, testpbx.WithAccount("120", "pw",
+		testpbx.Extension("700", testpbx.ExtensionBehaviour{EchoRTP: true, MediaEncryption: testpbx.MediaEncryptionSDES}),
+		testpbx.Extension("701", testpbx.ExtensionBehaviour{EchoRTP: true, RefuseSRTP: true}),
+		testpbx.Extension("702", testpbx.ExtensionBehaviour{EchoRTP: true}),
+		testpbx.Extension("703", testpbx.ExtensionBehaviour{Codecs: []string{"G729"}}),
+	))
+	addr := func() string { return p.Addr("udp") }
+	for _, tc := range []srtpCase{
+		{name: "sdes to sdes extension: encrypted echo", to: "700", srtp: SRTPSDES, wantID: "ok", encrypted: true},
+		{name: "plain to sdes extension: srtp-required", to: "700", srtp: SRTPNone, wantID: "srtp-required", note: "answered (200"},
+		{name: "sdes to plain-only PBX: srtp-not-supported", to: "701", srtp: SRTPSDES, wantID: "srtp-not-supported"},
+		{name: "optional to plain-only PBX: unencrypted", to: "701", srtp: SRTPOptional, wantID: "ok", note: "ran unencrypted"},
+		{name: "sdes answered RTP/SAVP without crypto", to: "702", srtp: SRTPSDES, wantID: "srtp-not-supported", note: "no a=crypto"},
+		{name: "plain codec mismatch stays codec-mismatch", to: "703", srtp: SRTPNone, wantID: "codec-mismatch", note: "refused too"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.target = addr
+			runSRTPCase(t, tc, func(c *Config) { c.Password = "pw" })
+		})
+	}
+}
