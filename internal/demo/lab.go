@@ -20,7 +20,8 @@ const (
 	// codecUser may call codecExt, which only takes G.722: an offer of
 	// PCMU/PCMA gets 488 Not Acceptable Here.
 	codecExt = "600"
-	// answerExt answers any common codec.
+	// answerExt answers any common codec and echoes the audio, as
+	// Asterisk's Echo() does (its own SSRC, RTCP reports every second).
 	answerExt = "700"
 )
 
@@ -44,7 +45,7 @@ func startLab(ctx context.Context) (*lab, error) {
 			// the diagnosis must come from the whole exchange, not the code.
 			testpbx.RejectWrongPassword(403, "Wrong Guess"),
 			testpbx.Extension(codecExt, testpbx.ExtensionBehaviour{Codecs: []string{"G722"}}),
-			testpbx.Extension(answerExt, testpbx.ExtensionBehaviour{}),
+			testpbx.Extension(answerExt, testpbx.ExtensionBehaviour{Echo: &testpbx.Echo{}}),
 		),
 		testpbx.WithUnknownUser(404, "Not Found"),
 	)

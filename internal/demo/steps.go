@@ -33,6 +33,13 @@ func (l *lab) steps(c config) []Step {
 		cfg.Invite = probe.InviteConfig{To: to, Codecs: codecs, Hold: time.Second, RingTimeout: 2 * time.Second}
 		return cfg
 	}
+	// withAudio sends RTP for 2.5 s: long enough for the echo's first RTCP
+	// report (after 1 s) to cover our stream, so both directions and the
+	// round trip are measured.
+	withAudio := func(cfg probe.Config) probe.Config {
+		cfg.Invite.RTP, cfg.Invite.Hold = true, 2500*time.Millisecond
+		return cfg
+	}
 	// The titles are printed in the demo's language, as its results are.
 	return []Step{
 		{
@@ -56,9 +63,9 @@ func (l *lab) steps(c config) []Step {
 			Kind: probe.KindRegister, Config: account(fast(pbx), "999", "whatever"), Expect: "unknown-user",
 		},
 		{
-			Name: "demo-call", Title: tr(c.lang, "A test call from 100 to 700, which answers (INVITE, ACK, 1 s of call, BYE)",
-				"Тестовый звонок с 100 на 700, который отвечает (INVITE, ACK, 1 с разговора, BYE)"),
-			Kind: probe.KindInvite, Config: call(account(fast(pbx), demoUser, demoPassword), answerExt, nil), Expect: "ok",
+			Name: "demo-call", Title: tr(c.lang, "A test call from 100 to the echo test 700, with audio measured both ways (INVITE, ACK, 2.5 s of RTP and RTCP, BYE)",
+				"Тестовый звонок с 100 на эхо-тест 700 с измерением звука в обе стороны (INVITE, ACK, 2,5 с RTP и RTCP, BYE)"),
+			Kind: probe.KindInvite, Config: withAudio(call(account(fast(pbx), demoUser, demoPassword), answerExt, nil)), Expect: "ok",
 		},
 		{
 			Name: "demo-codec-mismatch", Title: tr(c.lang, "A call to 600, which takes only G.722, offering PCMU and PCMA (488)",
