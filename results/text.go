@@ -209,7 +209,8 @@ func writeDetails(b *strings.Builder, r Result, l catalog.Lang) {
 	if d.Invite != nil {
 		writeInvite(b, d.Invite, l)
 	}
-	if d.SRTP != nil {
+	// Without an SDP answer nothing was negotiated, encrypted or not.
+	if d.SRTP != nil && (d.SRTP.Encrypted || d.Invite == nil || d.Invite.AnswerAddr != "") {
 		writeSRTP(b, d.SRTP, l)
 	}
 	if d.Receive != nil {

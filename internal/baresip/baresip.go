@@ -68,6 +68,9 @@ func Start(t testing.TB, opts ...Option) (*Baresip, error) {
 	t.Helper()
 	bin := testpeers.Require(t, "baresip")
 	if _, err := os.Stat(filepath.Join(modules, "echo.so")); err != nil {
+		if testpeers.InCI() {
+			t.Fatalf("baresip modules are required in CI but not found in %s (scripts/install-test-deps.sh installs baresip-core): %v", modules, err)
+		}
 		t.Skipf("baresip modules not found in %s: %v", modules, err)
 	}
 	var c config
