@@ -47,8 +47,8 @@ type entryData struct {
 	// Class makes this the fallback for unregistered codes of that class
 	// (4 for 4xx).
 	Class int                 `json:"class,omitempty"`
-	EN    text                `json:"en"`
-	RU    text                `json:"ru"`
+	EN    lazyText            `json:"en"`
+	RU    lazyText            `json:"ru"`
 	Kinds map[string]kindData `json:"kinds,omitempty"`
 }
 
@@ -78,8 +78,9 @@ type noteData struct {
 	RU string `json:"ru"`
 }
 
-// readData merges every *.json file at the root of fsys, in name order.
-func readData(fsys fs.FS) (fileData, error) {
+// readData merges every *.json file at the root of fsys, in name order;
+// fast decodes with decodeData instead of encoding/json.
+func readData(fsys fs.FS, fast bool) (fileData, error) {
 	var all fileData
 	all.Notes = map[string]noteData{}
 	names, err := fs.Glob(fsys, "*.json")
@@ -96,7 +97,11 @@ func readData(fsys fs.FS) (fileData, error) {
 			return all, fmt.Errorf("%w: %w", ErrInvalidCatalog, err)
 		}
 		var f fileData
-		if err := json.Unmarshal(b, &f); err != nil {
+		decode := json.Unmarshal
+		if fast {
+			decode = func(b []byte, v any) error { return decodeData(b, v.(*fileData)) }
+		}
+		if err := decode(b, &f); err != nil {
 			return all, fmt.Errorf("%w: %s: %w", ErrInvalidCatalog, path.Base(name), err)
 		}
 		all.Entries = append(all.Entries, f.Entries...)
