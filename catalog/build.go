@@ -7,10 +7,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // idPattern is the shape of a stable id: lower-case words joined by '-'.
-var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
 var validSeverity = map[Severity]bool{
 	SeverityOK: true, SeverityInfo: true, SeverityWarning: true,
@@ -39,7 +40,7 @@ func build(d fileData, checkTexts bool) (*Catalog, error) {
 	seenPhrase := map[string]string{}
 	for i := range d.Entries {
 		ed := &d.Entries[i]
-		if !idPattern.MatchString(ed.ID) {
+		if !idPattern().MatchString(ed.ID) {
 			bad("entry %d: bad id %q", i, ed.ID)
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"sync"
 )
 
 // The catalogue text lives in data/*.json so that wording can change
@@ -79,7 +80,9 @@ type noteData struct {
 }
 
 // readData merges every *.json file at the root of fsys, in name order;
-// fast decodes with decodeData instead of encoding/json.
+// fast decodes with decodeData instead of encoding/json. The files are
+// decoded concurrently: the catalogue is on the path of every check, and
+// a check's process otherwise uses one core of several.
 func readData(fsys fs.FS, fast bool) (fileData, error) {
 	var all fileData
 	all.Notes = map[string]noteData{}
@@ -91,19 +94,18 @@ func readData(fsys fs.FS, fast bool) (fileData, error) {
 		return all, fmt.Errorf("%w: no *.json files", ErrInvalidCatalog)
 	}
 	sort.Strings(names)
-	for _, name := range names {
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return all, fmt.Errorf("%w: %w", ErrInvalidCatalog, err)
+	files := make([]fileData, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() { errs[i] = readFile(fsys, name, fast, &files[i]) })
+	}
+	wg.Wait()
+	for i, name := range names {
+		if errs[i] != nil {
+			return all, errs[i]
 		}
-		var f fileData
-		decode := json.Unmarshal
-		if fast {
-			decode = func(b []byte, v any) error { return decodeData(b, v.(*fileData)) }
-		}
-		if err := decode(b, &f); err != nil {
-			return all, fmt.Errorf("%w: %s: %w", ErrInvalidCatalog, path.Base(name), err)
-		}
+		f := files[i]
 		all.Entries = append(all.Entries, f.Entries...)
 		all.Q850 = append(all.Q850, f.Q850...)
 		all.Warnings = append(all.Warnings, f.Warnings...)
@@ -116,4 +118,21 @@ func readData(fsys fs.FS, fast bool) (fileData, error) {
 		}
 	}
 	return all, nil
+}
+
+// readFile decodes one data file into f.
+func readFile(fsys fs.FS, name string, fast bool, f *fileData) error {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidCatalog, err)
+	}
+	if fast {
+		err = decodeData(b, f)
+	} else {
+		err = json.Unmarshal(b, f)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrInvalidCatalog, path.Base(name), err)
+	}
+	return nil
 }

@@ -76,6 +76,16 @@ func (d *fastDecoder) value(v reflect.Value) error {
 		return d.literal("null")
 	}
 	if v.CanAddr() {
+		if l, ok := v.Addr().Interface().(*lazyText); ok {
+			// The file's bytes are decodeData's caller's and never change:
+			// the text keeps pointing into them instead of a copy.
+			start := d.i
+			if err := d.skip(); err != nil {
+				return err
+			}
+			l.keep(d.b[start:d.i])
+			return nil
+		}
 		if u, ok := v.Addr().Interface().(json.Unmarshaler); ok {
 			start := d.i
 			if err := d.skip(); err != nil {

@@ -18,13 +18,17 @@ type lazyText struct {
 // UnmarshalJSON keeps a copy of the text's JSON (the decoder's buffer is
 // not ours to keep).
 func (l *lazyText) UnmarshalJSON(b []byte) error {
-	raw := bytes.Clone(b)
+	l.keep(bytes.Clone(b))
+	return nil
+}
+
+// keep makes raw, which nobody changes, the text's JSON.
+func (l *lazyText) keep(raw []byte) {
 	l.decode = sync.OnceValues(func() (text, error) {
 		var t text
 		err := json.Unmarshal(raw, &t)
 		return t, err
 	})
-	return nil
 }
 
 // eager wraps a text that is already decoded (the fallback catalogue).
