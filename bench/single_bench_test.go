@@ -23,6 +23,7 @@ import (
 var (
 	flagSingleBin   = flag.String("single.bin", "", "sipprobe binary to run as a process (the benchmark skips without it)")
 	flagSinglePairs = flag.Int("single.pairs", 30, "interleaved (sipprobe, peer) pairs per command")
+	flagSingleBase  = flag.String("single.before", "", "another sipprobe binary (say, an older commit's) to run in the same pairs, for a before/after figure")
 )
 
 // singleCase is one command line of sipprobe and the one of the peer a user
@@ -109,7 +110,7 @@ func BenchmarkSingleShot(b *testing.B) {
 				mustRun(b, probeCmd(), c.wantProbe)
 				mustRun(b, c.peer(), 0)
 			}
-			var pw, pc, sw, sc []float64
+			var pw, pc, sw, sc, bw, bc []float64
 			for i := range pairs {
 				var p, s cost
 				if i%2 == 0 {
@@ -121,10 +122,19 @@ func BenchmarkSingleShot(b *testing.B) {
 				}
 				pw, pc = append(pw, ms(p.wall)), append(pc, ms(p.cpu))
 				sw, sc = append(sw, ms(s.wall)), append(sc, ms(s.cpu))
+				if before := *flagSingleBase; before != "" {
+					o := mustRun(b, append([]string{before}, c.sipprobe...), c.wantProbe)
+					bw, bc = append(bw, ms(o.wall)), append(bc, ms(o.cpu))
+				}
 			}
 			fmt.Printf("%-20s %12.2f %12.2f  %-20s %12.2f %12.2f  %10.2f %10.2f\n",
 				c.name, median(pw), median(pc), c.peerName, median(sw), median(sc),
 				median(pw)/median(sw), median(pc)/median(sc))
+			if len(bw) > 0 {
+				fmt.Printf("%-20s %12.2f %12.2f  %-20s %12.2f %12.2f  %10.2f %10.2f\n",
+					"  (before)", median(bw), median(bc), "", median(sw), median(sc),
+					median(bw)/median(sw), median(bc)/median(sc))
+			}
 		}
 	}
 }
