@@ -59,8 +59,9 @@ func BenchmarkSingleShot(b *testing.B) {
 	// digits, and then Kamailio answers 405 (not its own URI).
 	kam := kamailio.Start(b, kamailio.WithPortBelow(10000))
 	server := kam.Addr("udp")
-	// One call per invite run, both sides, plus the warm-up runs.
-	uas := sipp.StartUAS(b, sipp.BasicUAS(), sipp.WithCalls(2*pairs+4), sipp.WithTimeout(30*time.Minute))
+	// One call per invite run: sipprobe, SIPp and the before binary, plus
+	// the warm-up runs.
+	uas := sipp.StartUAS(b, sipp.BasicUAS(), sipp.WithCalls(3*pairs+6), sipp.WithTimeout(30*time.Minute))
 
 	cases := []singleCase{
 		{
