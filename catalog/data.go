@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"sync"
 )
@@ -96,9 +97,20 @@ func readData(fsys fs.FS, fast bool) (fileData, error) {
 	sort.Strings(names)
 	files := make([]fileData, len(names))
 	errs := make([]error, len(names))
+	// One worker per core, not per file: each new goroutine's stack grows
+	// (and is copied) several times on the decoder's recursion.
+	next := make(chan int, len(names))
+	for i := range names {
+		next <- i
+	}
+	close(next)
 	var wg sync.WaitGroup
-	for i, name := range names {
-		wg.Go(func() { errs[i] = readFile(fsys, name, fast, &files[i]) })
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = readFile(fsys, names[i], fast, &files[i])
+			}
+		})
 	}
 	wg.Wait()
 	for i, name := range names {

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -403,15 +404,20 @@ func (d *fastDecoder) skip() error {
 // skipString passes over a string, escapes included, without decoding it.
 func (d *fastDecoder) skipString() error {
 	d.i++ // the opening quote
-	for d.i < len(d.b) {
-		switch d.b[d.i] {
-		case '"':
-			d.i++
-			return nil
-		case '\\':
-			d.i++
+	for {
+		j := bytes.IndexByte(d.b[d.i:], '"')
+		if j < 0 {
+			return fmt.Errorf("%w: unterminated string", errFastJSON)
 		}
-		d.i++
+		d.i += j + 1
+		// The quote ends the string unless an odd run of backslashes
+		// escapes it.
+		k := d.i - 2
+		for k >= 0 && d.b[k] == '\\' {
+			k--
+		}
+		if (d.i-2-k)%2 == 0 {
+			return nil
+		}
 	}
-	return fmt.Errorf("%w: unterminated string", errFastJSON)
 }

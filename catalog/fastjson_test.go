@@ -66,6 +66,8 @@ func TestFastDecodeFallsBack(t *testing.T) {
 			want: fileData{Notes: map[string]noteData{"a": {EN: "x"}}}},
 		{name: "unknown keys", in: `{"other": [1, {"x": "]}"}], "notes": {}}`,
 			want: fileData{Notes: map[string]noteData{}}},
+		{name: "skipped strings with escaped quotes and backslashes", in: `{"other": ["a\\\"b\\\\", "\\\\"], "notes": {"a": {"en": "x"}}}`,
+			want: fileData{Notes: map[string]noteData{"a": {EN: "x"}}}},
 		{name: "a float is encoding/json's", in: `{"q850": [{"code": 1.5}]}`},
 		{name: "lone surrogate is encoding/json's", in: `{"notes": {"a": {"en": "\ud83d"}}}`,
 			want: fileData{Notes: map[string]noteData{"a": {EN: "\ufffd"}}}},
