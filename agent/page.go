@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/sipprobe/sipprobe/catalog"
@@ -128,12 +129,15 @@ func SamplesOf(entries []history.Entry) []Sample {
 //go:embed page.tmpl
 var pageSource string
 
-// pageTemplate is parsed once; a template is safe for concurrent Execute.
-var pageTemplate = template.Must(template.New("page").Parse(pageSource))
+// pageTemplate is parsed once, on the first page served and not in every
+// sipprobe process; a template is safe for concurrent Execute.
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(pageSource))
+})
 
 // WritePage renders p as a complete HTML document.
 func WritePage(w io.Writer, p Page) error {
-	if err := pageTemplate.Execute(w, viewOf(p)); err != nil {
+	if err := pageTemplate().Execute(w, viewOf(p)); err != nil {
 		return fmt.Errorf("status page: %w", err)
 	}
 	return nil

@@ -7,10 +7,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // idPattern is the shape of a stable id: lower-case words joined by '-'.
-var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
 var validSeverity = map[Severity]bool{
 	SeverityOK: true, SeverityInfo: true, SeverityWarning: true,
@@ -18,8 +19,10 @@ var validSeverity = map[Severity]bool{
 }
 
 // build validates the merged data and indexes it. All problems are
-// collected so that one test run shows every mistake in the data.
-func build(d fileData) (*Catalog, error) {
+// collected so that one test run shows every mistake in the data. Without
+// checkTexts it skips the checks of the wording (every text, note and
+// tagged remedy) and of the ids' spelling, which the index does not need.
+func build(d fileData, checkTexts bool) (*Catalog, error) {
 	c := &Catalog{
 		byID:     map[string]*entry{},
 		byCode:   map[int]*entry{},
@@ -37,7 +40,7 @@ func build(d fileData) (*Catalog, error) {
 	seenPhrase := map[string]string{}
 	for i := range d.Entries {
 		ed := &d.Entries[i]
-		if !idPattern.MatchString(ed.ID) {
+		if checkTexts && !idPattern().MatchString(ed.ID) {
 			bad("entry %d: bad id %q", i, ed.ID)
 			continue
 		}
@@ -50,11 +53,13 @@ func build(d fileData) (*Catalog, error) {
 		}
 		e := &entry{id: ed.ID, sev: ed.Severity, related: ed.Related, class: ed.Class,
 			en: ed.EN, ru: ed.RU, kinds: ed.Kinds, specific: len(ed.Phrases) > 0}
-		checkText(ed.ID, "en", ed.EN, true, bad)
-		checkText(ed.ID, "ru", ed.RU, true, bad)
-		for k, kd := range ed.Kinds {
-			checkText(ed.ID+"/"+k, "en", kd.EN, false, bad)
-			checkText(ed.ID+"/"+k, "ru", kd.RU, false, bad)
+		if checkTexts {
+			checkLazyText(ed.ID, "en", ed.EN, bad)
+			checkLazyText(ed.ID, "ru", ed.RU, bad)
+			for k, kd := range ed.Kinds {
+				checkText(ed.ID+"/"+k, "en", kd.EN, false, bad)
+				checkText(ed.ID+"/"+k, "ru", kd.RU, false, bad)
+			}
 		}
 		for _, s := range ed.Codes {
 			code, name, ok := splitPhrase(s)
@@ -149,14 +154,16 @@ func build(d fileData) (*Catalog, error) {
 			bad("note %q missing or incomplete", k)
 		}
 	}
-	for k, n := range c.notes {
-		for _, s := range []string{n.EN, n.RU} {
-			if err := checkTemplate(s); err != nil {
-				bad("note %q: %v", k, err)
+	if checkTexts {
+		for k, n := range c.notes {
+			for _, s := range []string{n.EN, n.RU} {
+				if err := checkTemplate(s); err != nil {
+					bad("note %q: %v", k, err)
+				}
 			}
 		}
+		checkTried(c, d.Tried, bad)
 	}
-	checkTried(c, d.Tried, bad)
 	c.tried = map[string][]triedData{}
 	for _, t := range d.Tried {
 		c.tried[t.ID] = append(c.tried[t.ID], t)
@@ -190,6 +197,20 @@ func checkText(id, lang string, t text, full bool, bad func(string, ...any)) {
 			bad("%s: %s: empty cause or remedy", id, lang)
 		}
 	}
+}
+
+// checkLazyText decodes a text and checks it as a full one.
+func checkLazyText(id, lang string, l lazyText, bad func(string, ...any)) {
+	if l.decode == nil {
+		bad("%s: %s text needs a summary, a cause and a remedy", id, lang)
+		return
+	}
+	t, err := l.decode()
+	if err != nil {
+		bad("%s: %s: %v", id, lang, err)
+		return
+	}
+	checkText(id, lang, t, true, bad)
 }
 
 // splitPhrase splits "403 Wrong Guess" (or "* Codec Mismatch", code 0).

@@ -35,7 +35,7 @@ type entry struct {
 	related  []int
 	words    []string
 	class    int
-	en, ru   text
+	en, ru   lazyText
 	kinds    map[string]kindData
 	specific bool // has vendor phrases: more precise than a bare code
 }
@@ -46,9 +46,15 @@ type entry struct {
 var defaultCatalog = sync.OnceValue(func() *Catalog {
 	sub, err := fs.Sub(embedded, "data")
 	if err == nil {
-		var c *Catalog
-		if c, err = Load(sub); err == nil {
-			return c
+		var d fileData
+		if d, err = readData(sub, true); err == nil {
+			// TestEmbeddedCatalogLoads checks every text of this very data
+			// (Load); checking it again in every process cost a check a
+			// few milliseconds, so only the index is built here.
+			var c *Catalog
+			if c, err = build(d, false); err == nil {
+				return c
+			}
 		}
 	}
 	return fallbackCatalog(err)
@@ -59,11 +65,11 @@ func Default() *Catalog { return defaultCatalog() }
 
 // Load reads and validates the *.json data files at the root of fsys.
 func Load(fsys fs.FS) (*Catalog, error) {
-	d, err := readData(fsys)
+	d, err := readData(fsys, false)
 	if err != nil {
 		return nil, err
 	}
-	return build(d)
+	return build(d, true)
 }
 
 // Lookup returns the entry with that id, with placeholders left empty.

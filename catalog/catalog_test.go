@@ -132,7 +132,7 @@ func TestEntriesComplete(t *testing.T) {
 	c := Default()
 	seen := map[string]bool{}
 	for _, e := range c.Entries() {
-		if seen[e.ID] || !idPattern.MatchString(e.ID) {
+		if seen[e.ID] || !idPattern().MatchString(e.ID) {
 			t.Errorf("%s: duplicate or malformed id", e.ID)
 		}
 		seen[e.ID] = true

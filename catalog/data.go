@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
+	"sync"
 )
 
 // The catalogue text lives in data/*.json so that wording can change
@@ -47,8 +49,8 @@ type entryData struct {
 	// Class makes this the fallback for unregistered codes of that class
 	// (4 for 4xx).
 	Class int                 `json:"class,omitempty"`
-	EN    text                `json:"en"`
-	RU    text                `json:"ru"`
+	EN    lazyText            `json:"en"`
+	RU    lazyText            `json:"ru"`
 	Kinds map[string]kindData `json:"kinds,omitempty"`
 }
 
@@ -78,8 +80,11 @@ type noteData struct {
 	RU string `json:"ru"`
 }
 
-// readData merges every *.json file at the root of fsys, in name order.
-func readData(fsys fs.FS) (fileData, error) {
+// readData merges every *.json file at the root of fsys, in name order;
+// fast decodes with decodeData instead of encoding/json. The files are
+// decoded concurrently: the catalogue is on the path of every check, and
+// a check's process otherwise uses one core of several.
+func readData(fsys fs.FS, fast bool) (fileData, error) {
 	var all fileData
 	all.Notes = map[string]noteData{}
 	names, err := fs.Glob(fsys, "*.json")
@@ -90,15 +95,29 @@ func readData(fsys fs.FS) (fileData, error) {
 		return all, fmt.Errorf("%w: no *.json files", ErrInvalidCatalog)
 	}
 	sort.Strings(names)
-	for _, name := range names {
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return all, fmt.Errorf("%w: %w", ErrInvalidCatalog, err)
+	files := make([]fileData, len(names))
+	errs := make([]error, len(names))
+	// One worker per core, not per file: each new goroutine's stack grows
+	// (and is copied) several times on the decoder's recursion.
+	next := make(chan int, len(names))
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = readFile(fsys, names[i], fast, &files[i])
+			}
+		})
+	}
+	wg.Wait()
+	for i, name := range names {
+		if errs[i] != nil {
+			return all, errs[i]
 		}
-		var f fileData
-		if err := json.Unmarshal(b, &f); err != nil {
-			return all, fmt.Errorf("%w: %s: %w", ErrInvalidCatalog, path.Base(name), err)
-		}
+		f := files[i]
 		all.Entries = append(all.Entries, f.Entries...)
 		all.Q850 = append(all.Q850, f.Q850...)
 		all.Warnings = append(all.Warnings, f.Warnings...)
@@ -111,4 +130,21 @@ func readData(fsys fs.FS) (fileData, error) {
 		}
 	}
 	return all, nil
+}
+
+// readFile decodes one data file into f.
+func readFile(fsys fs.FS, name string, fast bool, f *fileData) error {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidCatalog, err)
+	}
+	if fast {
+		err = decodeData(b, f)
+	} else {
+		err = json.Unmarshal(b, f)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrInvalidCatalog, path.Base(name), err)
+	}
+	return nil
 }

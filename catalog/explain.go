@@ -102,7 +102,7 @@ func fallbackCatalog(err error) *Catalog {
 		msg += ": " + err.Error()
 	}
 	t := text{Summary: clip(msg, 300), Causes: []string{"a bug in sipprobe"}, Remedies: []string{"report it with the output of `go test ./catalog`"}}
-	e := &entry{id: idInternal, sev: SeverityUnknown, en: t, ru: t}
+	e := &entry{id: idInternal, sev: SeverityUnknown, en: eager(t), ru: eager(t)}
 	c := &Catalog{
 		entries: []*entry{e}, byID: map[string]*entry{idInternal: e},
 		byCode: map[int]*entry{}, stdName: map[int]string{}, byClass: map[int]*entry{},

@@ -3,6 +3,7 @@ package catalog
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/sipprobe/sipprobe/internal/editdist"
 )
@@ -39,8 +40,12 @@ func normalize(s string) string {
 	if len(s) > 4*maxReason {
 		s = s[:4*maxReason]
 	}
-	s = homoglyphs.Replace(strings.ToLower(s))
+	s = strings.ToLower(s)
+	if !isASCII(s) { // every homoglyph is Cyrillic; the replacer is slow on any text
+		s = homoglyphs.Replace(s)
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	space := true
 	n := 0
 	for _, r := range s {
@@ -60,6 +65,15 @@ func normalize(s string) string {
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // allowedEdits is how many typos a phrase of n runes tolerates: none for

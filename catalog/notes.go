@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // notesFor lists the facts of this exchange that back the diagnosis, in
@@ -116,7 +117,9 @@ func (c *Catalog) notesFor(ex Exchange, ch choice, lang Lang, v vars) []string {
 	return notes
 }
 
-var q850Pattern = regexp.MustCompile(`(?i)q\.?850\s*;[^,]*?\bcause\s*=\s*"?(\d{1,3})`)
+var q850Pattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)q\.?850\s*;[^,]*?\bcause\s*=\s*"?(\d{1,3})`)
+})
 
 // q850Cause extracts N from a Reason header "Q.850;cause=N;text=..."
 // (RFC 3326); 0 when there is none.
@@ -124,7 +127,7 @@ func q850Cause(hdr string) int {
 	if len(hdr) > 1000 {
 		hdr = hdr[:1000]
 	}
-	m := q850Pattern.FindStringSubmatch(hdr)
+	m := q850Pattern().FindStringSubmatch(hdr)
 	if m == nil {
 		return 0
 	}

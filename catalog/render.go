@@ -181,7 +181,7 @@ func checkTemplate(s string) error {
 
 // render resolves an entry (and failure kind) in one language.
 func (c *Catalog) render(e *entry, kind string, lang Lang, v vars) Diagnosis {
-	t := pick(lang, e.en, e.ru)
+	t := pick(lang, e.en, e.ru).text()
 	if k, ok := e.kinds[kind]; ok {
 		kt := pick(lang, k.EN, k.RU)
 		if kt.Summary != "" {

@@ -52,7 +52,7 @@ func checkTried(c *Catalog, tags []triedData, bad func(string, ...any)) {
 			bad("tried %s: unknown id", t.ID)
 			continue
 		}
-		en, ru := e.en.Remedies, e.ru.Remedies
+		en, ru := e.en.text().Remedies, e.ru.text().Remedies
 		if t.Kind != "" {
 			k, ok := e.kinds[t.Kind]
 			if !ok {

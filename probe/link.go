@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -34,6 +35,11 @@ type link struct {
 	// inbound handles requests the server sends us (see dispatch).
 	inbound atomic.Pointer[requestHandler]
 }
+
+// poolYield bounds how long openLink yields to sipgo's serving goroutine
+// (typically 50 µs: another thread wakes up for it) before it falls back
+// to sleeping, for a machine too busy to run it soon.
+const poolYield = 2 * time.Millisecond
 
 // requestHandler answers one request the server sent on this link; sipgo
 // made a server transaction for it.
@@ -110,13 +116,21 @@ func openLink(ctx context.Context, transport, localAddr string, raddr netip.Addr
 		}
 		wait.Stop()
 	}
-	for deadline := time.Now().Add(time.Second); ; {
+	// Otherwise the goroutine registers it as soon as it runs, so yield to it first:
+	// a timer sleep lasts a millisecond or more (issue 13: a tenth of a
+	// single check).
+	start := time.Now()
+	for deadline := start.Add(time.Second); ; {
 		if _, err := tp.GetConnection(network, poolKey); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
 			l.close()
 			return nil, fmt.Errorf("sipgo did not take the %s connection", transport)
+		}
+		if time.Since(start) < poolYield {
+			runtime.Gosched()
+			continue
 		}
 		time.Sleep(200 * time.Microsecond)
 	}

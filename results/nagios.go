@@ -5,6 +5,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/sipprobe/sipprobe/catalog"
 )
@@ -262,7 +263,7 @@ func runLongLine(r Result) string {
 	return line
 }
 
-var perfUnsafe = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+var perfUnsafe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9_.-]+`) })
 
 // perfLabel is the probe name in the characters every perfdata parser
 // accepts: "reg-120/udp" → "reg-120_udp".
@@ -271,7 +272,7 @@ func perfLabel(r Result) string {
 	if name == "" {
 		name = r.Probe
 	}
-	return perfUnsafe.ReplaceAllString(name, "_")
+	return perfUnsafe().ReplaceAllString(name, "_")
 }
 
 // Close writes the status line and the long text.

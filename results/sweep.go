@@ -152,7 +152,7 @@ func (s *SweepSummary) WriteNagios(w io.Writer) error {
 		} else {
 			bad = append(bad, fmt.Sprintf("%s %d", orDash(c.Diagnosis), c.N))
 		}
-		perf = append(perf, perfItem(perfUnsafe.ReplaceAllString(string(c.Status)+"_"+orDash(c.Diagnosis), "_"), fmt.Sprint(c.N), "", ""))
+		perf = append(perf, perfItem(perfUnsafe().ReplaceAllString(string(c.Status)+"_"+orDash(c.Diagnosis), "_"), fmt.Sprint(c.N), "", ""))
 	}
 	text := fmt.Sprintf("%d of %d accounts OK", okAll, s.total)
 	if s.total == 0 {

@@ -87,13 +87,15 @@ func envFieldsOf(f cli.Flag) (vars *[]string, usage *string) {
 func applyEnv(c *cli.Context, flags []envFlag) error {
 	st := envStateOf(c)
 	for _, ef := range flags {
-		name := ef.flag.Names()[0]
-		if c.IsSet(name) {
-			continue // the command line wins
-		}
+		// The variable first: c.IsSet walks every flag's names through a
+		// regexp (urfave/cli's FlagNames), and most variables are unset.
 		val, ok := os.LookupEnv(ef.envVar)
 		if !ok || val == "" {
 			continue
+		}
+		name := ef.flag.Names()[0]
+		if c.IsSet(name) {
+			continue // the command line wins
 		}
 		if err := c.Set(name, val); err != nil {
 			return usagef("%s=%q: want %s", ef.envVar, val, valueWanted(ef.flag))

@@ -3,6 +3,7 @@ package main
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -11,11 +12,18 @@ import (
 
 // The Go flag package's messages, which urfave/cli passes on as they are
 // ("flag provided but not defined: -bogus"). They name flags with one dash
-// and say "parse error" for any bad value.
+// and say "parse error" for any bad value. Compiled on the first usage
+// error, not in every run.
 var (
-	reUnknownFlag = regexp.MustCompile(`^flag provided but not defined: -+(.+)$`)
-	reBadValue    = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]+): `)
-	reNoValue     = regexp.MustCompile(`^flag needs an argument: -+(.+)$`)
+	reUnknownFlag = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^flag provided but not defined: -+(.+)$`)
+	})
+	reBadValue = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]+): `)
+	})
+	reNoValue = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^flag needs an argument: -+(.+)$`)
+	})
 )
 
 // flagError rewords a flag parsing error of cmd (nil: the top level) for a
@@ -26,7 +34,7 @@ func flagError(cmd *cli.Command, err error) error {
 	if cmd != nil {
 		flags = cmd.Flags
 	}
-	if m := reUnknownFlag.FindStringSubmatch(msg); m != nil {
+	if m := reUnknownFlag().FindStringSubmatch(msg); m != nil {
 		where := ""
 		if cmd != nil {
 			where = " for " + cmd.FullName()
@@ -36,10 +44,10 @@ func flagError(cmd *cli.Command, err error) error {
 		}
 		return usagef("unknown flag %s%s", dashed(m[1]), where)
 	}
-	if m := reBadValue.FindStringSubmatch(msg); m != nil {
+	if m := reBadValue().FindStringSubmatch(msg); m != nil {
 		return usagef("%s %q: want %s", dashed(m[2]), m[1], valueWanted(findFlag(flags, m[2])))
 	}
-	if m := reNoValue.FindStringSubmatch(msg); m != nil {
+	if m := reNoValue().FindStringSubmatch(msg); m != nil {
 		return usagef("%s needs %s", dashed(m[1]), valueWanted(findFlag(flags, m[1])))
 	}
 	return usagef("%v", err)

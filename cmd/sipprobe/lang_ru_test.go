@@ -21,6 +21,7 @@ func init() {
 		Warning Reason Retry-After Min-Expires User-Agent Expires OK Trying Ringing WWW-Authenticate Authorization
 		PCMU PCMA G722 opus pcmu pcma g722 telephone-event sendrecv sendonly recvonly inactive realm nonce MD5 qop auth
 		ms s sipprobe demo options register invite Asterisk FreeSWITCH Kamailio fail2ban iptables nftables ACL SRTP SDES REJECT ID
+		RTCP MOS R E ITU-T RTT Ie Bpl DTMF
 		`) {
 		ruCLIAllowed[w] = true
 	}

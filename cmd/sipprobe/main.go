@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 			code = 3
 		}
 	}()
+	prewarm(args)
 	app := newApp(stdout, stderr)
 	if n := len(args); n > 1 && args[n-1] == completeFlag {
 		complete(app, args, stdout)

@@ -53,6 +53,8 @@ type config struct {
 	webSocket      bool
 
 	natCalls bool
+
+	portBelow int // 0: an ephemeral port (WithPortBelow)
 }
 
 func defaultConfig() config {

@@ -208,7 +208,12 @@ func pickPorts(c *config) (port, tlsPort int, err error) {
 	if c.ns != nil {
 		return 5060, 5061, nil
 	}
-	if port, err = testpeers.FreePortHost(c.host); err != nil {
+	if c.portBelow > 0 {
+		port, err = freePortBelow(c.host, c.portBelow)
+	} else {
+		port, err = testpeers.FreePortHost(c.host)
+	}
+	if err != nil {
 		return 0, 0, err
 	}
 	if tlsPort, err = testpeers.FreePortHost(c.host); err != nil {
