@@ -40,10 +40,24 @@ type TLSConfig struct {
 	Insecure   bool
 }
 
+// NoHold is the Hold of an explicit --hold 0: hang up right after the ACK.
+const NoHold time.Duration = -1
+
+// HoldOf maps a hold the user wrote to InviteConfig.Hold: an explicit 0
+// means no hold, not the default.
+func HoldOf(d time.Duration) time.Duration {
+	if d == 0 {
+		return NoHold
+	}
+	return d
+}
+
 // InviteConfig holds the test-call settings.
 type InviteConfig struct {
-	To          string
-	Codecs      []string
+	To     string
+	Codecs []string
+	// Hold is how long the answered call stays up: 0 means DefaultHold,
+	// a negative value no hold (BYE right after the ACK); see NoHold.
 	Hold        time.Duration
 	RingTimeout time.Duration
 	RTP         bool

@@ -80,7 +80,7 @@ func (v *validator) checkConn(c connSpec, s *section, where string) {
 			v.add(s, where, "dns_server", "%s", strings.TrimPrefix(err.Error(), probe.ErrDNSServer.Error()+" "))
 		}
 	}
-	v.duration(s, where, "hold", c.Hold, false)
+	v.duration(s, where, "hold", c.Hold, true) // "0s": no hold
 	if c.DTMF != nil {
 		if err := probe.ValidateDTMF(*c.DTMF); err != nil {
 			v.add(s, where, "dtmf", "%q: %v", *c.DTMF, err)
@@ -175,7 +175,7 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 		}
 		cfg.Invite = probe.InviteConfig{
 			To: deref(c.To), Codecs: c.Codecs, RTP: deref(c.RTP), CodecSweep: deref(c.CodecSweep), SRTP: deref(c.SRTP),
-			Hold:        parseDuration(c.Hold),
+			Hold:        holdOf(c.Hold),
 			RingTimeout: parseDuration(c.RingTimeout),
 			MinMOS:      deref(c.Expect.MinMOS),
 			DTMF:        deref(c.DTMF),
@@ -474,4 +474,13 @@ func flagsToKeys(msg string) string {
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// holdOf is the entry's hold: unset is the default, an explicit "0s" no
+// hold at all.
+func holdOf(s *string) time.Duration {
+	if s == nil {
+		return 0
+	}
+	return probe.HoldOf(parseDuration(s))
 }

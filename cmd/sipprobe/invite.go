@@ -40,7 +40,7 @@ func inviteCommand() *cli.Command {
 			cfg.Invite = probe.InviteConfig{
 				To:          c.String("to"),
 				Codecs:      splitList(c.String("codecs")),
-				Hold:        c.Duration("hold"),
+				Hold:        probe.HoldOf(c.Duration("hold")), // the flag's default is DefaultHold
 				RingTimeout: c.Duration("ring-timeout"),
 				RTP:         c.Bool("rtp"),
 				CodecSweep:  c.Bool("codec-sweep"),

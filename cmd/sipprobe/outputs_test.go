@@ -245,3 +245,39 @@ expect = { min_contacts = 1 }
 		t.Errorf("long text should explain reg-120 alone:\n%s", out)
 	}
 }
+
+// An explicit --hold 0 (or hold = "0s" in a scenario) hangs up right after
+// the ACK; it used to mean the default 2 s hold.
+func TestInviteHoldZero(t *testing.T) {
+	addr, good, _ := startPBX(t)
+	for _, tc := range []struct {
+		name     string
+		hold     []string
+		atLeast  float64
+		atMostMs float64
+	}{
+		{name: "explicit 0", hold: []string{"--hold", "0"}, atMostMs: 1000},
+		{name: "default", hold: nil, atLeast: 1900, atMostMs: 10000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"invite", "-s", addr, "-u", "120", "--password-file", good, "--to", "600", "-o", "json"}, tc.hold...)
+			code, out, stderr := runMain(t, args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s\n%s", code, stderr, out)
+			}
+			var r struct {
+				Details struct {
+					Invite struct {
+						HeldMs float64 `json:"held_ms"`
+					} `json:"invite"`
+				} `json:"details"`
+			}
+			if err := json.Unmarshal([]byte(out), &r); err != nil {
+				t.Fatal(err)
+			}
+			if h := r.Details.Invite.HeldMs; h < tc.atLeast || h > tc.atMostMs {
+				t.Errorf("held %.1f ms, want %.0f to %.0f", h, tc.atLeast, tc.atMostMs)
+			}
+		})
+	}
+}
