@@ -7,4 +7,5 @@ import "flag"
 var (
 	flagProbes   = flag.Int("sweep.probes", 50, "accounts to probe per repetition (one REGISTER-with-auth each)")
 	flagParallel = flag.Int("sweep.parallel", 50, "probes in flight at once (sipprobe workers, SIPp -l)")
+	flagPool     = flag.Bool("sweep.pool", true, "share one UDP link per server between the probes (probe.WithLinkPool), as run's sweeps do")
 )

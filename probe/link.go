@@ -33,13 +33,15 @@ type link struct {
 	wsHost string
 	// inbound handles requests the server sends us (see dispatch).
 	inbound atomic.Pointer[requestHandler]
+	// share is set on one probe's view of a pooled link (see LinkPool).
+	share *linkShare
 }
 
 // requestHandler answers one request the server sent on this link; sipgo
 // made a server transaction for it.
 type requestHandler func(req *sip.Request, tx sip.ServerTransaction)
 
-func openLink(ctx context.Context, transport, localAddr string, raddr netip.AddrPort, tlsConf *tls.Config, ws wsDial, userAgent string, w *wire) (*link, error) {
+func openLink(ctx context.Context, transport, localAddr string, raddr netip.AddrPort, tlsConf *tls.Config, ws wsDial, userAgent string, w recorder) (*link, error) {
 	configureSIPGo()
 	dialStart := time.Now()
 	c, err := dial(ctx, transport, localAddr, raddr, tlsConf, ws)
@@ -125,6 +127,7 @@ func openLink(ctx context.Context, transport, localAddr string, raddr netip.Addr
 
 // send starts a client transaction for req over this link.
 func (l *link) send(ctx context.Context, req *sip.Request) (sip.ClientTransaction, error) {
+	l.share.route(req)
 	req.SetTransport(l.sipNetwork())
 	req.SetDestination(l.raddr.String())
 	req.Laddr = sip.Addr{IP: net.IP(l.laddr.Addr().AsSlice()), Port: int(l.laddr.Port())}
@@ -134,6 +137,7 @@ func (l *link) send(ctx context.Context, req *sip.Request) (sip.ClientTransactio
 
 // write sends a request outside a transaction (ACK).
 func (l *link) write(req *sip.Request) error {
+	l.share.route(req)
 	req.SetTransport(l.sipNetwork())
 	req.SetDestination(l.raddr.String())
 	req.Laddr = sip.Addr{IP: net.IP(l.laddr.Addr().AsSlice()), Port: int(l.laddr.Port())}
@@ -168,6 +172,10 @@ func (l *link) dispatch(req *sip.Request, tx *sip.ServerTx) {
 
 // close stops sipgo and the socket and waits for the reader goroutine.
 func (l *link) close() {
+	if l.share != nil {
+		l.share.release() // the pool closes the shared link
+		return
+	}
 	if st, ok := l.conn.(*streamTap); ok {
 		st.closing.Store(true)
 	}
