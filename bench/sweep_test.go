@@ -25,6 +25,9 @@ func sweep(ctx context.Context, server, realm string, users []string, passwords 
 	var ok, failed atomic.Int64
 	var firstErr sync.Once
 	var st sweepStats
+	if *flagGC > 0 {
+		defer probe.TuneGCForSweep(*flagGC)()
+	}
 	var opts []probe.Option
 	if *flagPool {
 		// One shared UDP link per server, as `run` uses for a sweep.
