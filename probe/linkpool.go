@@ -10,6 +10,9 @@ import (
 	"github.com/emiago/sipgo/sip"
 )
 
+// poolReadBuffer is the receive buffer asked for a shared UDP socket.
+const poolReadBuffer = 4 << 20
+
 // ErrLinkPoolClosed is returned to a probe that asks a closed pool for a link.
 var ErrLinkPoolClosed = errors.New("link pool closed")
 
@@ -94,6 +97,15 @@ func (p *LinkPool) acquire(ctx context.Context, transport, localAddr string, rad
 		if err != nil {
 			delete(p.links, key)
 			return nil, err
+		}
+		if u, ok := l.conn.(*udpTap); ok {
+			// The answers to hundreds of probes can arrive in one burst.
+			// The default receive buffer holds only a couple of hundred
+			// small datagrams by the kernel's accounting; beyond that
+			// they are dropped, and each lost answer costs a 500 ms
+			// retransmission (RFC 3261 Timer A). The kernel caps the
+			// size at net.core.rmem_max.
+			_ = u.SetReadBuffer(poolReadBuffer)
 		}
 		pl = &pooledLink{l: l, d: d}
 		p.links[key] = pl
