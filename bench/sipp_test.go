@@ -66,6 +66,11 @@ func runSIPp(b *testing.B, server, domain string, users []string, passwords map[
 		args := []string{"-sf", sf, "-inf", inf, "-key", "domain", domain,
 			"-i", "127.0.0.1", "-bind_local", "-p", strconv.Itoa(testpeers.FreePort(b)), "-t", "u1",
 			"-m", strconv.Itoa(len(users)), "-l", strconv.Itoa(parallel), "-r", "1000000", "-rp", "1000",
+			// The same socket buffers as sipprobe's shared UDP link
+			// (probe.LinkPool): with the default ones, the answers to
+			// hundreds of parallel calls overflow SIPp's single socket
+			// and every drop costs it a 500 ms retransmission.
+			"-buff_size", strconv.Itoa(4 << 20),
 			"-nostdin", "-timeout", fmt.Sprintf("%ds", int(timeout.Seconds())), "-timeout_error",
 			"-trace_err", "-error_file", filepath.Join(dir, "errors.log"),
 			server}

@@ -25,6 +25,16 @@ func sweep(ctx context.Context, server, realm string, users []string, passwords 
 	var ok, failed atomic.Int64
 	var firstErr sync.Once
 	var st sweepStats
+	if *flagGC > 0 {
+		defer probe.TuneGCForSweep(*flagGC)()
+	}
+	var opts []probe.Option
+	if *flagPool {
+		// One shared UDP link per server, as `run` uses for a sweep.
+		pool := probe.NewLinkPool()
+		defer pool.Close()
+		opts = append(opts, probe.WithLinkPool(pool))
+	}
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range parallel {
@@ -33,7 +43,7 @@ func sweep(ctx context.Context, server, realm string, users []string, passwords 
 				r := probe.Run(ctx, probe.KindRegister, probe.Config{
 					Target: server, Transport: "udp", Timeout: 5 * time.Second,
 					User: u, Password: passwords[u], Domain: realm, UserAgent: "sipprobe-bench",
-				})
+				}, opts...)
 				// 2xx: the credentials were accepted. The diagnosis may be
 				// ok or an informational one such as "no contacts".
 				if r.FinalCode >= 200 && r.FinalCode < 300 {

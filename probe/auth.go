@@ -35,7 +35,7 @@ func pickChallenge(res *sip.Response) (*challenge, error) {
 			seen = append(seen, strings.SplitN(v, " ", 2)[0])
 			continue
 		}
-		c, err := digest.ParseChallenge(v)
+		c, err := parseChallenge(v)
 		if err != nil {
 			seen = append(seen, "unparseable Digest")
 			continue

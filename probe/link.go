@@ -34,6 +34,8 @@ type link struct {
 	wsHost string
 	// inbound handles requests the server sends us (see dispatch).
 	inbound atomic.Pointer[requestHandler]
+	// share is set on one probe's view of a pooled link (see LinkPool).
+	share *linkShare
 }
 
 // poolYield bounds how long openLink yields to sipgo's serving goroutine
@@ -45,7 +47,7 @@ const poolYield = 2 * time.Millisecond
 // made a server transaction for it.
 type requestHandler func(req *sip.Request, tx sip.ServerTransaction)
 
-func openLink(ctx context.Context, transport, localAddr string, raddr netip.AddrPort, tlsConf *tls.Config, ws wsDial, userAgent string, w *wire) (*link, error) {
+func openLink(ctx context.Context, transport, localAddr string, raddr netip.AddrPort, tlsConf *tls.Config, ws wsDial, userAgent string, w recorder) (*link, error) {
 	configureSIPGo()
 	dialStart := time.Now()
 	c, err := dial(ctx, transport, localAddr, raddr, tlsConf, ws)
@@ -139,6 +141,7 @@ func openLink(ctx context.Context, transport, localAddr string, raddr netip.Addr
 
 // send starts a client transaction for req over this link.
 func (l *link) send(ctx context.Context, req *sip.Request) (sip.ClientTransaction, error) {
+	l.share.route(req)
 	req.SetTransport(l.sipNetwork())
 	req.SetDestination(l.raddr.String())
 	req.Laddr = sip.Addr{IP: net.IP(l.laddr.Addr().AsSlice()), Port: int(l.laddr.Port())}
@@ -148,6 +151,7 @@ func (l *link) send(ctx context.Context, req *sip.Request) (sip.ClientTransactio
 
 // write sends a request outside a transaction (ACK).
 func (l *link) write(req *sip.Request) error {
+	l.share.route(req)
 	req.SetTransport(l.sipNetwork())
 	req.SetDestination(l.raddr.String())
 	req.Laddr = sip.Addr{IP: net.IP(l.laddr.Addr().AsSlice()), Port: int(l.laddr.Port())}
@@ -182,6 +186,10 @@ func (l *link) dispatch(req *sip.Request, tx *sip.ServerTx) {
 
 // close stops sipgo and the socket and waits for the reader goroutine.
 func (l *link) close() {
+	if l.share != nil {
+		l.share.release() // the pool closes the shared link
+		return
+	}
 	if st, ok := l.conn.(*streamTap); ok {
 		st.closing.Store(true)
 	}

@@ -47,6 +47,8 @@ type session struct {
 	// tlsConf is the TLS settings of the probe's connection (receive
 	// opens a second one for its trigger call).
 	tlsConf *tls.Config
+	// pool shares links between the probes of a sweep (WithLinkPool).
+	pool *LinkPool
 }
 
 func newSession(kind Kind, cfg Config, opts ...Option) *session {
@@ -137,7 +139,12 @@ func (s *session) run(parent context.Context) (r results.Result) {
 	s.wire = newWire(s.start)
 	s.alt = s.startPlainCheck(ctx, res)
 	connectStart := time.Now()
-	l, err := openLink(ctx, res.Transport, s.cfg.LocalAddr, res.Addr, tlsConf, s.wsDial(res), s.cfg.UserAgent, s.wire)
+	var l *link
+	if s.pool.pooled(s.kind, res.Transport) {
+		l, err = s.pool.acquire(ctx, res.Transport, s.cfg.LocalAddr, res.Addr, s.cfg.UserAgent, s.wire)
+	} else {
+		l, err = openLink(ctx, res.Transport, s.cfg.LocalAddr, res.Addr, tlsConf, s.wsDial(res), s.cfg.UserAgent, s.wire)
+	}
 	if err != nil {
 		if res.Transport != "udp" {
 			r.Timings.Connect = results.MillisOf(time.Since(connectStart))

@@ -20,7 +20,7 @@ import (
 // does (DESIGN.md §4).
 type udpTap struct {
 	*net.UDPConn
-	w       *wire
+	w       recorder
 	local   string
 	remote  string
 	server  netip.Addr
@@ -35,7 +35,7 @@ type udpTap struct {
 	readingOnce sync.Once
 }
 
-func newUDPTap(c *net.UDPConn, w *wire) *udpTap {
+func newUDPTap(c *net.UDPConn, w recorder) *udpTap {
 	u := &udpTap{UDPConn: c, w: w, local: c.LocalAddr().String(), remote: c.RemoteAddr().String(), reading: make(chan struct{})}
 	if a, ok := c.RemoteAddr().(*net.UDPAddr); ok {
 		u.server = a.AddrPort().Addr().Unmap()
@@ -105,7 +105,7 @@ func (u *udpTap) icmp(errno syscall.Errno, onSend bool) {
 // server closes it under a transaction.
 type streamTap struct {
 	net.Conn
-	w         *wire
+	w         recorder
 	transport string
 	local     string
 	remote    string
@@ -114,7 +114,7 @@ type streamTap struct {
 	closing   atomic.Bool
 }
 
-func newStreamTap(c net.Conn, transport string, w *wire) *streamTap {
+func newStreamTap(c net.Conn, transport string, w recorder) *streamTap {
 	return &streamTap{Conn: c, w: w, transport: transport, local: c.LocalAddr().String(), remote: c.RemoteAddr().String()}
 }
 
