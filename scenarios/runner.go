@@ -71,7 +71,7 @@ func WithParallel(n int) Option { return func(r *Runner) { r.parallel = max(1, n
 // 0 or less removes the limit (for benchmarks against a lab server).
 func WithRateLimit(perSecond float64) Option { return func(r *Runner) { r.rate = perSecond } }
 
-// WithProber replaces probe.Run.
+// WithProber replaces probe.Run (and the run's link pool).
 func WithProber(p Prober) Option { return func(r *Runner) { r.prober = p } }
 
 // WithHistory plugs in the store of past runs; nil is allowed.
@@ -112,7 +112,6 @@ func NewRunner(opts ...Option) *Runner {
 	r := &Runner{
 		parallel:  DefaultParallel,
 		rate:      DefaultRate,
-		prober:    func(ctx context.Context, k probe.Kind, c probe.Config) results.Result { return probe.Run(ctx, k, c) },
 		clock:     realClock{},
 		cooldown:  DefaultCooldown,
 		banWindow: catalog.DefaultBanWindow,
@@ -174,6 +173,14 @@ func (r *Runner) Run(ctx context.Context, jobs iter.Seq[Job], emit func(Event) e
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	st := &runState{Runner: r, acc: newAccounts(), lim: newLimiters(r.rate, rateBurst, r.clock)}
+	if r.prober == nil {
+		// The run's REGISTER and OPTIONS probes over UDP share one socket
+		// and sipgo user agent per server (probe.LinkPool): a sweep of
+		// thousands of accounts costs a third of the CPU. Close waits for
+		// nothing: every probe has returned when Run does.
+		st.pool = probe.NewLinkPool()
+		defer st.pool.Close()
+	}
 	sum := Summary{RunID: r.runID, Started: r.clock.Now(), Counts: map[results.Status]int{}}
 	if sum.RunID == "" {
 		sum.RunID = newRunID(sum.Started)
@@ -298,6 +305,9 @@ type runState struct {
 	*Runner
 	acc *accounts
 	lim *limiters
+	// pool is the run's shared links (nil in a Session and with a fake
+	// prober).
+	pool *probe.LinkPool
 
 	mu    sync.Mutex
 	herrs []error
@@ -396,7 +406,7 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 	}
 	cfg := j.Config
 	cfg.Refusals = st.refusalsOf(ctx, cfg.Target)
-	res := st.prober(ctx, j.Kind, cfg)
+	res := st.probe(ctx, j.Kind, cfg)
 	st.noteLogin(res)
 	if j.Sweep {
 		st.noteSweep(ctx, res)
@@ -425,4 +435,16 @@ func (st *runState) banned(ctx context.Context, j Job) (results.Result, bool) {
 		return skippedCooldown(j, now, st.cooldown), true
 	}
 	return results.Result{}, false
+}
+
+// probe runs one probe: the runner's prober if one was given (tests),
+// else probe.Run, through the run's link pool when it has one.
+func (st *runState) probe(ctx context.Context, k probe.Kind, cfg probe.Config) results.Result {
+	switch {
+	case st.prober != nil:
+		return st.prober(ctx, k, cfg)
+	case st.pool != nil:
+		return probe.Run(ctx, k, cfg, probe.WithLinkPool(st.pool))
+	}
+	return probe.Run(ctx, k, cfg)
 }

@@ -132,6 +132,7 @@ func runAction(c *cli.Context) error {
 		opts = append(opts, scenarios.WithDeadline(begun.Add(deadline)))
 	}
 	runner := scenarios.NewRunner(opts...)
+	defer tuneGCForRun()()
 	notify := c.Bool("notify-on-change")
 	var done atomic.Int64
 	prog := newProgress(c.App.ErrWriter, stderrTerminal, time.Now, runDone(func() int { return int(done.Load()) }, file.Count()))
