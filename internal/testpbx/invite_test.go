@@ -137,15 +137,15 @@ func TestInviteAnswer(t *testing.T) {
 			c.ack2xx(inv, res)
 			bye := dialogReq(sip.BYE, inv, res.To(), inv.CSeq().SeqNo+1, true)
 			c.send(bye)
-			if r := c.finalResponse(time.Second); r.StatusCode != 200 || r.CSeq().MethodName != sip.BYE {
+			if r := c.finalTo(sip.BYE, time.Second); r.StatusCode != 200 {
 				t.Fatalf("BYE answered %v", r.Short())
 			}
 			c.send(bye.Clone())
 			c.send(dialogReq(sip.BYE, inv, res.To(), inv.CSeq().SeqNo+2, true))
-			if r := c.finalResponse(time.Second); r.StatusCode != 200 {
+			if r := c.finalTo(sip.BYE, time.Second); r.StatusCode != 200 {
 				t.Fatalf("retransmitted BYE: %d", r.StatusCode)
 			}
-			if r := c.finalResponse(time.Second); r.StatusCode != 481 {
+			if r := c.finalTo(sip.BYE, time.Second); r.StatusCode != 481 {
 				t.Fatalf("BYE after the call: %d", r.StatusCode)
 			}
 		})
