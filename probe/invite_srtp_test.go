@@ -153,3 +153,28 @@ func TestInviteSRTPKeysRedacted(t *testing.T) {
 		})
 	}
 }
+
+// TestInviteSRTPRetryRinging: the srtp-required retry rings a phone no one
+// asked to ring; --timeout bounds it, then it is CANCELed, and the ringing
+// shows the SRTP offer passed where the plain one was refused.
+func TestInviteSRTPRetryRinging(t *testing.T) {
+	p := startPBX(t, testpbx.WithAccount("120", "pw",
+		testpbx.Extension("704", testpbx.ExtensionBehaviour{MediaEncryption: testpbx.MediaEncryptionSDES, RingForever: true}),
+	))
+	r := Run(context.Background(), KindInvite, inviteConfig(p.Addr("udp"), func(c *Config) {
+		c.Invite.To, c.Password = "704", "pw"
+		c.Timeout, c.Invite.RingTimeout = time.Second, time.Minute
+	}))
+	if r.Diagnosis.ID != "srtp-required" || !strings.Contains(strings.Join(r.Diagnosis.Notes, " "), "rang (180/183)") {
+		t.Fatalf("got %s, notes %q", r.Diagnosis.ID, r.Diagnosis.Notes)
+	}
+	var cancels int
+	for _, m := range r.Messages {
+		if m.Dir == results.DirOut && strings.HasPrefix(m.Raw, "CANCEL ") {
+			cancels++
+		}
+	}
+	if cancels != 1 {
+		t.Errorf("%d CANCELs, want 1 (the ringing retry)", cancels)
+	}
+}
