@@ -36,6 +36,9 @@ type call struct {
 	invTx  sip.ClientTransaction
 	txs    []sip.ClientTransaction
 	ringed bool // a 180/183 came: --ring-timeout bounds the wait now
+	// retry: the srtp-required retry (invite_srtp.go), which no one asked
+	// to ring a phone: its ctx (--timeout) bounds the ringing as well.
+	retry bool
 	// quality is the audio measured during the hold (--rtp), for
 	// details.media.
 	quality *results.MediaDetails
@@ -150,7 +153,10 @@ func (c *call) attempt(ctx context.Context, req *sip.Request) (*sip.Response, er
 				c.ringed = true
 				t := time.NewTimer(c.s.ringTimeout())
 				defer t.Stop()
-				ring, setup = t.C, nil
+				ring = t.C
+				if !c.retry {
+					setup = nil
+				}
 			}
 		case <-tx.Done():
 			return nil, c.s.txError(tx.Err())

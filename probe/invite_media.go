@@ -40,7 +40,7 @@ func (c *call) judgeMedia(ex *catalog.Exchange) *results.MediaDetails {
 // mediaDetails is the report as the result carries it.
 func mediaDetails(rep media.Report) *results.MediaDetails {
 	d := &results.MediaDetails{Codec: rep.Codec, RTCPSent: rep.RTCPSent, RTCPReceived: rep.RTCPRecv,
-		Sent: results.MediaSent{Packets: rep.Sent}}
+		Sent: results.MediaSent{Packets: rep.Sent}, StrayPackets: rep.Stray}
 	if r := rep.Received; r != nil {
 		d.Received = &results.MediaReceived{Expected: r.Expected, Received: r.Received, Lost: r.Lost,
 			LossRatio: r.LossRatio, Duplicates: r.Duplicates, Reordered: r.Reordered, JitterMs: results.MillisOf(r.Jitter), HighestSeq: r.ExtHighest}

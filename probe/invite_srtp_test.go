@@ -116,3 +116,65 @@ func TestInviteSRTPTestPBX(t *testing.T) {
 		})
 	}
 }
+
+// TestInviteSRTPKeysRedacted: the master keys of both a=crypto lines, ours
+// in the INVITE and the far end's in the 200, are secrets like a digest
+// response; only --show-secrets shows them.
+func TestInviteSRTPKeysRedacted(t *testing.T) {
+	p := startPBX(t, testpbx.WithAccount("120", "pw",
+		testpbx.Extension("700", testpbx.ExtensionBehaviour{EchoRTP: true, MediaEncryption: testpbx.MediaEncryptionSDES}),
+	))
+	for _, show := range []bool{false, true} {
+		t.Run(map[bool]string{false: "redacted", true: "show-secrets"}[show], func(t *testing.T) {
+			r := Run(context.Background(), KindInvite, inviteConfig(p.Addr("udp"), func(c *Config) {
+				c.Invite.To, c.Invite.SRTP, c.Invite.RTP, c.Password = "700", SRTPSDES, true, "pw"
+				c.Invite.Hold = 200 * time.Millisecond
+				c.ShowSecrets = show
+			}))
+			var in, out int
+			for _, m := range r.Messages {
+				for _, line := range strings.Split(m.Raw, "\r\n") {
+					if !strings.HasPrefix(line, "a=crypto:") {
+						continue
+					}
+					if m.Dir == results.DirIn {
+						in++
+					} else {
+						out++
+					}
+					if redacted := strings.Contains(line, "inline:<redacted>"); redacted == show {
+						t.Errorf("%s line %q", m.Dir, line)
+					}
+				}
+			}
+			if in == 0 || out == 0 {
+				t.Fatalf("a=crypto lines: %d in, %d out; want both (%s)", in, out, r.Diagnosis.ID)
+			}
+		})
+	}
+}
+
+// TestInviteSRTPRetryRinging: the srtp-required retry rings a phone no one
+// asked to ring; --timeout bounds it, then it is CANCELed, and the ringing
+// shows the SRTP offer passed where the plain one was refused.
+func TestInviteSRTPRetryRinging(t *testing.T) {
+	p := startPBX(t, testpbx.WithAccount("120", "pw",
+		testpbx.Extension("704", testpbx.ExtensionBehaviour{MediaEncryption: testpbx.MediaEncryptionSDES, RingForever: true}),
+	))
+	r := Run(context.Background(), KindInvite, inviteConfig(p.Addr("udp"), func(c *Config) {
+		c.Invite.To, c.Password = "704", "pw"
+		c.Timeout, c.Invite.RingTimeout = time.Second, time.Minute
+	}))
+	if r.Diagnosis.ID != "srtp-required" || !strings.Contains(strings.Join(r.Diagnosis.Notes, " "), "rang (180/183)") {
+		t.Fatalf("got %s, notes %q", r.Diagnosis.ID, r.Diagnosis.Notes)
+	}
+	var cancels int
+	for _, m := range r.Messages {
+		if m.Dir == results.DirOut && strings.HasPrefix(m.Raw, "CANCEL ") {
+			cancels++
+		}
+	}
+	if cancels != 1 {
+		t.Errorf("%d CANCELs, want 1 (the ringing retry)", cancels)
+	}
+}

@@ -7,14 +7,56 @@ import (
 )
 
 // redact hides digest responses: with the nonce they let an attacker run an
-// offline dictionary attack on the password.
+// offline dictionary attack on the password. It hides the SDES master keys
+// of a=crypto lines too, ours and the far end's (RFC 4568 §8.3: whoever
+// reads the key||salt decrypts the call's SRTP).
 func redact(msgs []results.Message) []results.Message {
 	for i := range msgs {
 		if msgs[i].Dir == results.DirOut {
 			msgs[i].Raw = redactResponses(msgs[i].Raw)
 		}
+		msgs[i].Raw = redactInlineKeys(msgs[i].Raw)
 	}
 	return msgs
+}
+
+// redactInlineKeys replaces the key||salt of every "inline:" key parameter
+// (RFC 4568 §9.1: inline:<base64>[|lifetime][|MKI:length], any case) with
+// <redacted>, keeping lifetime and MKI, which are no secret.
+func redactInlineKeys(s string) string {
+	const name = "inline:"
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		j := indexFold(s[i:], name)
+		if j < 0 {
+			break
+		}
+		k := i + j + len(name)
+		end := k
+		for end < len(s) && s[end] != '|' && s[end] != ';' && s[end] != '"' && !isSpaceByte(s[end]) {
+			end++
+		}
+		b.WriteString(s[last:k])
+		b.WriteString("<redacted>")
+		last, i = end, end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// indexFold is the index of the first name (lower-case ASCII) in s in any
+// ASCII case, -1 if there is none.
+func indexFold(s, name string) int {
+	for j := 0; j+len(name) <= len(s); j++ {
+		if s[j]|0x20 == name[0] && strings.EqualFold(s[j:j+len(name)], name) {
+			return j
+		}
+	}
+	return -1
 }
 
 // redactResponses replaces the value of every response= parameter (the

@@ -78,3 +78,24 @@ func TestRedactResponsesAsRegexp(t *testing.T) {
 		}
 	})
 }
+
+func TestRedactInlineKeys(t *testing.T) {
+	const key = "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVzcwo="
+	tests := []struct{ name, in, want string }{
+		{"offer", "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + key + "\r\n", "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:<redacted>\r\n"},
+		{"lifetime and MKI kept", "a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:" + key + "|2^20|1:4 KDR=1\r\n", "a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:<redacted>|2^20|1:4 KDR=1\r\n"},
+		{"several keys, odd case", "a=crypto:1 X INLINE:" + key + "|1:4;Inline:" + key + "|2:4", "a=crypto:1 X INLINE:<redacted>|1:4;Inline:<redacted>|2:4"},
+		{"at the end", "inline:" + key, "inline:<redacted>"},
+		{"none", "v=0\r\nm=audio 4000 RTP/AVP 0\r\n", "v=0\r\nm=audio 4000 RTP/AVP 0\r\n"},
+	}
+	for _, tt := range tests {
+		for _, dir := range []results.Direction{results.DirOut, results.DirIn} {
+			t.Run(tt.name+"/"+string(dir), func(t *testing.T) {
+				out := redact([]results.Message{{Dir: dir, Raw: tt.in}})
+				if out[0].Raw != tt.want {
+					t.Errorf("got %q, want %q", out[0].Raw, tt.want)
+				}
+			})
+		}
+	}
+}

@@ -30,6 +30,10 @@ type MediaDetails struct {
 	// OneWay names the direction that fails when audio goes one way:
 	// "inbound" (the far end's RTP does not reach us) or "outbound".
 	OneWay string `json:"one_way,omitempty"`
+	// StrayPackets counts RTP from an address other than the far end's
+	// (the answer's, or the one its RTP came from first): not counted in
+	// received.
+	StrayPackets int `json:"stray_packets,omitempty"`
 }
 
 // MediaReceived is our measurement of the far end's stream.

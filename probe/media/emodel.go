@@ -97,12 +97,22 @@ func EModel(in EModelInputs) Estimate {
 	if burst <= 0 {
 		burst = burstRandom
 	}
-	ppl := max(0, in.LossPercent)
+	ppl := in.LossPercent
+	if !(ppl > 0) { // NaN too: a far end's report is data
+		ppl = 0
+	}
+	ppl = min(100, ppl)
 	ieEff := in.Ie
 	if ppl > 0 {
 		ieEff = in.Ie + (95-in.Ie)*ppl/(ppl/burst+in.Bpl)
 	}
+	// R is 0 to 100 (G.107 §7.2); a delay of minutes, which a bogus RTCP
+	// report can claim, would take the formula far below 0.
 	r := rDefault - id - ieEff
+	if !(r > 0) {
+		r = 0
+	}
+	r = min(100, r)
 	return Estimate{R: r, MOS: MOSFromR(r), Inputs: in}
 }
 

@@ -44,6 +44,9 @@ type Report struct {
 	RTCPRecv   int
 	RTT        time.Duration
 	HaveRTT    bool
+	// Stray counts RTP packets from an address other than the far end's
+	// (strict.go): not in Received.
+	Stray int
 	// Estimate is the E-model estimate; nil when nothing was measured
 	// or the codec has no E-model figures.
 	Estimate *Estimate
@@ -54,7 +57,7 @@ func (s *Session) Report() Report {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := Report{Codec: s.format.Encoding, Sent: s.Sent(), RTCPSent: s.rtcpSent, RTCPRecv: s.far.packets,
-		RTT: s.far.rtt, HaveRTT: s.far.haveRTT}
+		RTT: s.far.rtt, HaveRTT: s.far.haveRTT, Stray: s.peer.stray}
 	if st, ok := s.rcv.Stats(); ok && st.Received > 0 {
 		r.Received = &st
 	}

@@ -43,6 +43,27 @@ type farEnd struct {
 	lastSRSSRC uint32
 	lastSR     uint32
 	lastSRAt   time.Time
+	// ourSRs are the LSR values of the Sender Reports we sent last (a
+	// ring): a block whose LSR is none of them is stale or bogus and gives
+	// no round trip.
+	ourSRs [8]uint32
+	ourSRn int
+}
+
+// sentSR remembers the LSR value of a Sender Report of ours.
+func (f *farEnd) sentSR(lsr uint32) {
+	f.ourSRs[f.ourSRn%len(f.ourSRs)] = lsr
+	f.ourSRn++
+}
+
+// isOurSR: lsr is one of the Sender Reports we sent last.
+func (f *farEnd) isOurSR(lsr uint32) bool {
+	for i := range min(f.ourSRn, len(f.ourSRs)) {
+		if f.ourSRs[i] == lsr {
+			return true
+		}
+	}
+	return false
 }
 
 // handle takes one compound RTCP packet that arrived at at; ours is our
@@ -90,16 +111,18 @@ func (f *farEnd) handle(b []byte, at time.Time, ours uint32, settled bool) {
 
 // roundTrip is RFC 3550 §6.4.1: RTT = A - LSR - DLSR, with A the arrival
 // of the report, all in the middle 32 bits of NTP time. A block without
-// LSR (no SR of ours arrived yet) tells nothing.
+// LSR (no SR of ours arrived yet) tells nothing, nor does one whose LSR
+// names no SR we sent: then A - LSR, the bound of an honest RTT, means
+// nothing and a hostile DLSR could make the RTT anything.
 func (f *farEnd) roundTrip(rr rtcp.ReceptionReport, at time.Time) {
-	if rr.LastSenderReport == 0 {
+	if rr.LastSenderReport == 0 || !f.isOurSR(rr.LastSenderReport) {
 		return
 	}
-	rtt := middle32(ntpTime(at)) - rr.LastSenderReport - rr.Delay
-	if rtt >= 1<<31 {
+	since := middle32(ntpTime(at)) - rr.LastSenderReport // A - LSR
+	if since >= 1<<31 || rr.Delay > since {
 		return // negative: clocks or a bogus block
 	}
-	f.rtt, f.haveRTT = ntpShort(rtt), true
+	f.rtt, f.haveRTT = ntpShort(since-rr.Delay), true
 }
 
 // lostOf reads the signed 24-bit cumulative number of packets lost.
@@ -154,6 +177,7 @@ func report(snd *sender, rcv *Receiver, far *farEnd, now time.Time, cname string
 	if snd.packets > 0 {
 		// The RTP timestamp of now on our stream's clock (§6.4.1).
 		ts := snd.lastTS + uint32(now.Sub(snd.lastAt).Seconds()*float64(snd.clock))
+		far.sentSR(middle32(ntpTime(now)))
 		first = &rtcp.SenderReport{SSRC: snd.ssrc, NTPTime: ntpTime(now), RTPTime: ts,
 			PacketCount: snd.packets, OctetCount: snd.octets, Reports: blocks}
 	} else {

@@ -102,7 +102,8 @@ func ParseCrypto(value string) (Crypto, error) {
 	}
 	f := strings.Fields(value)
 	if len(f) < 3 {
-		return Crypto{}, fmt.Errorf("%w: want <tag> <suite> inline:<key>, got %q", ErrCryptoAttr, value)
+		// Not the value itself: it may hold a key (see probe/redact.go).
+		return Crypto{}, fmt.Errorf("%w: want <tag> <suite> inline:<key>, got %d fields", ErrCryptoAttr, len(f))
 	}
 	var c Crypto
 	tag, err := strconv.Atoi(f[0])
@@ -140,12 +141,15 @@ func ParseCrypto(value string) (Crypto, error) {
 // parseKey reads "inline:<key||salt>[|lifetime][|MKI:length]".
 func parseKey(p string) (MasterKey, error) {
 	method, info, ok := strings.Cut(p, ":")
-	if !ok || !strings.EqualFold(method, "inline") {
+	if !ok {
+		return MasterKey{}, fmt.Errorf("%w: key parameter without inline:", ErrCryptoAttr)
+	}
+	if !strings.EqualFold(method, "inline") {
 		return MasterKey{}, fmt.Errorf("%w: key method %q (want inline:)", ErrCryptoAttr, method)
 	}
 	parts := strings.Split(info, "|")
 	if len(parts) > 3 {
-		return MasterKey{}, fmt.Errorf("%w: key %q has too many |-fields", ErrCryptoAttr, info)
+		return MasterKey{}, fmt.Errorf("%w: key has %d |-fields, at most 3", ErrCryptoAttr, len(parts))
 	}
 	raw, err := base64.StdEncoding.DecodeString(parts[0])
 	if err != nil {

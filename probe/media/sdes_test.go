@@ -86,3 +86,25 @@ func TestNewCryptoRoundTrip(t *testing.T) {
 		t.Errorf("unknown suite: %v", err)
 	}
 }
+
+// TestParseCryptoErrorsHideKeys: the reason an attribute is unreadable
+// goes into a note; it must not carry the key it failed to read.
+func TestParseCryptoErrorsHideKeys(t *testing.T) {
+	const key = "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVzcwo"
+	for _, v := range []string{
+		"1 AES_CM_128_HMAC_SHA1_80inline:" + key,
+		"1 AES_CM_128_HMAC_SHA1_80 " + key,
+		"1 AES_CM_128_HMAC_SHA1_80 inline:" + key + "|2^20|1:4|x",
+		"1 AES_CM_128_HMAC_SHA1_80 inline:" + key + "xx",
+	} {
+		t.Run(v, func(t *testing.T) {
+			_, err := ParseCrypto(v)
+			if err == nil {
+				t.Fatal("parsed")
+			}
+			if strings.Contains(err.Error(), key) {
+				t.Errorf("error shows the key: %v", err)
+			}
+		})
+	}
+}

@@ -51,6 +51,7 @@ type Session struct {
 	rtcpSent int
 	// rtcpTo is where our RTCP goes: the far end's RTP port + 1.
 	rtcpTo netip.AddrPort
+	peer   peerFilter // whose packets count (strict.go)
 }
 
 // Open binds a UDP socket on ip and starts reading it. RTP ports should be
@@ -148,7 +149,9 @@ func (s *Session) read(c *net.UDPConn) {
 				pkt = clear
 			}
 			s.mu.Lock()
-			s.far.handle(pkt, at, s.snd.ssrc, s.settled(at))
+			if s.peer.rtcp(from) {
+				s.far.handle(pkt, at, s.snd.ssrc, s.settled(at))
+			}
 			s.mu.Unlock()
 			continue
 		}
@@ -159,11 +162,20 @@ func (s *Session) read(c *net.UDPConn) {
 			pkt = clear
 		}
 		if p.Unmarshal(pkt) == nil && p.Version == 2 {
-			s.received.Add(1)
 			s.mu.Lock()
-			s.rcv.Packet(&p.Header, at)
+			ok, relatch := s.peer.rtp(from)
+			if relatch {
+				s.rcv = Receiver{format: s.rcv.format}
+				s.received.Store(0)
+			}
+			if ok {
+				s.received.Add(1)
+				s.rcv.Packet(&p.Header, at)
+			}
 			s.mu.Unlock()
-			s.dtmf.observe(&p, at)
+			if ok {
+				s.dtmf.observe(&p, at)
+			}
 		}
 	}
 }
@@ -183,6 +195,7 @@ func (s *Session) Send(ctx context.Context, dst netip.AddrPort, f Format) {
 	s.format, s.snd.clock = f, f.Clock
 	s.rcv.SetFormat(f)
 	s.rtcpTo = netip.AddrPortFrom(dst.Addr(), dst.Port()+1)
+	s.peer.answer = unmap(dst)
 	s.mu.Unlock()
 	s.wg.Add(2)
 	go s.sendRTP(ctx, net.UDPAddrFromAddrPort(dst), f)
