@@ -115,6 +115,26 @@ func TestInviteSRTPTestPBX(t *testing.T) {
 			runSRTPCase(t, tc, func(c *Config) { c.Password = "pw" })
 		})
 	}
+	// A user who expects the refusal (expect.code = 488) asks for one
+	// call: no second INVITE, so even an SRTP-only extension stays a
+	// plain codec-mismatch.
+	t.Run("expected refusal: no retry", func(t *testing.T) {
+		r := Run(context.Background(), KindInvite, inviteConfig(addr(), func(c *Config) {
+			c.Invite.To, c.Invite.NoSRTPRetry, c.Password = "700", true, "pw"
+		}))
+		if r.Diagnosis.ID != "codec-mismatch" {
+			t.Errorf("diagnosis %s, want codec-mismatch", r.Diagnosis.ID)
+		}
+		invites := 0
+		for _, m := range r.Messages {
+			if m.Dir == results.DirOut && strings.HasPrefix(m.Raw, "INVITE ") {
+				invites++
+			}
+		}
+		if invites != 2 { // the challenged INVITE and its authenticated resend
+			t.Errorf("%d INVITEs sent, want 2 (no SRTP retry)", invites)
+		}
+	})
 }
 
 // TestInviteSRTPKeysRedacted: the master keys of both a=crypto lines, ours

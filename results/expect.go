@@ -22,6 +22,13 @@ type Expectation struct {
 	MinContacts int
 }
 
+// ExpectsMediaRefusal: the user expects the call's media to be refused (a
+// negative test for a codec mismatch), so the probe need not place a
+// second call to tell srtp-required apart.
+func (e Expectation) ExpectsMediaRefusal() bool {
+	return e.Code == 488 || e.Code == 606 || e.Diagnosis == "codec-mismatch"
+}
+
 // IsZero reports whether nothing is expected.
 func (e Expectation) IsZero() bool { return e == Expectation{} }
 

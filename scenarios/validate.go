@@ -193,6 +193,7 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 	v.accountsKey(ps, s, where, &p)
 	p.Expect = expectation(c.Expect, p.Kind)
 	v.crossCheckExpect(ps.Expect, b.spec.Expect, p.Expect, s, where)
+	cfg.Invite.NoSRTPRetry = p.Expect.ExpectsMediaRefusal()
 	p.Config = cfg
 
 	// The engine's own checks (user required, cert with key, …), worded

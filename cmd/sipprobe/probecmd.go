@@ -69,6 +69,7 @@ func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config) error)
 		if err != nil {
 			return err
 		}
+		cfg.Invite.NoSRTPRetry = expect.ExpectsMediaRefusal()
 		format, err := outputFlag(c, resultFormats(), resultFormatsUsage)
 		if err != nil {
 			return err
