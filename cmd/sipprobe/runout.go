@@ -129,13 +129,13 @@ func newSink(format string, w io.Writer, path string, spec sinkSpec) (resultSink
 		return &tableSink{t: results.NewTable(w, results.TableOptions{Color: isTerminal(w), Names: spec.names, Targets: spec.targets, Lang: spec.lang})}, nil
 	case "json":
 		if path == "" {
-			return &jsonSink{w: w}, nil
+			return newJSONSink(w, nil), nil
 		}
 		fh, err := os.Create(path)
 		if err != nil {
 			return nil, fmt.Errorf("--json: %w", err)
 		}
-		return &jsonSink{w: fh, f: fh}, nil
+		return newJSONSink(fh, fh), nil
 	case "junit":
 		j, err := results.NewJUnit(spec.suite, spec.start)
 		if err != nil {
@@ -169,17 +169,36 @@ type tableSink struct{ t *results.Table }
 func (s *tableSink) Add(r results.Result) error                     { return s.t.Add(r) }
 func (s *tableSink) Close(elapsed time.Duration, _ time.Time) error { return s.t.Close(elapsed) }
 
+// jsonSink writes JSON Lines, buffered (flushWriter) unless w is a
+// terminal: there a line shows when its probe ends, and no timed flush
+// writes into the progress line on stderr.
 type jsonSink struct {
-	w io.Writer
-	f *os.File
+	w   io.Writer
+	buf *flushWriter // nil: unbuffered
+	f   *os.File
+}
+
+func newJSONSink(w io.Writer, f *os.File) *jsonSink {
+	s := &jsonSink{w: w, f: f}
+	if !writesToTerminal(w) {
+		s.buf = newFlushWriter(w)
+		s.w = s.buf
+	}
+	return s
 }
 
 func (s *jsonSink) Add(r results.Result) error { return results.WriteJSON(s.w, r) }
 func (s *jsonSink) Close(time.Duration, time.Time) error {
-	if s.f != nil {
-		return s.f.Close()
+	var err error
+	if s.buf != nil {
+		err = s.buf.Flush()
 	}
-	return nil
+	if s.f != nil {
+		if cerr := s.f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
 }
 
 type junitSink struct {
