@@ -46,7 +46,12 @@ func (p *Prom) Add(r Result) error {
 // end of the run.
 func (p *Prom) Write(w io.Writer, end time.Time) error {
 	p.last.Set(float64(end.Unix()))
-	mfs, err := p.reg.Gather()
+	return writeRegistry(w, p.reg)
+}
+
+// writeRegistry encodes what reg gathers in the text exposition format.
+func writeRegistry(w io.Writer, reg prometheus.Gatherer) error {
+	mfs, err := reg.Gather()
 	if err != nil {
 		return fmt.Errorf("prom: %w", err)
 	}

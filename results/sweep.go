@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/common/expfmt"
 
 	"github.com/sipprobe/sipprobe/catalog"
 )
@@ -236,15 +235,5 @@ func (s *SweepSummary) WriteProm(w io.Writer, end time.Time) error {
 	}
 	total.Set(float64(s.total))
 	last.Set(float64(end.Unix()))
-	mfs, err := reg.Gather()
-	if err != nil {
-		return fmt.Errorf("prom: %w", err)
-	}
-	enc := expfmt.NewEncoder(w, expfmt.NewFormat(expfmt.TypeTextPlain))
-	for _, mf := range mfs {
-		if err := enc.Encode(mf); err != nil {
-			return fmt.Errorf("prom: %w", err)
-		}
-	}
-	return nil
+	return writeRegistry(w, reg)
 }

@@ -120,17 +120,7 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return &exitError{code: 3, err: err}
 	}
-	opts := []scenarios.Option{
-		scenarios.WithParallel(c.Int("parallel")),
-		scenarios.WithRateLimit(c.Float64("rate")),
-		scenarios.WithHistory(hist),
-		scenarios.WithForce(c.Bool("force")),
-		scenarios.WithCooldown(c.Duration("cooldown")),
-		scenarios.WithBanWindow(c.Duration("ban-window")),
-	}
-	if deadline > 0 {
-		opts = append(opts, scenarios.WithDeadline(begun.Add(deadline)))
-	}
+	opts := runnerOptions(c, hist, begun)
 	runner := scenarios.NewRunner(opts...)
 	defer tuneGCForRun()()
 	notify := c.Bool("notify-on-change")
@@ -218,4 +208,21 @@ func runLang(c *cli.Context, f *scenarios.File) (catalog.Lang, error) {
 	}
 	lang, _ := catalog.ParseLang("")
 	return lang, nil
+}
+
+// runnerOptions are the runner settings of `run` and of an --accounts
+// sweep, from their common flags; --deadline counts from begun.
+func runnerOptions(c *cli.Context, hist scenarios.History, begun time.Time) []scenarios.Option {
+	opts := []scenarios.Option{
+		scenarios.WithParallel(c.Int("parallel")),
+		scenarios.WithRateLimit(c.Float64("rate")),
+		scenarios.WithHistory(hist),
+		scenarios.WithForce(c.Bool("force")),
+		scenarios.WithCooldown(c.Duration("cooldown")),
+		scenarios.WithBanWindow(c.Duration("ban-window")),
+	}
+	if d := c.Duration("deadline"); d > 0 {
+		opts = append(opts, scenarios.WithDeadline(begun.Add(d)))
+	}
+	return opts
 }

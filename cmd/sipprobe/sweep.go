@@ -94,17 +94,7 @@ func sweepRun(c *cli.Context, file *scenarios.File, format string, begun time.Ti
 		closeHist()
 		return &exitError{code: 3, err: err}
 	}
-	opts := []scenarios.Option{
-		scenarios.WithParallel(c.Int("parallel")),
-		scenarios.WithRateLimit(c.Float64("rate")),
-		scenarios.WithHistory(hist),
-		scenarios.WithForce(c.Bool("force")),
-		scenarios.WithCooldown(c.Duration("cooldown")),
-		scenarios.WithBanWindow(c.Duration("ban-window")),
-	}
-	if d := c.Duration("deadline"); d > 0 {
-		opts = append(opts, scenarios.WithDeadline(begun.Add(d)))
-	}
+	opts := runnerOptions(c, hist, begun)
 	var done, bad atomic.Int64
 	prog := newProgress(c.App.ErrWriter, stderrTerminal, time.Now, func(elapsed time.Duration) string {
 		return fmt.Sprintf("%d accounts done… %s", done.Load(), seconds(elapsed))
