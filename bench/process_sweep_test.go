@@ -20,6 +20,7 @@ import (
 )
 
 var flagRows = flag.String("sweep.rows", "200,1000", "comma-separated sizes of the accounts files `sipprobe register --accounts` sweeps as a process")
+var flagSweepBin = flag.String("sweep.bin", "", "sipprobe binary to sweep with (scripts/bench passes the release build; default: go build here)")
 
 // BenchmarkSweepProcess is issue 13's end-to-end measurement: the built
 // sipprobe binary sweeps an accounts file of each -sweep.rows size
@@ -52,10 +53,13 @@ func BenchmarkSweepProcess(b *testing.B) {
 	}
 	srv := kamailio.Start(b, kamailio.WithAccounts(passwords))
 	dir := b.TempDir()
-	bin := filepath.Join(dir, "sipprobe")
-	build := exec.Command("go", "build", "-trimpath", "-o", bin, "../cmd/sipprobe")
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
+	bin := *flagSweepBin
+	if bin == "" {
+		bin = filepath.Join(dir, "sipprobe")
+		build := exec.Command("go", "build", "-trimpath", "-tags", "urfave_cli_no_docs", "-o", bin, "../cmd/sipprobe")
+		if out, err := build.CombinedOutput(); err != nil {
+			b.Fatalf("go build: %v\n%s", err, out)
+		}
 	}
 	for _, n := range sizes {
 		acc := filepath.Join(dir, fmt.Sprintf("accounts-%d.csv", n))
@@ -67,6 +71,11 @@ func BenchmarkSweepProcess(b *testing.B) {
 		if err := os.WriteFile(acc, []byte(csv.String()), 0o600); err != nil {
 			b.Fatal(err)
 		}
+	}
+	type figures struct{ ours, sipp, oursRSS, sippRSS []float64 }
+	per := make(map[int]*figures, len(sizes))
+	for _, n := range sizes {
+		per[n] = &figures{}
 	}
 	b.ResetTimer()
 	for b.Loop() {
@@ -89,13 +98,34 @@ func BenchmarkSweepProcess(b *testing.B) {
 			pr, sr := float64(n)/elapsed.Seconds(), float64(n)/ss.elapsed.Seconds()
 			b.Logf("%d cores, %d rows, %d in parallel: sipprobe process %v = %.0f/s (%d ok), peak RSS %.1f MB; SIPp %v = %.0f/s, peak RSS %.1f MB; ratio %.2f",
 				runtime.NumCPU(), n, par, elapsed.Round(time.Millisecond), pr, ok, mb(rss), ss.elapsed.Round(time.Millisecond), sr, mb(ss.peakRSS), pr/sr)
-			b.ReportMetric(pr, fmt.Sprintf("sipprobe-%d-rows/s", n))
-			b.ReportMetric(sr, fmt.Sprintf("sipp-%d-rows/s", n))
-			b.ReportMetric(pr/sr, fmt.Sprintf("ratio-%d", n))
-			b.ReportMetric(mb(rss), fmt.Sprintf("sipprobe-%d-peak-RSS-MB", n))
-			b.ReportMetric(mb(ss.peakRSS), fmt.Sprintf("sipp-%d-peak-RSS-MB", n))
+			f := per[n]
+			f.ours, f.sipp = append(f.ours, pr), append(f.sipp, sr)
+			f.oursRSS, f.sippRSS = append(f.oursRSS, mb(rss)), append(f.sippRSS, mb(ss.peakRSS))
 		}
 	}
+	b.StopTimer()
+	// Medians over the repetitions, as rows of scripts/bench's table.
+	for _, n := range sizes {
+		f := per[n]
+		pr, sr := median(f.ours), median(f.sipp)
+		b.ReportMetric(pr, fmt.Sprintf("sipprobe-%d-rows/s", n))
+		b.ReportMetric(sr, fmt.Sprintf("sipp-%d-rows/s", n))
+		b.ReportMetric(pr/sr, fmt.Sprintf("ratio-%d", n))
+		b.ReportMetric(median(f.oursRSS), fmt.Sprintf("sipprobe-%d-peak-RSS-MB", n))
+		benchRow(fmt.Sprintf("sweep %d accounts, %d in flight", n, par), "REGISTERs/s", pr, "SIPp 3.6.1", sr, "≥ 1.0", len(f.ours))
+		benchRow(fmt.Sprintf("peak RSS, %d accounts, %d in flight", n, par), "MB", median(f.oursRSS), "SIPp 3.6.1", median(f.sippRSS), "", len(f.ours))
+	}
+	if len(sizes) > 1 {
+		lo, hi := per[sizes[0]], per[sizes[len(sizes)-1]]
+		fmt.Printf("sweep memory: peak RSS at %d accounts is %.2f× the peak at %d (goal ≤ 1.20)\n",
+			sizes[len(sizes)-1], median(hi.oursRSS)/median(lo.oursRSS), sizes[0])
+	}
+}
+
+// benchRow prints one row of scripts/bench's table: the figure, sipprobe's
+// median, the peer's, their ratio and the goal, and the repetitions.
+func benchRow(what, unit string, ours float64, peer string, theirs float64, goal string, reps int) {
+	fmt.Printf("ROW|%s|%s|%.1f|%s|%.1f|%.2f|%s|%d\n", what, unit, ours, peer, theirs, ours/theirs, goal, reps)
 }
 
 // runProcess runs bin under /usr/bin/time and returns its wall time and

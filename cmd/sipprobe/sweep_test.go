@@ -196,7 +196,7 @@ func TestAccountSweepAgainstKamailio(t *testing.T) {
 // TestAccountSweepParallel500: 1,200 rows, 500 at once, against one
 // Kamailio: every row yields exactly one line, none is lost, also when
 // the overloaded machine (-race, shared cores) makes some probes time out.
-// 1,200 keeps it under 20 s with -race; scripts/bench-sweep runs 2,000
+// 1,200 keeps it under 20 s with -race; scripts/bench runs 2,000
 // and 10,000 rows and checks the same.
 func TestAccountSweepParallel500(t *testing.T) {
 	const n = 1200
