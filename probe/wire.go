@@ -45,10 +45,16 @@ type wire struct {
 	} // the first faultNoRoute
 	portUnreach *catalog.Note // the first faultUnreachable
 	notify      chan struct{}
+	// Room for a REGISTER with digest (two requests, two answers) in the
+	// wire's own allocation, so the transcript grows without reallocating.
+	msgBuf  [4]results.Message
+	respBuf [2]results.Response
 }
 
 func newWire(t0 time.Time) *wire {
-	return &wire{t0: t0, notify: make(chan struct{}, 1)}
+	w := &wire{t0: t0, notify: make(chan struct{}, 1)}
+	w.msgs, w.resps = w.msgBuf[:0], w.respBuf[:0]
+	return w
 }
 
 func (w *wire) poke() {
