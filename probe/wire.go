@@ -92,6 +92,12 @@ func (w *wire) recordAt(now time.Time, dir results.Direction, transport, local, 
 // parse that checks it also lists a response for responses().
 func (w *wire) inbound(transport, local, remote string, raw []byte) {
 	at := w.recordAt(time.Now(), results.DirIn, transport, local, remote, raw)
+	w.check(at, remote, raw)
+}
+
+// check parses a received message: garbage becomes a fault, a response is
+// listed.
+func (w *wire) check(at results.Millis, remote string, raw []byte) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return
 	}
