@@ -228,8 +228,10 @@ type finding struct {
 
 // successFindings lists what can make a 2xx a failure or a warning, worst
 // first: the first one that is on is the diagnosis, the rest become notes.
-func successFindings(ex Exchange) []finding {
-	return []finding{
+// An array, not a slice: it stays on the stack, and every probe's
+// diagnosis builds it (a sweep of 10,000 accounts, 10,000 times).
+func successFindings(ex Exchange) [16]finding {
+	return [16]finding{
 		{ex.InboundNotDelivered, "inbound-not-delivered"},
 		{ex.InboundACKLost, "inbound-ack-lost"},
 		{ex.ACKNotReceived, "ack-not-received"},

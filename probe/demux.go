@@ -15,6 +15,7 @@ import (
 type recorder interface {
 	record(now time.Time, dir results.Direction, transport, local, remote string, raw []byte)
 	inbound(transport, local, remote string, raw []byte)
+	inboundScan(transport, local, remote string, raw []byte) scanned
 	addFault(f fault, n catalog.Note)
 	addUnreachable(kind string, n catalog.Note)
 }
@@ -67,6 +68,13 @@ func (d *demux) inbound(transport, local, remote string, raw []byte) {
 	if w := d.wireOf(raw); w != nil {
 		w.inbound(transport, local, remote, raw)
 	}
+}
+
+func (d *demux) inboundScan(transport, local, remote string, raw []byte) scanned {
+	if w := d.wireOf(raw); w != nil {
+		return w.inboundScan(transport, local, remote, raw)
+	}
+	return scanned{}
 }
 
 func (d *demux) addFault(f fault, n catalog.Note) {

@@ -16,14 +16,16 @@ import (
 // seeds' first remedy for a timeout is "try TCP", and the probe tries it for
 // the admin. It starts at half the timeout, only if UDP has been silent.
 type altCheck struct {
-	ctx    context.Context
-	stop   context.CancelFunc
+	ctx    context.Context // the probe's
+	s      *session
+	res    resolution
 	timer  *time.Timer
 	done   chan struct{}
 	mu     sync.Mutex
+	stop   context.CancelFunc // the running check's, under mu
+	halted bool               // cancel was called, under mu
 	result *results.AltTransportCheck
-	w      *wire
-	start  func(quick bool) // begin, for this probe
+	w      *wire // set when the check starts: most probes never start one
 	// claimed is set by whoever decides the check's fate first: the timer
 	// or startNow running it, or cancel and wait giving it up. A probe that
 	// gets its answer in time never starts a goroutine for the check.
@@ -36,23 +38,32 @@ type altCheck struct {
 const quickAltBudget = time.Second
 
 func startAltCheck(ctx context.Context, s *session, res resolution) *altCheck {
-	actx, stop := context.WithCancel(ctx)
-	a := &altCheck{ctx: actx, stop: stop, done: make(chan struct{}), w: newWire(s.start)}
-	a.start = func(quick bool) { a.begin(s, res, quick) }
-	a.timer = time.AfterFunc(s.cfg.timeout()/2, func() { a.start(false) })
+	a := &altCheck{ctx: ctx, s: s, res: res, done: make(chan struct{})}
+	a.timer = time.AfterFunc(s.cfg.timeout()/2, a.startLate)
 	return a
 }
 
+func (a *altCheck) startLate() { a.begin(false) }
+
 // begin runs the check in its own goroutine, unless its fate is decided.
-// quick: after ICMP port unreachable, within quickAltBudget.
-func (a *altCheck) begin(s *session, res resolution, quick bool) {
+// quick: after ICMP port unreachable, within quickAltBudget. Its context
+// and wire are made here, not per probe: a sweep's probes mostly get
+// their answer in time.
+func (a *altCheck) begin(quick bool) {
 	if !a.claimed.CompareAndSwap(false, true) {
 		return
 	}
+	s, res := a.s, a.res
+	a.w = newWire(s.start)
+	a.mu.Lock()
+	rctx, stop := context.WithCancel(a.ctx)
+	a.stop = stop
+	halted := a.halted
+	a.mu.Unlock()
 	go func() {
 		defer close(a.done)
-		rctx := a.ctx
-		if rctx.Err() != nil {
+		defer stop()
+		if halted || rctx.Err() != nil {
 			return
 		}
 		if quick {
@@ -79,7 +90,7 @@ func (a *altCheck) abandon() {
 // does not speak UDP from one that is down.
 func (a *altCheck) startNow() {
 	a.timer.Stop()
-	a.start(true)
+	a.begin(true)
 }
 
 func (a *altCheck) run(ctx context.Context, s *session, res resolution) {
@@ -147,9 +158,21 @@ func (a *altCheck) wait() *results.AltTransportCheck {
 
 func (a *altCheck) cancel() {
 	a.timer.Stop()
-	a.stop()
+	a.mu.Lock()
+	a.halted = true
+	if a.stop != nil {
+		a.stop()
+	}
+	a.mu.Unlock()
 	a.abandon()
 	<-a.done
 }
 
-func (a *altCheck) messages() []results.Message { return a.w.snapshot() }
+// messages is the check's transcript; call it once the check is settled
+// (wait or cancel), when a.w no longer changes.
+func (a *altCheck) messages() []results.Message {
+	if a.w == nil {
+		return nil
+	}
+	return a.w.snapshot()
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"runtime"
@@ -67,7 +68,13 @@ func openLink(ctx context.Context, transport, localAddr string, raddr netip.Addr
 		st := tc.ConnectionState()
 		l.tls = &st
 	}
-	ua, err := sipgo.NewUA(sipgo.WithUserAgent(userAgent))
+	uaOpts := []sipgo.UserAgentOption{sipgo.WithUserAgent(userAgent)}
+	var utap *udpTap
+	if transport == "udp" {
+		utap = newUDPTap(c.(*net.UDPConn), w)
+		uaOpts = append(uaOpts, sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(slog.New(parseFailures{utap}))))
+	}
+	ua, err := sipgo.NewUA(uaOpts...)
 	if err != nil {
 		_ = c.Close()
 		return nil, fmt.Errorf("sipgo user agent: %w", err)
@@ -89,9 +96,8 @@ func openLink(ctx context.Context, transport, localAddr string, raddr netip.Addr
 	network := l.sipNetwork()
 	switch transport {
 	case "udp":
-		tap := newUDPTap(c.(*net.UDPConn), w)
-		l.conn = tap
-		go func() { defer close(l.served); _ = tp.ServeUDP(tap) }()
+		l.conn = utap
+		go func() { defer close(l.served); _ = tp.ServeUDP(utap) }()
 	default:
 		tap := newStreamTap(c, transport, w)
 		l.conn = tap

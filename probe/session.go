@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -211,7 +210,7 @@ func (s *session) finish(r *results.Result, ex catalog.Exchange) {
 		msgs := s.wire.snapshot()
 		if s.alt != nil {
 			msgs = append(msgs, s.alt.messages()...)
-			sort.SliceStable(msgs, func(i, j int) bool { return msgs[i].AtMs < msgs[j].AtMs })
+			slices.SortStableFunc(msgs, byTime)
 		}
 		if !s.cfg.ShowSecrets {
 			msgs = redact(msgs)

@@ -33,6 +33,8 @@ type udpTap struct {
 	// by then, so a request can go out on it (see openLink).
 	reading     chan struct{}
 	readingOnce sync.Once
+
+	scan lastScan // for sipgo's parse that follows each read (parseFailures)
 }
 
 func newUDPTap(c *net.UDPConn, w recorder) *udpTap {
@@ -59,7 +61,7 @@ func (u *udpTap) ReadFrom(b []byte) (int, net.Addr, error) {
 			}
 			return 0, nil, err
 		}
-		u.w.inbound("udp", u.local, u.remote, b[:n])
+		u.scan.set(u.w.inboundScan("udp", u.local, u.remote, b[:n]))
 		return n, u.UDPConn.RemoteAddr(), nil
 	}
 }
