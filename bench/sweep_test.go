@@ -26,7 +26,7 @@ func sweep(ctx context.Context, server, realm string, users []string, passwords 
 	var firstErr sync.Once
 	var st sweepStats
 	if *flagGC > 0 {
-		defer probe.TuneGCForSweep(*flagGC)()
+		defer probe.TuneGCForSweep(*flagGC, probe.SweepMemoryLimit(parallel))()
 	}
 	var opts []probe.Option
 	if *flagPool {

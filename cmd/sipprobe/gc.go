@@ -7,11 +7,17 @@ import (
 )
 
 // tuneGCForRun raises the garbage collector's target for a run or a
-// sweep, whose live heap is bounded by --parallel, not by the number of
-// probes (probe.TuneGCForSweep). A GOGC the user set wins.
-func tuneGCForRun() (restore func()) {
+// sweep of parallel probes in flight, whose live heap is bounded by the
+// parallelism, not by the number of probes, with a soft memory limit that
+// keeps the peak bounded too (probe.TuneGCForSweep). A GOGC or GOMEMLIMIT
+// the user set wins.
+func tuneGCForRun(parallel int) (restore func()) {
 	if _, set := os.LookupEnv("GOGC"); set {
 		return func() {}
 	}
-	return probe.TuneGCForSweep(probe.SweepGCPercent)
+	limit := probe.SweepMemoryLimit(parallel)
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		limit = 0
+	}
+	return probe.TuneGCForSweep(probe.SweepGCPercent, limit)
 }

@@ -122,7 +122,7 @@ func runAction(c *cli.Context) error {
 	}
 	opts := runnerOptions(c, hist, begun)
 	runner := scenarios.NewRunner(opts...)
-	defer tuneGCForRun()()
+	defer tuneGCForRun(c.Int("parallel"))()
 	notify := c.Bool("notify-on-change")
 	var done atomic.Int64
 	prog := newProgress(c.App.ErrWriter, stderrTerminal, time.Now, runDone(func() int { return int(done.Load()) }, file.Count()))

@@ -108,7 +108,7 @@ func sweepRun(c *cli.Context, file *scenarios.File, format string, begun time.Ti
 		prog.resume()
 	}
 	notify := c.Bool("notify-on-change")
-	defer tuneGCForRun()()
+	defer tuneGCForRun(c.Int("parallel"))()
 	prog.run(c.Context)
 	sum, runErr := scenarios.NewRunner(opts...).Run(c.Context, withUserAgent(file.JobsReporting(onBad), readVersion().userAgent()), func(ev scenarios.Event) error {
 		done.Add(1)
