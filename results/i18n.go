@@ -97,6 +97,7 @@ var messages = map[string]message{
 	"media-no-report":     {"the far end's RTCP does not mention our stream", "RTCP дальней стороны ничего не говорит о нашем потоке"},
 	"media-no-rtcp-port":  {"no RTCP port of ours", "у нас не нашлось порта для RTCP"},
 	"media-rtt-none":      {"not measured", "не измерен"},
+	"media-stray":         {"Ignored: %d RTP packets from an address other than the far end's media (strict RTP)", "Отброшено: %d пакетов RTP с адреса, который не является медиаадресом дальней стороны (строгий RTP)"},
 	"media-rtt":           {"Round trip: %s", "Круговая задержка: %s"},
 	"media-mos":           {"MOS %.2f (R %.1f), an E-model estimate (ITU-T G.107) — RTT %s; %s Ie %g Bpl %g, loss %.1f%%, one-way delay %s", "MOS %.2f (R %.1f), оценка по E-модели (ITU-T G.107) — RTT %s; %s Ie %g Bpl %g, потери %.1f%%, задержка в одну сторону %s"},
 	"sweep":               {"Codec sweep: accepted %s; rejected %s", "Перебор кодеков: приняты %s; отклонены %s"},
@@ -107,6 +108,8 @@ var messages = map[string]message{
 	"dtmf-missing":        {", missing %s", ", не вернулись %s"},
 	"dtmf-none":           {"none", "ничего"},
 	"dtmf-not-negotiated": {"DTMF: telephone-event not negotiated: no digits sent", "DTMF: telephone-event не согласован, цифры не отправлялись"},
+	"sweep-counts":        {"Results by diagnosis:", "Итог по диагнозам:"},
+	"sweep-more":          {"… %d more failures not shown (--max-rows %d); every result is in the JSON Lines and the history.", "… ещё %d неудачных проверок не показаны (--max-rows %d); все результаты есть в JSON Lines и в истории."},
 	"srtp-on":             {"SRTP: %s (SDES)", "SRTP: %s (SDES)"},
 	"srtp-off":            {"SRTP: unencrypted", "SRTP: без шифрования"},
 

@@ -116,4 +116,7 @@ func writeMedia(b *strings.Builder, m *MediaDetails, l catalog.Lang) {
 	} else {
 		line("media-rtt", rtt)
 	}
+	if m.StrayPackets > 0 {
+		line("media-stray", m.StrayPackets)
+	}
 }

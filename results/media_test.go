@@ -48,6 +48,19 @@ func TestMediaOutputs(t *testing.T) {
 		if !strings.Contains(b.String(), "no RTCP from the far end") {
 			t.Errorf("no reason: %s", b.String())
 		}
+		// Packets from a stranger are said, never silently dropped; none,
+		// no line.
+		if strings.Contains(b.String(), "strict RTP") {
+			t.Errorf("a stray line without stray packets: %s", b.String())
+		}
+		r2.Details.Media.StrayPackets = 42
+		for _, lang := range []catalog.Lang{catalog.EN, catalog.RU} {
+			b.Reset()
+			writeMedia(&b, r2.Details.Media, lang)
+			if !strings.Contains(b.String(), "42 ") || !strings.Contains(b.String(), "RTP") {
+				t.Errorf("%s: stray packets not shown: %s", lang, b.String())
+			}
+		}
 	})
 	t.Run("nagios", func(t *testing.T) {
 		var b strings.Builder

@@ -9,7 +9,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/sipprobe/sipprobe/catalog"
 )
 
 // SweepSummary condenses the results of an account sweep for the outputs
@@ -92,18 +91,10 @@ func (s *SweepSummary) Counts() []SweepCount {
 	return out
 }
 
-// sweepWords are the few phrases of the summary, in English and Russian.
-func sweepWords(l catalog.Lang) (counts, more string) {
-	if l == "ru" {
-		return "Итог по диагнозам:", "… ещё %d неудачных проверок не показаны (--max-rows %d); все результаты есть в JSON Lines и в истории."
-	}
-	return "Results by diagnosis:", "… %d more failures not shown (--max-rows %d); every result is in the JSON Lines and the history."
-}
-
 // WriteText prints the counts, the kept failures as run-table rows, the
 // number left out, and the table's summary line.
 func (s *SweepSummary) WriteText(w io.Writer, o TableOptions, elapsed time.Duration) error {
-	head, more := sweepWords(o.Lang)
+	head, more := Msg(o.Lang, "sweep-counts"), Msg(o.Lang, "sweep-more")
 	var b strings.Builder
 	b.WriteString(head + "\n")
 	for _, c := range s.Counts() {
