@@ -5,11 +5,11 @@
 GO        ?= go
 FUZZTIME  ?= 10s
 # `make test` fuzzes every target this many inputs after the tests, so that
-# CI explores beyond the seed corpus (20 targets: about 3 min on 2 cores).
+# CI explores beyond the seed corpus (20 targets: about 2 min on 2 cores).
 # A count, not a duration: Go 1.26's fuzz coordinator can report a bare
 # "context deadline exceeded" when a duration runs out under load
 # (golang/go#75804, fixed in Go 1.27), which would fail CI for nothing.
-TEST_FUZZTIME ?= 30000x
+TEST_FUZZTIME ?= 10000x
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man/man1

@@ -31,10 +31,19 @@ func Safe(s string) string {
 // line structure stays (each "\n", and a "\r" just before it, ends a
 // line), and everything else is escaped as Safe does.
 func SafeLines(s string) string {
-	if !needsEscape(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", ""), "\n", "")) {
+	// Each line on its own: with the line breaks taken out, the bytes of
+	// two invalid lines ("\xc9" and "\xa1") can join into a valid rune.
+	lines := strings.Split(s, "\n")
+	clean := true
+	for i, l := range lines {
+		if i < len(lines)-1 { // a "\r" before the "\n" is the line break's
+			l = strings.TrimSuffix(l, "\r")
+		}
+		clean = clean && !needsEscape(l)
+	}
+	if clean {
 		return strings.ReplaceAll(s, "\r\n", "\n")
 	}
-	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		lines[i] = Safe(strings.TrimSuffix(l, "\r"))
 	}

@@ -35,6 +35,10 @@ func TestSafeLines(t *testing.T) {
 		{"CRLF lines become lines", "SIP/2.0 200 OK\r\nServer: x\r\n", "SIP/2.0 200 OK\nServer: x\n"},
 		{"controls inside a line escaped, lines kept", "SIP/2.0 403 \x1b[2J\r\nServer: a\rb\x07\r\n", "SIP/2.0 403 \\x1b[2J\nServer: a\\rb\\x07\n"},
 		{"bidi in a header", "Server: \u202eevil\n", "Server: \\u202eevil\n"},
+		// Found by FuzzWriteText: with the break taken out, \xc9\xa1 is a
+		// valid rune; each line on its own is invalid UTF-8.
+		{"invalid bytes split by a line break", "\xc9\n\xa1", "\\xc9\n\\xa1"},
+		{"a lone carriage return at the end", "Server: x\r", "Server: x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
