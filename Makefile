@@ -10,6 +10,11 @@ FUZZTIME  ?= 10s
 # "context deadline exceeded" when a duration runs out under load
 # (golang/go#75804, fixed in Go 1.27), which would fail CI for nothing.
 TEST_FUZZTIME ?= 10000x
+# How long the fuzzer may shrink each new interesting input (Go's default
+# is 60 s each); make test bounds it by a count too, so a slow target
+# (FuzzWriteText renders every output) cannot spend minutes on it.
+FUZZMINIMIZETIME ?= 60s
+TEST_FUZZMINIMIZETIME ?= 1000x
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man/man1
@@ -65,7 +70,7 @@ vet:
 
 test: deps vet
 	$(GO) test -race -count=1 -timeout 20m ./...
-	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME) FUZZMINIMIZETIME=$(TEST_FUZZMINIMIZETIME)
 
 # Every Fuzz* target in the repo, FUZZTIME each. go test -fuzz takes one
 # target in one package per run, so list them first.
@@ -75,6 +80,6 @@ fuzz:
 		dir=$$(dirname "$$file"); \
 		for name in $$(grep -oE '^func Fuzz[A-Za-z0-9_]*' "$$file" | cut -d' ' -f2); do \
 			echo "== $$dir $$name"; \
-			$(GO) test -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) "./$$dir"; \
+			$(GO) test -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=$(FUZZMINIMIZETIME) "./$$dir"; \
 		done; \
 	done
