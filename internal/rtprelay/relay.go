@@ -49,16 +49,6 @@ func WithSeed(seed uint64) Option { return func(r *Relay) { r.seed = seed } }
 // With impairs direction d.
 func With(d Direction, imp Impairment) Option { return func(r *Relay) { r.dirs[d].imp = imp } }
 
-// WithSpare keeps the first n RTP packets of each direction whole and in
-// order (no loss, the base delay only): a receiver's statistics start at
-// its first packets (RFC 3550 A.1's probation), so a loss or reordering
-// there would move its base and could not be compared with the record
-// (default 5).
-func WithSpare(n int) Option { return func(r *Relay) { r.spare = n } }
-
-// WithClock is the RTP clock rate for the jitter truth (default 8000).
-func WithClock(hz float64) Option { return func(r *Relay) { r.clock = hz } }
-
 // Event is the relay's record of one RTP packet of a direction, in the
 // order it came to the relay.
 type Event struct {
@@ -80,11 +70,18 @@ type direction struct {
 	prevTS   uint32
 }
 
+// wholeFirst is how many RTP packets of each direction go through whole and in
+// order (no loss, the base delay only): a receiver's statistics start at
+// its first packets (RFC 3550 A.1's probation), so a loss or reordering
+// there would move its base and could not be compared with the record.
+const wholeFirst = 5
+
+// clockRate is the RTP clock rate of the jitter truth: the tests' G.711.
+const clockRate = 8000.0
+
 // Relay is a running relay.
 type Relay struct {
 	seed   uint64
-	spare  int
-	clock  float64
 	target netip.AddrPort // the far end's RTP address
 
 	rtp, rtcp *net.UDPConn
@@ -98,7 +95,7 @@ type Relay struct {
 // RTP; its RTCP on the next port) until the test ends.
 func Start(t testing.TB, target netip.AddrPort, opts ...Option) *Relay {
 	t.Helper()
-	r := &Relay{seed: 1, spare: 5, clock: 8000, target: target}
+	r := &Relay{seed: 1, target: target}
 	for _, o := range opts {
 		o(r)
 	}
@@ -173,7 +170,7 @@ func (r *Relay) DroppedBefore(d Direction, seq uint16) (dropped, total int) {
 func (r *Relay) Jitter(d Direction) time.Duration {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return time.Duration(r.dirs[d].jitter / r.clock * float64(time.Second))
+	return time.Duration(r.dirs[d].jitter / clockRate * float64(time.Second))
 }
 
 func (r *Relay) close() {
@@ -242,7 +239,7 @@ func (r *Relay) decide(d Direction, pkt []byte) (bool, time.Duration) {
 	dir := &r.dirs[d]
 	dir.seen++
 	drop := false
-	if dir.seen > r.spare {
+	if dir.seen > wholeFirst {
 		// A seeded phase, then exactly Loss of the packets, spread evenly.
 		dir.acc += dir.imp.Loss
 		if dir.acc >= 1 {
@@ -252,7 +249,7 @@ func (r *Relay) decide(d Direction, pkt []byte) (bool, time.Duration) {
 	}
 	dir.events = append(dir.events, Event{Seq: h.SequenceNumber, Dropped: drop})
 	delay := dir.imp.Delay
-	if dir.imp.Jitter > 0 && dir.seen > r.spare {
+	if dir.imp.Jitter > 0 && dir.seen > wholeFirst {
 		delay += time.Duration(dir.rng.Int64N(int64(dir.imp.Jitter)))
 	}
 	return drop, delay
@@ -267,7 +264,7 @@ func (r *Relay) sent(d Direction, pkt []byte, at time.Time) {
 	}
 	dir := &r.dirs[d]
 	if !dir.prevSend.IsZero() {
-		diff := at.Sub(dir.prevSend).Seconds()*r.clock - float64(int32(h.Timestamp-dir.prevTS))
+		diff := at.Sub(dir.prevSend).Seconds()*clockRate - float64(int32(h.Timestamp-dir.prevTS))
 		dir.jitter += (math.Abs(diff) - dir.jitter) / 16
 	}
 	dir.prevSend, dir.prevTS = at, h.Timestamp

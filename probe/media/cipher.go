@@ -10,9 +10,3 @@ type Cipher interface {
 	EncryptRTCP(dst, packet []byte) ([]byte, error)
 	DecryptRTCP(dst, packet []byte) ([]byte, error)
 }
-
-// Option configures a Session.
-type Option func(*Session)
-
-// WithCipher encrypts what the Session sends and decrypts what it reads.
-func WithCipher(c Cipher) Option { return func(s *Session) { s.cipher.store(c) } }

@@ -58,7 +58,7 @@ type Session struct {
 // even, RTCP the next odd one (RFC 3550 §11); a few tries usually find an
 // even port whose neighbour is free. Without such a pair it keeps an even
 // RTP port and goes without RTCP.
-func Open(ip netip.Addr, opts ...Option) (*Session, error) {
+func Open(ip netip.Addr) (*Session, error) {
 	var spare []*net.UDPConn
 	defer func() {
 		for _, c := range spare {
@@ -78,7 +78,7 @@ func Open(ip netip.Addr, opts ...Option) (*Session, error) {
 		}
 		r, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.AddrPortFrom(ip, uint16(port+1))))
 		if err == nil {
-			return start(c, r, opts), nil
+			return start(c, r), nil
 		}
 		if even == nil {
 			even = c
@@ -89,18 +89,15 @@ func Open(ip netip.Addr, opts ...Option) (*Session, error) {
 	if even == nil {
 		return nil, ErrNoPort
 	}
-	return start(even, nil, opts), nil
+	return start(even, nil), nil
 }
 
 // start makes the Session of bound sockets and starts reading them.
-func start(c, r *net.UDPConn, opts []Option) *Session {
+func start(c, r *net.UDPConn) *Session {
 	s := &Session{conn: c, rtcp: r, port: c.LocalAddr().(*net.UDPAddr).Port}
 	// Random SSRC, initial sequence number and timestamp (RFC 3550 §5.1).
 	s.snd = sender{ssrc: rand.Uint32(), seq: uint16(rand.IntN(1 << 16)), ts: rand.Uint32()}
 	s.cname = "sipprobe-" + strconv.FormatUint(uint64(s.snd.ssrc), 16)
-	for _, o := range opts {
-		o(s)
-	}
 	s.wg.Add(1)
 	go s.read(s.conn)
 	if r != nil {
