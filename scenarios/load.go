@@ -39,6 +39,8 @@ type loader struct {
 	modeKnown bool
 	// serve: the file configures `sipprobe serve` (ForServe).
 	serve bool
+	// only: the --only names (WithOnly); empty selects every entry.
+	only []string
 }
 
 // WithLookupEnv replaces os.LookupEnv for password_env.
@@ -86,6 +88,9 @@ func Parse(name string, data []byte, opts ...LoadOption) (*File, error) {
 	if len(problems) > 0 {
 		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
 		return nil, &ValidationError{Problems: dedupe(problems)}
+	}
+	if len(l.only) > 0 {
+		return f.Only(l.only)
 	}
 	return f, nil
 }

@@ -9,8 +9,9 @@ import (
 // receive reads a receive probe's trigger settings. The trigger account's
 // password comes from from_password_env or from_password_file, as the
 // account's own may (a clear-text one has no key: one secret in a file is
-// enough).
-func (v *validator) receive(c connSpec, s *section, where string) probe.ReceiveConfig {
+// enough). It is read only when resolve is set (the entry is selected,
+// WithOnly).
+func (v *validator) receive(c connSpec, s *section, where string, resolve bool) probe.ReceiveConfig {
 	rc := probe.ReceiveConfig{
 		FromUser: deref(c.FromUser), FromAuthUser: deref(c.FromAuthUser),
 		To: deref(c.To), RTP: deref(c.RTP), Wait: parseDuration(c.Wait),
@@ -21,6 +22,7 @@ func (v *validator) receive(c connSpec, s *section, where string) probe.ReceiveC
 	switch {
 	case c.FromPasswordEnv != nil && c.FromPasswordFile != nil:
 		v.add(s, where, "from_password_env", "give from_password_env or from_password_file, not both")
+	case !resolve:
 	case c.FromPasswordEnv != nil:
 		val, ok := v.lookupEnv(*c.FromPasswordEnv)
 		if !ok || val == "" {

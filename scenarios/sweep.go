@@ -22,8 +22,9 @@ func sweepKinds() []probe.Kind { return []probe.Kind{probe.KindRegister, probe.K
 // the scenario file). The file itself is read when the run streams it: it
 // may be a pipe, and a file of 100,000 rows is not read twice. A regular
 // file's header is checked here already, so that --check and a bad header
-// cost nothing sent.
-func (v *validator) accountsKey(ps probeSpec, s *section, where string, p *Probe) {
+// cost nothing sent; so is a path that names nothing readable. Both only
+// when check is set (the entry is selected, WithOnly).
+func (v *validator) accountsKey(ps probeSpec, s *section, where string, p *Probe, check bool) {
 	if ps.Accounts == nil {
 		return
 	}
@@ -46,15 +47,31 @@ func (v *validator) accountsKey(ps probeSpec, s *section, where string, p *Probe
 	}
 	p.Accounts = v.path(*ps.Accounts)
 	p.lookupEnv = v.lookupEnv
-	if fi, err := os.Stat(p.Accounts); err != nil || !fi.Mode().IsRegular() {
-		return // a pipe, or a problem the run reports row by row
-	}
-	a, err := OpenAccounts(p.Accounts)
-	if err != nil {
-		v.add(s, where, "accounts", "%v", err)
+	if !check {
 		return
 	}
-	_ = a.Close()
+	if err := CheckAccounts(p.Accounts); err != nil {
+		v.add(s, where, "accounts", "%v", err)
+	}
+}
+
+// CheckAccounts checks, before anything is sent, that an accounts file can
+// be used: it exists and can be opened, and a regular file's header is
+// good. A pipe's header is left to the run, which reads it once. The error
+// is an *AccountsError matching ErrAccountsFile.
+func CheckAccounts(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return &AccountsError{File: path, Msg: "cannot read: " + unwrapPath(err).Error()}
+	}
+	if !fi.Mode().IsRegular() {
+		return nil
+	}
+	a, err := OpenAccounts(path)
+	if err != nil {
+		return err
+	}
+	return a.Close()
 }
 
 // sweepUser stands in for the accounts' users when the entry's settings are

@@ -139,6 +139,8 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 	}
 	cfg := v.config(c)
 	p.Transports = v.transports(ps, s, where)
+	// Secrets are resolved for the entries a run selects (WithOnly).
+	secrets := v.selects(ps.Name, p.Transports)
 
 	if s.has("repeat") && (ps.Repeat < 1 || ps.Repeat > maxRepeat) {
 		v.add(s, where, "repeat", "%d: want 1 to %d", ps.Repeat, maxRepeat)
@@ -155,7 +157,7 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 	if p.Kind == probe.KindRegister || p.Kind == probe.KindInvite || p.Kind == probe.KindReceive {
 		cfg.User, cfg.AuthUser, cfg.Domain = deref(c.User), deref(c.AuthUser), deref(c.Domain)
 		cfg.ShowSecrets = deref(c.ShowSecrets)
-		cfg.Password = v.password(ps.connSpec, s, where, b)
+		cfg.Password = v.password(ps.connSpec, s, where, b, secrets)
 	}
 	if p.Kind == probe.KindRegister {
 		cfg.Bind = deref(c.Bind)
@@ -187,10 +189,10 @@ func (v *validator) probe(ps probeSpec, s *section, b base, where string, decode
 		if c.Expires != nil {
 			cfg.Expires = *c.Expires
 		}
-		cfg.Receive = v.receive(c, s, where)
+		cfg.Receive = v.receive(c, s, where, secrets)
 	}
 	v.serveKeys(ps, s, where, b, &p)
-	v.accountsKey(ps, s, where, &p)
+	v.accountsKey(ps, s, where, &p, secrets)
 	p.Expect = expectation(c.Expect, p.Kind)
 	v.crossCheckExpect(ps.Expect, b.spec.Expect, p.Expect, s, where)
 	cfg.Invite.NoSRTPRetry = p.Expect.ExpectsMediaRefusal()
@@ -351,7 +353,9 @@ func parseDuration(val *string) time.Duration {
 // A clear-text password is accepted only from a file that no one but its
 // owner can read (mode 0600 or stricter), the rule of .pgpass and .netrc:
 // a file readable by others is one that gets committed and mailed around.
-func (v *validator) password(own connSpec, s *section, where string, b base) string {
+// That rule holds for every entry; an environment variable or a password
+// file is read only when resolve is set (the entry is selected, WithOnly).
+func (v *validator) password(own connSpec, s *section, where string, b base, resolve bool) string {
 	src := own
 	if !hasPassword(s) {
 		if !hasPassword(b.sec) {
@@ -374,10 +378,15 @@ func (v *validator) password(own connSpec, s *section, where string, b base) str
 		return *src.Password
 	case src.PasswordEnv != nil:
 		name := *src.PasswordEnv
+		if name == "" {
+			v.add(s, where, "password_env", "empty variable name")
+			return ""
+		}
+		if !resolve {
+			return ""
+		}
 		val, ok := v.lookupEnv(name)
 		switch {
-		case name == "":
-			v.add(s, where, "password_env", "empty variable name")
 		case !ok:
 			v.add(s, where, "password_env", "environment variable %s is not set", name)
 		case val == "":
@@ -385,6 +394,9 @@ func (v *validator) password(own connSpec, s *section, where string, b base) str
 		}
 		return val
 	case src.PasswordFile != nil:
+		if !resolve {
+			return ""
+		}
 		b, err := v.readFile(v.path(*src.PasswordFile))
 		if err != nil {
 			v.add(s, where, "password_file", "cannot read %s: %v", *src.PasswordFile, unwrapPath(err))

@@ -74,10 +74,7 @@ func runAction(c *cli.Context) error {
 	if deadline < 0 || (deadline > 0 && deadline <= scenarios.DeadlineMargin) {
 		return usagef("%s %s: want more than %s (probes in flight are canceled %s before the deadline, to clean up and write the results)", source(c, "deadline"), deadline, scenarios.DeadlineMargin, scenarios.DeadlineMargin)
 	}
-	file, err := scenarios.Load(path)
-	if err != nil {
-		return loadError(path, err)
-	}
+	var loadOpts []scenarios.LoadOption
 	if c.IsSet("only") {
 		var only []string
 		for _, v := range c.StringSlice("only") {
@@ -86,9 +83,15 @@ func runAction(c *cli.Context) error {
 		if len(only) == 0 {
 			return usagef("--only: no probe name given")
 		}
-		if file, err = file.Only(only); err != nil {
-			return usagef("--only: %v", err)
-		}
+		// The loader resolves the secrets of the selected entries alone.
+		loadOpts = append(loadOpts, scenarios.WithOnly(only))
+	}
+	file, err := scenarios.Load(path, loadOpts...)
+	if errors.Is(err, scenarios.ErrUnknownProbe) {
+		return usagef("--only: %v", err)
+	}
+	if err != nil {
+		return loadError(path, err)
 	}
 	if err := checkOutputPaths(c); err != nil {
 		return err
