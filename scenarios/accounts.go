@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sipprobe/sipprobe/internal/plural"
 	"github.com/sipprobe/sipprobe/results"
 )
 
@@ -166,7 +167,7 @@ func (a *AccountsReader) Next() (Account, error) {
 	}
 	line, _ := a.r.FieldPos(0) // a record has at least one field
 	if len(rec) != a.width {
-		return Account{}, a.bad(line, fmt.Sprintf("%d fields, the header has %d", len(rec), a.width))
+		return Account{}, a.bad(line, fmt.Sprintf("%s, the header has %d", plural.Count(len(rec), "field", "fields"), a.width))
 	}
 	acc := Account{Line: line}
 	for k, dst := range []*string{&acc.User, &acc.Password, &acc.PasswordEnv, &acc.AuthUser, &acc.Domain, &acc.Server, &acc.Transport} {

@@ -64,7 +64,7 @@ func TestAccountsReader(t *testing.T) {
 		{name: "empty file", doc: "", mode: 0o600, fileErr: "empty"},
 		{name: "empty user", doc: "user,domain\n,pbx\n121,pbx\n", mode: 0o644, users: []string{"121"}, bad: []string{"acc.csv:2: empty user"}},
 		{name: "wrong column count", doc: "user,domain\n120\n121,pbx,extra\n122,pbx\n", mode: 0o644, users: []string{"122"},
-			bad: []string{"acc.csv:2: 1 fields, the header has 2", "acc.csv:3: 3 fields, the header has 2"}},
+			bad: []string{"acc.csv:2: 1 field, the header has 2", "acc.csv:3: 3 fields, the header has 2"}},
 		{name: "both password sources", doc: "user,password,password_env\n120,a,B\n", mode: 0o600, bad: []string{"acc.csv:2: give either password or password_env"}},
 		{name: "space in user", doc: "user\n1 20\n", mode: 0o644, bad: []string{`acc.csv:2: user "1 20" contains a space`}},
 		{name: "bare quote goes on", doc: "user\n12\"0\n121\n", mode: 0o644, users: []string{"121"}, bad: []string{"acc.csv:2: CSV: bare"}},

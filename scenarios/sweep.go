@@ -213,7 +213,9 @@ func (f *File) JobsReporting(onBad func(error)) iter.Seq[Job] {
 }
 
 // CommandSweep is the entry of `sipprobe register|options --accounts FILE`:
-// cfg holds what every row inherits. Result names are the rows' users.
+// cfg holds what every row inherits. Result names are the rows' users. An
+// accounts file that cannot be used (CheckAccounts) is an error matching
+// ErrAccountsFile.
 func CommandSweep(kind probe.Kind, cfg probe.Config, expect results.Expectation, path string) (Probe, error) {
 	if path == "" {
 		return Probe{}, errors.New("--accounts: empty file name")
@@ -223,5 +225,23 @@ func CommandSweep(kind probe.Kind, cfg probe.Config, expect results.Expectation,
 	if err := vcfg.Validate(kind); err != nil {
 		return Probe{}, err
 	}
+	// A file that cannot be used is one error before anything runs, not
+	// a "bad row" after an empty run (ErrAccountsFile).
+	if err := CheckAccounts(path); err != nil {
+		return Probe{}, err
+	}
 	return Probe{Kind: kind, Config: cfg, Expect: expect, Repeat: 1, Accounts: path, lookupEnv: os.LookupEnv}, nil
+}
+
+// CountRows is Count with the rows of accounts files counted as a run
+// would: it reads every accounts file through (nothing is sent) and counts
+// one result per good row; bad rows, and files that cannot be used, go to
+// onBad as they are met. It is for `run --check`; a run counts the rows
+// as they stream instead of reading a file twice.
+func (f *File) CountRows(onBad func(error)) int {
+	n := 0
+	for j := range f.JobsReporting(onBad) {
+		n += j.Repeat
+	}
+	return n
 }

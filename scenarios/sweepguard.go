@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/sipprobe/sipprobe/internal/plural"
 	"github.com/sipprobe/sipprobe/results"
 )
 
@@ -87,7 +88,7 @@ func (st *runState) noteSweep(ctx context.Context, r results.Result) {
 	}
 	h.silent++
 	if h.stopped == "" && h.silent >= banSilence && refused > 0 {
-		h.stopped = fmt.Sprintf("the sweep stopped sending to %s: %d probes in a row got no answer after %d refused logins there, the pattern of a fail2ban (or pike) ban; more attempts would only prolong it. Once the ban is lifted and the refused accounts are fixed, run the rows not run again", host, h.silent, refused)
+		h.stopped = fmt.Sprintf("the sweep stopped sending to %s: %d probes in a row got no answer after %s there, the pattern of a fail2ban (or pike) ban; more attempts would only prolong it. Once the ban is lifted and the refused accounts are fixed, run the rows not run again", host, h.silent, plural.Count(refused, "refused login", "refused logins"))
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/sipprobe/sipprobe/internal/plural"
 	"github.com/sipprobe/sipprobe/probe"
 )
 
@@ -192,6 +193,6 @@ func probeWaiting(kind probe.Kind, cfg probe.Config) func(time.Duration) string 
 // runDone says how far a run is: "3 of 12 probes done… 4.1 s".
 func runDone(done func() int, total int) func(time.Duration) string {
 	return func(elapsed time.Duration) string {
-		return fmt.Sprintf("%d of %d probes done… %s", done(), total, seconds(elapsed))
+		return fmt.Sprintf("%d of %s done… %s", done(), plural.Count(total, "probe", "probes"), seconds(elapsed))
 	}
 }

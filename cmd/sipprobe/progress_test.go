@@ -58,6 +58,8 @@ func TestProgressTexts(t *testing.T) {
 			"waiting for a final response to OPTIONS over UDP… 1.0 s of " + strings.TrimSuffix(probe.DefaultTimeout.String(), "s") + " s"},
 		{"run", runDone(func() int { return 3 }, 12), 4100 * time.Millisecond,
 			"3 of 12 probes done… 4.1 s"},
+		{"run of one probe", runDone(func() int { return 0 }, 1), 0,
+			"0 of 1 probe done… 0.0 s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

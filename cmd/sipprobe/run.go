@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/internal/plural"
 	"github.com/sipprobe/sipprobe/results/history"
 	"github.com/sipprobe/sipprobe/scenarios"
 )
@@ -97,8 +98,7 @@ func runAction(c *cli.Context) error {
 		return err
 	}
 	if c.Bool("check") {
-		fmt.Fprintf(c.App.Writer, "%s: OK, %d probes, %d results per run; nothing was sent\n", path, len(file.Probes), file.Count())
-		return nil
+		return checkRun(c, path, file)
 	}
 
 	if file.Sweep() {
@@ -145,7 +145,7 @@ func runAction(c *cli.Context) error {
 		fmt.Fprintf(c.App.ErrWriter, "sipprobe: --deadline %s reached: probes in flight were canceled, probes not started are marked not run\n", deadline)
 	}
 	if c.Context.Err() != nil {
-		fmt.Fprintf(c.App.ErrWriter, "sipprobe: interrupted: %d results reported, probes not started are marked not run\n", sum.Total)
+		fmt.Fprintf(c.App.ErrWriter, "sipprobe: interrupted: %s reported, probes not started are marked not run\n", plural.Count(sum.Total, "result", "results"))
 	}
 	if err := errors.Join(runErr, closeErr); err != nil {
 		return &exitError{code: 3, err: err}
@@ -158,12 +158,8 @@ func runAction(c *cli.Context) error {
 func loadError(path string, err error) error {
 	var ve *scenarios.ValidationError
 	if errors.As(err, &ve) {
-		n := len(ve.Problems)
-		noun := "problems"
-		if n == 1 {
-			noun = "problem"
-		}
-		return &exitError{code: 3, err: fmt.Errorf("%s: %d %s, nothing was sent:\n%w", path, n, noun, err)}
+		n := plural.Count(len(ve.Problems), "problem", "problems")
+		return &exitError{code: 3, err: fmt.Errorf("%s: %s, nothing was sent:\n%w", path, n, err)}
 	}
 	return &exitError{code: 3, err: err}
 }

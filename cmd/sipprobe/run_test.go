@@ -31,7 +31,7 @@ func TestRunCheckAndInvalid(t *testing.T) {
 		code int
 		want string
 	}{
-		{"check sends nothing", []string{"run", "--check", good}, 0, "OK, 1 probes"},
+		{"check sends nothing", []string{"run", "--check", good}, 0, "OK, 1 probe, 1 result per run"},
 		{"invalid file lists every problem", []string{"run", bad}, 3, "3 problems, nothing was sent"},
 		{"no file", []string{"run"}, 3, "want exactly one scenario file"},
 		{"bad output", []string{"run", good, "--output", "xml"}, 3, "--output"},

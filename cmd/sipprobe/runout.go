@@ -29,6 +29,9 @@ type outputs struct {
 	files  []resultSink
 	shown  int
 	notify bool
+	// omitStdout: print nothing on stdout at the end (nothing ran, and an
+	// error says why); the files are still written.
+	omitStdout bool
 }
 
 func newOutputs(c *cli.Context, format string, f *scenarios.File, start time.Time, lang catalog.Lang) (*outputs, error) {
@@ -72,7 +75,7 @@ func (o *outputs) close(elapsed time.Duration, end time.Time) error {
 	}
 	// With --notify-on-change and no change, print nothing at all: cron
 	// mails only non-empty output.
-	if o.notify && o.shown == 0 {
+	if (o.notify && o.shown == 0) || o.omitStdout {
 		return first
 	}
 	if err := o.stdout.Close(elapsed, end); err != nil && first == nil {

@@ -26,8 +26,8 @@ func TestRunOnlyDeadlineUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{"only one probe", []string{"run", "--check", "--only", "other", path}, 0, "OK, 1 probes, 1 results per run"},
-		{"only a fan-out base", []string{"run", "--check", "--only", "alive", path}, 0, "OK, 1 probes, 2 results per run"},
+		{"only one probe", []string{"run", "--check", "--only", "other", path}, 0, "OK, 1 probe, 1 result per run"},
+		{"only a fan-out base", []string{"run", "--check", "--only", "alive", path}, 0, "OK, 1 probe, 2 results per run"},
 		{"only one transport, comma list", []string{"run", "--check", "--only", "alive/tcp,other", path}, 0, "OK, 2 probes, 2 results per run"},
 		{"only unknown", []string{"run", "--check", "--only", "alve", path}, 3, `--only: no such probe "alve" in ` + path + ` (did you mean "alive"?)`},
 		{"only empty", []string{"run", "--check", "--only", "", path}, 3, "--only: no probe name given"},
@@ -43,7 +43,7 @@ func TestRunOnlyDeadlineUsage(t *testing.T) {
 	}
 	t.Run("env", func(t *testing.T) {
 		t.Setenv("SIPPROBE_ONLY", "other")
-		if code, out, _ := runMain(t, "run", "--check", path); code != 0 || !strings.Contains(out, "1 probes") {
+		if code, out, _ := runMain(t, "run", "--check", path); code != 0 || !strings.Contains(out, "1 probe,") {
 			t.Errorf("SIPPROBE_ONLY: exit %d, %s", code, out)
 		}
 	})
@@ -58,8 +58,8 @@ func TestRunClearTextPasswordMode(t *testing.T) {
 		code int
 		want string
 	}{
-		{0o600, 0, "OK, 1 probes"},
-		{0o400, 0, "OK, 1 probes"},
+		{0o600, 0, "OK, 1 probe,"},
+		{0o400, 0, "OK, 1 probe,"},
 		{0o640, 3, "password in clear text needs the file to be mode 0600 (chmod 600 "},
 		{0o644, 3, "or use password_env/password_file"},
 	} {

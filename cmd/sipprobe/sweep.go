@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/internal/plural"
 	"github.com/sipprobe/sipprobe/probe"
 	"github.com/sipprobe/sipprobe/results"
 	"github.com/sipprobe/sipprobe/results/history"
@@ -64,6 +65,10 @@ func sweepCommand(c *cli.Context, kind probe.Kind, cfg probe.Config) error {
 		return err
 	}
 	p, err := scenarios.CommandSweep(kind, cfg, expect, c.String("accounts"))
+	if errors.Is(err, scenarios.ErrAccountsFile) {
+		// Not a usage error: the command line is right, the file is not.
+		return &exitError{code: 3, err: fmt.Errorf("accounts file %w", err)}
+	}
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -95,16 +100,23 @@ func sweepRun(c *cli.Context, file *scenarios.File, format string, begun time.Ti
 		return &exitError{code: 3, err: err}
 	}
 	opts := runnerOptions(c, hist, begun)
-	var done, bad atomic.Int64
+	var done, bad, unusable atomic.Int64
 	prog := newProgress(c.App.ErrWriter, stderrTerminal, time.Now, func(elapsed time.Duration) string {
-		return fmt.Sprintf("%d accounts done… %s", done.Load(), seconds(elapsed))
+		return fmt.Sprintf("%s done… %s", plural.Count(int(done.Load()), "account", "accounts"), seconds(elapsed))
 	})
 	// Bad rows are reported as they are met, on stderr: one line each,
 	// file:line and why. They never start a probe, so they yield no result.
+	// So does a file none of whose rows can be used (the loader checked it,
+	// but a pipe's header is read only now, and a file can go away).
 	onBad := func(err error) {
-		bad.Add(1)
 		prog.pause()
-		fmt.Fprintf(c.App.ErrWriter, "sipprobe: skipped: %v\n", err)
+		if errors.Is(err, scenarios.ErrAccountsFile) {
+			unusable.Add(1)
+			fmt.Fprintf(c.App.ErrWriter, "sipprobe: accounts file %v\n", err)
+		} else {
+			bad.Add(1)
+			fmt.Fprintf(c.App.ErrWriter, "sipprobe: skipped: %v\n", err)
+		}
 		prog.resume()
 	}
 	notify := c.Bool("notify-on-change")
@@ -115,25 +127,30 @@ func sweepRun(c *cli.Context, file *scenarios.File, format string, begun time.Ti
 		return out.add(ev.Result, !notify || ev.Changed())
 	})
 	prog.end()
+	// Nothing ran because no accounts file could be used: the error says
+	// it all, an empty summary would only look like a run.
+	out.omitStdout = sum.Total == 0 && unusable.Load() > 0
 	closeErr := out.close(sum.Elapsed, time.Now())
 	closeHist()
 	for _, herr := range sum.HistoryErrors {
 		fmt.Fprintf(c.App.ErrWriter, "sipprobe: warning: history: %v\n", herr)
 	}
 	for _, s := range sum.BanStops {
-		fmt.Fprintf(c.App.ErrWriter, "sipprobe: %d rows not run: %s\n", s.Skipped, s.Why)
+		fmt.Fprintf(c.App.ErrWriter, "sipprobe: %s not run: %s\n", plural.Count(s.Skipped, "row", "rows"), s.Why)
 	}
 	if sum.DeadlineReached {
 		fmt.Fprintf(c.App.ErrWriter, "sipprobe: --deadline %s reached: probes in flight were canceled, rows not started are marked not run\n", c.Duration("deadline"))
 	}
 	if c.Context.Err() != nil {
-		fmt.Fprintf(c.App.ErrWriter, "sipprobe: interrupted: %d results reported, rows not started are marked not run\n", sum.Total)
+		fmt.Fprintf(c.App.ErrWriter, "sipprobe: interrupted: %s reported, rows not started are marked not run\n", plural.Count(sum.Total, "result", "results"))
 	}
 	if err := errors.Join(runErr, closeErr); err != nil {
 		return &exitError{code: 3, err: err}
 	}
 	if n := bad.Load(); n > 0 {
-		fmt.Fprintf(c.App.ErrWriter, "sipprobe: %d bad rows skipped (listed above); %d accounts probed\n", n, sum.Total)
+		fmt.Fprintf(c.App.ErrWriter, "sipprobe: %s skipped (listed above); %s probed\n", plural.Count(int(n), "bad row", "bad rows"), plural.Count(sum.Total, "account", "accounts"))
+	}
+	if bad.Load() > 0 || unusable.Load() > 0 {
 		return exitCode(3)
 	}
 	return exitCode(sum.Overall.ExitCode())

@@ -139,7 +139,7 @@ func TestAccountSweepAgainstKamailio(t *testing.T) {
 		for _, want := range []string{
 			"bad.csv:4: empty user",
 			"bad.csv:5: duplicate account u0001 (first on line 2)",
-			"bad.csv:6: 1 fields, the header has 2",
+			"bad.csv:6: 1 field, the header has 2",
 			"bad.csv:7: password_env: environment variable NO_SUCH_VAR is not set",
 			"4 bad rows skipped",
 		} {
