@@ -56,15 +56,18 @@ func (v *validator) accountsKey(ps probeSpec, s *section, where string, p *Probe
 }
 
 // CheckAccounts checks, before anything is sent, that an accounts file can
-// be used: it exists and can be opened, and a regular file's header is
-// good. A pipe's header is left to the run, which reads it once. The error
+// be used: it exists and is no directory, and a regular file opens and has
+// a good header. A pipe's header is left to the run, which reads it once. The error
 // is an *AccountsError matching ErrAccountsFile.
 func CheckAccounts(path string) error {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return &AccountsError{File: path, Msg: "cannot read: " + unwrapPath(err).Error()}
 	}
-	if !fi.Mode().IsRegular() {
+	switch {
+	case fi.IsDir():
+		return &AccountsError{File: path, Msg: "cannot read: is a directory"}
+	case !fi.Mode().IsRegular():
 		return nil
 	}
 	a, err := OpenAccounts(path)
