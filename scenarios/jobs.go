@@ -31,7 +31,8 @@ type Job struct {
 func (f *File) Jobs() iter.Seq[Job] { return f.JobsReporting(nil) }
 
 // Count is the number of results a full run yields (jobs × repeats),
-// leaving out the rows of accounts files: they are counted as they stream.
+// leaving out the rows of accounts files: they are counted as they stream
+// (CountRows reads them through first, for --check).
 func (f *File) Count() int {
 	n := 0
 	for _, p := range f.Probes {
