@@ -37,8 +37,9 @@ func cacheNames(cmd *cli.Command) {
 		if _, ok := f.(cli.DocGenerationSliceFlag); ok {
 			continue
 		}
-		if nf, ok := f.(namedFlag); ok {
-			cmd.Flags[i] = &namesOnce{namedFlag: nf, names: nf.Names()}
+		nf, ok := f.(namedFlag)
+		if names := namesOf(f); ok && names != nil {
+			cmd.Flags[i] = &namesOnce{namedFlag: nf, names: names}
 		}
 	}
 	for _, sub := range cmd.Subcommands {
@@ -52,4 +53,27 @@ func unwrapFlag(f cli.Flag) cli.Flag {
 		return w.namedFlag
 	}
 	return f
+}
+
+// namesOf is a flag's name and aliases, read from its fields rather than
+// through Names and its regexp (TestCachedFlagNames holds the two equal);
+// nil for a type not listed.
+func namesOf(f cli.Flag) []string {
+	var name string
+	var aliases []string
+	switch f := f.(type) {
+	case *cli.StringFlag:
+		name, aliases = f.Name, f.Aliases
+	case *cli.BoolFlag:
+		name, aliases = f.Name, f.Aliases
+	case *cli.IntFlag:
+		name, aliases = f.Name, f.Aliases
+	case *cli.Float64Flag:
+		name, aliases = f.Name, f.Aliases
+	case *cli.DurationFlag:
+		name, aliases = f.Name, f.Aliases
+	default:
+		return nil
+	}
+	return append([]string{name}, aliases...)
 }
