@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,12 +100,25 @@ func BenchmarkSingleShot(b *testing.B) {
 		},
 	}
 
+	if *flagSingleFloor {
+		hello, libs := floorBinaries(b)
+		version := func() []string { return []string{sipsak, "--version"} }
+		cases = append([]singleCase{
+			{name: "floor: Go hello world", sipprobe: []string{hello}, peerName: "sipsak --version", peer: version},
+			{name: "floor: sipprobe's libraries, none of its code", sipprobe: []string{libs}, peerName: "sipsak --version", peer: version},
+		}, cases...)
+	}
+
 	fmt.Printf("single-shot: %d pairs per command, %d cores (GOMAXPROCS %d), %s\n", pairs, runtime.NumCPU(), runtime.GOMAXPROCS(0), bin)
 	fmt.Printf("%-20s %12s %12s  %-20s %12s %12s  %10s %10s\n",
 		"command", "wall ms", "cpu ms", "peer", "wall ms", "cpu ms", "wall ratio", "cpu ratio")
 	for b.Loop() {
 		for _, c := range cases {
 			probeCmd := func() []string { return append([]string{bin}, c.sipprobe...) }
+			floor := strings.HasPrefix(c.name, "floor: ")
+			if floor {
+				probeCmd = func() []string { return c.sipprobe } // a program of its own
+			}
 			// Two unmeasured runs each: page cache, Kamailio's first nonce.
 			for range 2 {
 				mustRun(b, probeCmd(), c.wantProbe)
@@ -122,7 +136,7 @@ func BenchmarkSingleShot(b *testing.B) {
 				}
 				pw, pc = append(pw, ms(p.wall)), append(pc, ms(p.cpu))
 				sw, sc = append(sw, ms(s.wall)), append(sc, ms(s.cpu))
-				if before := *flagSingleBase; before != "" {
+				if before := *flagSingleBase; before != "" && !floor {
 					o := mustRun(b, append([]string{before}, c.sipprobe...), c.wantProbe)
 					bw, bc = append(bw, ms(o.wall)), append(bc, ms(o.cpu))
 				}

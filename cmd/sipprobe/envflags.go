@@ -145,6 +145,7 @@ func dashed(name string) string {
 
 // valueWanted says what kind of value a flag takes.
 func valueWanted(f cli.Flag) string {
+	f = unwrapFlag(f)
 	switch f.(type) {
 	case *cli.DurationFlag:
 		return "a duration like 5s or 500ms"

@@ -121,6 +121,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	for _, cmd := range app.Commands {
 		setUsageErrors(cmd)
 		takeEnvVars(cmd)
+		cacheNames(cmd)
 	}
 	return app
 }

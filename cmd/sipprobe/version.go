@@ -5,6 +5,7 @@ import (
 	"io"
 	"iter"
 	"runtime/debug"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -23,11 +24,12 @@ type buildVersion struct {
 	GoVersion string
 }
 
-// readVersion combines the -ldflags version with runtime/debug's build info.
-func readVersion() buildVersion {
+// readVersion combines the -ldflags version with runtime/debug's build info,
+// once: ReadBuildInfo parses the module list anew on every call.
+var readVersion = sync.OnceValue(func() buildVersion {
 	bi, _ := debug.ReadBuildInfo()
 	return versionFrom(version, bi)
-}
+})
 
 // versionFrom: an -ldflags version wins; then the module version that
 // `go install …@vX` and (since Go 1.24) `go build` in a git checkout record;
