@@ -28,7 +28,19 @@ func TestMain(m *testing.M) {
 	if os.Getenv(asSipprobe) == "1" {
 		os.Exit(run(context.Background(), append([]string{"sipprobe"}, os.Args[1:]...), os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	// The probes these tests run keep a history, and a refusal in it holds
+	// the account back for an hour (the ban cool-down): a history of their
+	// own, new for every run of the package, keeps the tests from
+	// touching the user's and from hearing of an earlier run's refusals.
+	state, err := os.MkdirTemp("", "sipprobe-test-state-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("XDG_STATE_HOME", state)
+	code := m.Run()
+	os.RemoveAll(state)
+	os.Exit(code)
 }
 
 // natLab is a phone behind a masquerading router, and a PBX on the
