@@ -1,13 +1,13 @@
 // Package catalog maps what a probe saw to a diagnosis with causes and
-// remedies. The entries are data (data/*.json, embedded); the rules that
-// pick one are small (rules.go) and table-tested.
+// remedies. The entries are data (data/*.json, compiled in as
+// data_gen.go); the rules that pick one are small (rules.go) and
+// table-tested.
 package catalog
 
 import (
 	"fmt"
 	"io/fs"
 	"slices"
-	"sync"
 )
 
 // Catalog is the loaded, validated set of entries. It is immutable: every
@@ -40,32 +40,12 @@ type entry struct {
 	specific bool // has vendor phrases: more precise than a bare code
 }
 
-// defaultCatalog loads the embedded data once. The data is part of the
-// binary, so a failure is a programming error that the package tests catch;
-// at run time it degrades to a minimal catalogue instead of panicking.
-var defaultCatalog = sync.OnceValue(func() *Catalog {
-	sub, err := fs.Sub(embedded, "data")
-	if err == nil {
-		var d fileData
-		if d, err = readData(sub, true); err == nil {
-			// TestEmbeddedCatalogLoads checks every text of this very data
-			// (Load); checking it again in every process cost a check a
-			// few milliseconds, so only the index is built here.
-			var c *Catalog
-			if c, err = build(d, false); err == nil {
-				return c
-			}
-		}
-	}
-	return fallbackCatalog(err)
-})
-
-// Default returns the embedded catalogue, loaded once.
+// Default returns the built-in catalogue (data_gen.go), built once.
 func Default() *Catalog { return defaultCatalog() }
 
 // Load reads and validates the *.json data files at the root of fsys.
 func Load(fsys fs.FS) (*Catalog, error) {
-	d, err := readData(fsys, false)
+	d, err := readData(fsys)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"bytes"
 	"encoding/json"
 	"sync"
 )
@@ -12,23 +11,27 @@ import (
 // decoding all of it up front was most of a single check's CPU time
 // (issue 13). Load still decodes and checks every text.
 type lazyText struct {
+	raw    string // the JSON; data_gen.go is written from it
 	decode func() (text, error)
 }
 
 // UnmarshalJSON keeps a copy of the text's JSON (the decoder's buffer is
 // not ours to keep).
 func (l *lazyText) UnmarshalJSON(b []byte) error {
-	l.keep(bytes.Clone(b))
+	*l = lazyJSON(string(b))
 	return nil
 }
 
-// keep makes raw, which nobody changes, the text's JSON.
-func (l *lazyText) keep(raw []byte) {
-	l.decode = sync.OnceValues(func() (text, error) {
+// lazyJSON is the text whose JSON is raw; "" is a missing text.
+func lazyJSON(raw string) lazyText {
+	if raw == "" {
+		return lazyText{}
+	}
+	return lazyText{raw: raw, decode: sync.OnceValues(func() (text, error) {
 		var t text
-		err := json.Unmarshal(raw, &t)
+		err := json.Unmarshal([]byte(raw), &t)
 		return t, err
-	})
+	})}
 }
 
 // eager wraps a text that is already decoded (the fallback catalogue).
