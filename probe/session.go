@@ -29,7 +29,7 @@ func WithCatalog(c *catalog.Catalog) Option { return func(s *session) { s.cat = 
 type session struct {
 	kind     Kind
 	cfg      Config
-	cat      *catalog.Catalog // nil: catalog.Default (catalogue)
+	cat      *catalog.Catalog
 	resolver Resolver // nil until run: WithResolver, else from cfg
 
 	start time.Time
