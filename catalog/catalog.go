@@ -13,21 +13,13 @@ import (
 // Catalog is the loaded, validated set of entries. It is immutable: every
 // method returns copies, so callers may change what they get.
 type Catalog struct {
-	entries  []*entry // sorted by id
-	byID     map[string]*entry
-	byCode   map[int]*entry    // bare status code -> entry
-	stdName  map[int]string    // status code -> standard reason phrase
-	byClass  map[int]*entry    // 1..6 -> fallback for unregistered codes
-	words    map[string]*entry // normalised explain words
-	phrases  []phrase          // standard and vendor reason phrases
-	q850     map[int]causeData
-	warnings map[int]causeData
-	notes    map[string]noteData
-	tried    map[string][]triedData // entry id -> its tagged remedies
+	*index
+	texts []decodedText // entry n's English at 2n, Russian at 2n+1
 }
 
 // entry is a validated catalogue entry.
 type entry struct {
+	n        int // its place in index.entries
 	id       string
 	sev      Severity
 	codes    []int
@@ -36,8 +28,8 @@ type entry struct {
 	words    []string
 	class    int
 	en, ru   lazyText
-	kinds    map[string]kindData
-	specific bool // has vendor phrases: more precise than a bare code
+	kinds    []namedKind // sorted by name
+	specific bool        // has vendor phrases: more precise than a bare code
 }
 
 // Default returns the built-in catalogue (data_gen.go), built once.
@@ -54,8 +46,8 @@ func Load(fsys fs.FS) (*Catalog, error) {
 
 // Lookup returns the entry with that id, with placeholders left empty.
 func (c *Catalog) Lookup(id string, lang Lang) (Diagnosis, bool) {
-	e, ok := c.byID[id]
-	if !ok {
+	e := c.entryByID(id)
+	if e == nil {
 		return Diagnosis{}, false
 	}
 	return c.render(e, "", lang, vars{}), true
@@ -71,7 +63,7 @@ func (c *Catalog) LookupErr(id string, lang Lang) (Diagnosis, error) {
 }
 
 // Has reports whether id names an entry (used to validate expectations).
-func (c *Catalog) Has(id string) bool { _, ok := c.byID[id]; return ok }
+func (c *Catalog) Has(id string) bool { return c.entryByID(id) != nil }
 
 // Entry describes one catalogue entry for listings.
 type Entry struct {
@@ -114,14 +106,16 @@ func (c *Catalog) Entries() []Entry {
 			Related: slices.Clone(e.related),
 			Words:   slices.Clone(e.words),
 		}
-		for k := range e.kinds {
-			ee.Kinds = append(ee.Kinds, k)
+		for _, k := range e.kinds {
+			ee.Kinds = append(ee.Kinds, k.name)
 		}
-		slices.Sort(ee.Kinds)
 		out = append(out, ee)
 	}
 	return out
 }
 
 // StandardReason is the registered reason phrase of code ("" if none).
-func (c *Catalog) StandardReason(code int) string { return c.stdName[code] }
+func (c *Catalog) StandardReason(code int) string {
+	r, _ := findCode(c.codes, code)
+	return r.name
+}
