@@ -32,7 +32,8 @@ type entry struct {
 	specific bool        // has vendor phrases: more precise than a bare code
 }
 
-// Default returns the built-in catalogue (data_gen.go), built once.
+// Default returns the built-in catalogue: data/*.json as the index
+// data_gen.go holds, checked by the package tests.
 func Default() *Catalog { return defaultCatalog() }
 
 // Load reads and validates the *.json data files at the root of fsys.

@@ -11,7 +11,7 @@ import (
 // The catalogue text lives in data/*.json so that wording can change
 // without touching the rules. Every file has the same shape (fileData);
 // Load merges them and validates the result, and go generate turns them
-// into data_gen.go (static.go), which is what Default builds from.
+// into the index data_gen.go holds (index.go), which is what Default is.
 //
 //go:generate go test -run ^TestGeneratedDataCurrent$ . -args -update-gen
 

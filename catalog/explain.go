@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 )
@@ -92,16 +91,4 @@ func (e *entry) kindOK(k string) (kindData, bool) {
 		return kindData{}, false
 	}
 	return e.kind(k)
-}
-
-// fallbackCatalog stands in when the embedded data is broken (a bug the
-// tests catch): every diagnosis is internal-error naming the problem.
-func fallbackCatalog(err error) *Catalog {
-	msg := "sipprobe's diagnosis catalogue failed to load"
-	if err != nil {
-		msg += ": " + err.Error()
-	}
-	t := text{Summary: clip(msg, 300), Causes: []string{"a bug in sipprobe"}, Remedies: []string{"report it with the output of `go test ./catalog`"}}
-	raw, _ := json.Marshal(t) // strings only: it cannot fail
-	return newCatalog(&index{entries: []entry{{id: idInternal, sev: SeverityUnknown, en: lazyText(raw), ru: lazyText(raw)}}})
 }

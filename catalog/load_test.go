@@ -81,20 +81,3 @@ func TestLoadRejectsBadData(t *testing.T) {
 		}
 	})
 }
-
-// TestFallbackCatalog: broken embedded data must not crash a probe.
-func TestFallbackCatalog(t *testing.T) {
-	c := fallbackCatalog(errors.New("boom"))
-	for _, ex := range []Exchange{{}, {Outcome: OutcomeResponse, Final: resp(200, "")}, {Outcome: OutcomeTLS, TLSFailure: "expired"}} {
-		d := c.Diagnose(ex, RU)
-		if d.ID != idInternal || d.Severity != SeverityUnknown || !strings.Contains(d.Summary, "boom") {
-			t.Fatalf("got %+v", d)
-		}
-	}
-	if d := c.Explain(486, "", EN); d.ID != idInternal {
-		t.Fatalf("got %+v", d)
-	}
-	if _, ok := c.ExplainText("timeout", EN); ok {
-		t.Fatal("fallback explains words")
-	}
-}
