@@ -41,10 +41,8 @@ type draftPhrase struct {
 }
 
 // build validates the merged data and indexes it. All problems are
-// collected so that one test run shows every mistake in the data. Without
-// checkTexts it skips the checks of the wording (every text, note and
-// tagged remedy) and of the ids' spelling, which the index does not need.
-func build(d fileData, checkTexts bool) (*Catalog, error) {
+// collected so that one test run shows every mistake in the data.
+func build(d fileData) (*Catalog, error) {
 	c := &draft{
 		byID:     map[string]*entry{},
 		byCode:   map[int]*entry{},
@@ -62,7 +60,7 @@ func build(d fileData, checkTexts bool) (*Catalog, error) {
 	seenPhrase := map[string]string{}
 	for i := range d.Entries {
 		ed := &d.Entries[i]
-		if checkTexts && !idPattern().MatchString(ed.ID) {
+		if !idPattern().MatchString(ed.ID) {
 			bad("entry %d: bad id %q", i, ed.ID)
 			continue
 		}
@@ -78,13 +76,11 @@ func build(d fileData, checkTexts bool) (*Catalog, error) {
 		for _, k := range slices.Sorted(maps.Keys(ed.Kinds)) {
 			e.kinds = append(e.kinds, namedKind{name: k, kindData: ed.Kinds[k]})
 		}
-		if checkTexts {
-			checkLazyText(ed.ID, "en", ed.EN, bad)
-			checkLazyText(ed.ID, "ru", ed.RU, bad)
-			for k, kd := range ed.Kinds {
-				checkText(ed.ID+"/"+k, "en", kd.EN, false, bad)
-				checkText(ed.ID+"/"+k, "ru", kd.RU, false, bad)
-			}
+		checkLazyText(ed.ID, "en", ed.EN, bad)
+		checkLazyText(ed.ID, "ru", ed.RU, bad)
+		for k, kd := range ed.Kinds {
+			checkText(ed.ID+"/"+k, "en", kd.EN, false, bad)
+			checkText(ed.ID+"/"+k, "ru", kd.RU, false, bad)
 		}
 		for _, s := range ed.Codes {
 			code, name, ok := splitPhrase(s)
@@ -179,16 +175,14 @@ func build(d fileData, checkTexts bool) (*Catalog, error) {
 			bad("note %q missing or incomplete", k)
 		}
 	}
-	if checkTexts {
-		for k, n := range c.notes {
-			for _, s := range []string{n.EN, n.RU} {
-				if err := checkTemplate(s); err != nil {
-					bad("note %q: %v", k, err)
-				}
+	for k, n := range c.notes {
+		for _, s := range []string{n.EN, n.RU} {
+			if err := checkTemplate(s); err != nil {
+				bad("note %q: %v", k, err)
 			}
 		}
-		checkTried(c, d.Tried, bad)
 	}
+	checkTried(c, d.Tried, bad)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidCatalog, errors.Join(errs...))
 	}

@@ -42,7 +42,7 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	return build(d, true)
+	return build(d)
 }
 
 // Lookup returns the entry with that id, with placeholders left empty.

@@ -12,6 +12,8 @@ import (
 // without touching the rules. Every file has the same shape (fileData);
 // Load merges them and validates the result, and go generate turns them
 // into the index data_gen.go holds (index.go), which is what Default is.
+// The generator is a test, so it runs on the package as it compiles: after
+// changing the index's types, start from "var generatedIndex = index{}".
 //
 //go:generate go test -run ^TestGeneratedDataCurrent$ . -args -update-gen
 
