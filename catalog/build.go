@@ -3,6 +3,7 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -18,12 +19,31 @@ var validSeverity = map[Severity]bool{
 	SeverityCritical: true, SeverityUnknown: true,
 }
 
+// draft is the index while build checks the data: maps, to find
+// duplicates and references.
+type draft struct {
+	entries  []*entry
+	byID     map[string]*entry
+	byCode   map[int]*entry
+	stdName  map[int]string
+	byClass  map[int]*entry
+	words    map[string]*entry
+	phrases  []draftPhrase
+	q850     map[int]causeData
+	warnings map[int]causeData
+	notes    map[string]noteData
+}
+
+// draftPhrase is a phrase whose entry is not yet in its place.
+type draftPhrase struct {
+	phrase
+	e *entry
+}
+
 // build validates the merged data and indexes it. All problems are
-// collected so that one test run shows every mistake in the data. Without
-// checkTexts it skips the checks of the wording (every text, note and
-// tagged remedy) and of the ids' spelling, which the index does not need.
-func build(d fileData, checkTexts bool) (*Catalog, error) {
-	c := &Catalog{
+// collected so that one test run shows every mistake in the data.
+func build(d fileData) (*Catalog, error) {
+	c := &draft{
 		byID:     map[string]*entry{},
 		byCode:   map[int]*entry{},
 		stdName:  map[int]string{},
@@ -40,7 +60,7 @@ func build(d fileData, checkTexts bool) (*Catalog, error) {
 	seenPhrase := map[string]string{}
 	for i := range d.Entries {
 		ed := &d.Entries[i]
-		if checkTexts && !idPattern().MatchString(ed.ID) {
+		if !idPattern().MatchString(ed.ID) {
 			bad("entry %d: bad id %q", i, ed.ID)
 			continue
 		}
@@ -52,14 +72,15 @@ func build(d fileData, checkTexts bool) (*Catalog, error) {
 			bad("%s: bad severity %q", ed.ID, ed.Severity)
 		}
 		e := &entry{id: ed.ID, sev: ed.Severity, related: ed.Related, class: ed.Class,
-			en: ed.EN, ru: ed.RU, kinds: ed.Kinds, specific: len(ed.Phrases) > 0}
-		if checkTexts {
-			checkLazyText(ed.ID, "en", ed.EN, bad)
-			checkLazyText(ed.ID, "ru", ed.RU, bad)
-			for k, kd := range ed.Kinds {
-				checkText(ed.ID+"/"+k, "en", kd.EN, false, bad)
-				checkText(ed.ID+"/"+k, "ru", kd.RU, false, bad)
-			}
+			en: ed.EN, ru: ed.RU, specific: len(ed.Phrases) > 0}
+		for _, k := range slices.Sorted(maps.Keys(ed.Kinds)) {
+			e.kinds = append(e.kinds, namedKind{name: k, kindData: ed.Kinds[k]})
+		}
+		checkLazyText(ed.ID, "en", ed.EN, bad)
+		checkLazyText(ed.ID, "ru", ed.RU, bad)
+		for k, kd := range ed.Kinds {
+			checkText(ed.ID+"/"+k, "en", kd.EN, false, bad)
+			checkText(ed.ID+"/"+k, "ru", kd.RU, false, bad)
 		}
 		for _, s := range ed.Codes {
 			code, name, ok := splitPhrase(s)
@@ -74,7 +95,7 @@ func build(d fileData, checkTexts bool) (*Catalog, error) {
 			c.byCode[code] = e
 			c.stdName[code] = name
 			e.codes = append(e.codes, code)
-			c.phrases = append(c.phrases, newPhrase(code, name, e, false))
+			c.phrases = append(c.phrases, draftPhrase{newPhrase(code, name, false), e})
 		}
 		for _, s := range ed.Phrases {
 			code, reason, ok := splitPhrase(s)
@@ -90,7 +111,7 @@ func build(d fileData, checkTexts bool) (*Catalog, error) {
 			}
 			seenPhrase[key] = ed.ID
 			e.phrases = append(e.phrases, s)
-			c.phrases = append(c.phrases, newPhrase(code, reason, e, true))
+			c.phrases = append(c.phrases, draftPhrase{newPhrase(code, reason, true), e})
 		}
 		for _, w := range ed.Words {
 			n := normalize(w)
@@ -114,7 +135,7 @@ func build(d fileData, checkTexts bool) (*Catalog, error) {
 	// phrase may not repeat the standard phrase of its own code.
 	for _, p := range c.phrases {
 		if p.specific && p.code != 0 && normalize(c.stdName[p.code]) == p.norm {
-			bad("%s: phrase %d %q is the standard phrase", p.entry.id, p.code, p.norm)
+			bad("%s: phrase %d %q is the standard phrase", p.e.id, p.code, p.norm)
 		}
 	}
 	for _, e := range c.entries {
@@ -154,25 +175,53 @@ func build(d fileData, checkTexts bool) (*Catalog, error) {
 			bad("note %q missing or incomplete", k)
 		}
 	}
-	if checkTexts {
-		for k, n := range c.notes {
-			for _, s := range []string{n.EN, n.RU} {
-				if err := checkTemplate(s); err != nil {
-					bad("note %q: %v", k, err)
-				}
+	for k, n := range c.notes {
+		for _, s := range []string{n.EN, n.RU} {
+			if err := checkTemplate(s); err != nil {
+				bad("note %q: %v", k, err)
 			}
 		}
-		checkTried(c, d.Tried, bad)
 	}
-	c.tried = map[string][]triedData{}
-	for _, t := range d.Tried {
-		c.tried[t.ID] = append(c.tried[t.ID], t)
-	}
-	slices.SortFunc(c.entries, func(a, b *entry) int { return strings.Compare(a.id, b.id) })
+	checkTried(c, d.Tried, bad)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidCatalog, errors.Join(errs...))
 	}
-	return c, nil
+	return newCatalog(c.index(d.Tried)), nil
+}
+
+// index lays the draft out as sorted slices.
+func (c *draft) index(tried []triedData) *index {
+	slices.SortFunc(c.entries, func(a, b *entry) int { return strings.Compare(a.id, b.id) })
+	idx := &index{entries: make([]entry, len(c.entries))}
+	for i, e := range c.entries {
+		e.n = i
+		idx.entries[i] = *e
+	}
+	for _, code := range slices.Sorted(maps.Keys(c.byCode)) {
+		idx.codes = append(idx.codes, codeRef{code: code, name: c.stdName[code], entry: c.byCode[code].n})
+	}
+	for _, class := range slices.Sorted(maps.Keys(c.byClass)) {
+		idx.classes = append(idx.classes, codeRef{code: class, entry: c.byClass[class].n})
+	}
+	for _, w := range slices.Sorted(maps.Keys(c.words)) {
+		idx.words = append(idx.words, wordRef{norm: w, entry: c.words[w].n})
+	}
+	for _, p := range c.phrases {
+		p.entry = p.e.n
+		idx.phrases = append(idx.phrases, p.phrase)
+	}
+	for _, code := range slices.Sorted(maps.Keys(c.q850)) {
+		idx.q850 = append(idx.q850, c.q850[code])
+	}
+	for _, code := range slices.Sorted(maps.Keys(c.warnings)) {
+		idx.warnings = append(idx.warnings, c.warnings[code])
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.notes)) {
+		idx.notes = append(idx.notes, namedNote{key: k, noteData: c.notes[k]})
+	}
+	idx.tried = slices.Clone(tried)
+	slices.SortStableFunc(idx.tried, func(a, b triedData) int { return strings.Compare(a.ID, b.ID) })
+	return idx
 }
 
 // checkText insists on a summary, a cause and a remedy; kind overrides
@@ -201,11 +250,11 @@ func checkText(id, lang string, t text, full bool, bad func(string, ...any)) {
 
 // checkLazyText decodes a text and checks it as a full one.
 func checkLazyText(id, lang string, l lazyText, bad func(string, ...any)) {
-	if l.decode == nil {
+	t, err := l.decode()
+	if errors.Is(err, errNoText) {
 		bad("%s: %s text needs a summary, a cause and a remedy", id, lang)
 		return
 	}
-	t, err := l.decode()
 	if err != nil {
 		bad("%s: %s: %v", id, lang, err)
 		return

@@ -1,33 +1,25 @@
 // Package catalog maps what a probe saw to a diagnosis with causes and
-// remedies. The entries are data (data/*.json, embedded); the rules that
-// pick one are small (rules.go) and table-tested.
+// remedies. The entries are data (data/*.json, compiled in as
+// data_gen.go); the rules that pick one are small (rules.go) and
+// table-tested.
 package catalog
 
 import (
 	"fmt"
 	"io/fs"
 	"slices"
-	"sync"
 )
 
 // Catalog is the loaded, validated set of entries. It is immutable: every
 // method returns copies, so callers may change what they get.
 type Catalog struct {
-	entries  []*entry // sorted by id
-	byID     map[string]*entry
-	byCode   map[int]*entry    // bare status code -> entry
-	stdName  map[int]string    // status code -> standard reason phrase
-	byClass  map[int]*entry    // 1..6 -> fallback for unregistered codes
-	words    map[string]*entry // normalised explain words
-	phrases  []phrase          // standard and vendor reason phrases
-	q850     map[int]causeData
-	warnings map[int]causeData
-	notes    map[string]noteData
-	tried    map[string][]triedData // entry id -> its tagged remedies
+	*index
+	texts []decodedText // entry n's English at 2n, Russian at 2n+1
 }
 
 // entry is a validated catalogue entry.
 type entry struct {
+	n        int // its place in index.entries
 	id       string
 	sev      Severity
 	codes    []int
@@ -36,46 +28,27 @@ type entry struct {
 	words    []string
 	class    int
 	en, ru   lazyText
-	kinds    map[string]kindData
-	specific bool // has vendor phrases: more precise than a bare code
+	kinds    []namedKind // sorted by name
+	specific bool        // has vendor phrases: more precise than a bare code
 }
 
-// defaultCatalog loads the embedded data once. The data is part of the
-// binary, so a failure is a programming error that the package tests catch;
-// at run time it degrades to a minimal catalogue instead of panicking.
-var defaultCatalog = sync.OnceValue(func() *Catalog {
-	sub, err := fs.Sub(embedded, "data")
-	if err == nil {
-		var d fileData
-		if d, err = readData(sub, true); err == nil {
-			// TestEmbeddedCatalogLoads checks every text of this very data
-			// (Load); checking it again in every process cost a check a
-			// few milliseconds, so only the index is built here.
-			var c *Catalog
-			if c, err = build(d, false); err == nil {
-				return c
-			}
-		}
-	}
-	return fallbackCatalog(err)
-})
-
-// Default returns the embedded catalogue, loaded once.
+// Default returns the built-in catalogue: data/*.json as the index
+// data_gen.go holds, checked by the package tests.
 func Default() *Catalog { return defaultCatalog() }
 
 // Load reads and validates the *.json data files at the root of fsys.
 func Load(fsys fs.FS) (*Catalog, error) {
-	d, err := readData(fsys, false)
+	d, err := readData(fsys)
 	if err != nil {
 		return nil, err
 	}
-	return build(d, true)
+	return build(d)
 }
 
 // Lookup returns the entry with that id, with placeholders left empty.
 func (c *Catalog) Lookup(id string, lang Lang) (Diagnosis, bool) {
-	e, ok := c.byID[id]
-	if !ok {
+	e := c.entryByID(id)
+	if e == nil {
 		return Diagnosis{}, false
 	}
 	return c.render(e, "", lang, vars{}), true
@@ -91,7 +64,7 @@ func (c *Catalog) LookupErr(id string, lang Lang) (Diagnosis, error) {
 }
 
 // Has reports whether id names an entry (used to validate expectations).
-func (c *Catalog) Has(id string) bool { _, ok := c.byID[id]; return ok }
+func (c *Catalog) Has(id string) bool { return c.entryByID(id) != nil }
 
 // Entry describes one catalogue entry for listings.
 type Entry struct {
@@ -134,14 +107,16 @@ func (c *Catalog) Entries() []Entry {
 			Related: slices.Clone(e.related),
 			Words:   slices.Clone(e.words),
 		}
-		for k := range e.kinds {
-			ee.Kinds = append(ee.Kinds, k)
+		for _, k := range e.kinds {
+			ee.Kinds = append(ee.Kinds, k.name)
 		}
-		slices.Sort(ee.Kinds)
 		out = append(out, ee)
 	}
 	return out
 }
 
 // StandardReason is the registered reason phrase of code ("" if none).
-func (c *Catalog) StandardReason(code int) string { return c.stdName[code] }
+func (c *Catalog) StandardReason(code int) string {
+	r, _ := findCode(c.codes, code)
+	return r.name
+}

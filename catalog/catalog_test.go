@@ -69,7 +69,7 @@ var ianaCodes = []int{
 func TestEveryRegisteredCodeHasItsOwnEntry(t *testing.T) {
 	c := Default()
 	for _, code := range ianaCodes {
-		if c.byCode[code] == nil {
+		if c.codeEntry(code) == nil {
 			t.Errorf("%d: no entry", code)
 		}
 		if c.StandardReason(code) == "" {
@@ -88,8 +88,8 @@ func TestPhrasesResolveToTheirEntry(t *testing.T) {
 			code = 480
 		}
 		for _, reason := range []string{p.norm, strings.ToUpper(p.norm), " " + strings.ReplaceAll(p.norm, " ", "  ") + "."} {
-			if d := c.Explain(code, reason, EN); d.ID != p.entry.id {
-				t.Errorf("%d %q: got %s, want %s", code, reason, d.ID, p.entry.id)
+			if d := c.Explain(code, reason, EN); d.ID != c.at(p.entry).id {
+				t.Errorf("%d %q: got %s, want %s", code, reason, d.ID, c.at(p.entry).id)
 			}
 		}
 	}
@@ -139,7 +139,7 @@ func TestEntriesComplete(t *testing.T) {
 		kinds := append([]string{""}, e.Kinds...)
 		for _, kind := range kinds {
 			for _, lang := range []Lang{EN, RU} {
-				d := c.render(c.byID[e.ID], kind, lang, vars{"user": "120", "target": "pbx", "transport": "UDP", "method": "INVITE", "code": "480", "reason": "X"})
+				d := c.render(c.entryByID(e.ID), kind, lang, vars{"user": "120", "target": "pbx", "transport": "UDP", "method": "INVITE", "code": "480", "reason": "X"})
 				all := append([]string{d.Summary}, append(d.Causes, d.Remedies...)...)
 				if d.Summary == "" || len(d.Causes) == 0 || len(d.Remedies) == 0 {
 					t.Errorf("%s/%s %s: incomplete", e.ID, kind, lang)

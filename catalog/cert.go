@@ -43,7 +43,7 @@ func (c *Catalog) withCertExpiry(ex Exchange, ch choice) choice {
 	if !certExpiring(ex) {
 		return ch
 	}
-	if e := c.byID[ch.id]; e == nil || (e.sev != SeverityOK && e.sev != SeverityInfo) {
+	if e := c.entryByID(ch.id); e == nil || (e.sev != SeverityOK && e.sev != SeverityInfo) {
 		return ch
 	}
 	out := choice{id: idCertExpiring}

@@ -1,22 +1,21 @@
 package catalog
 
 import (
-	"embed"
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
-	"runtime"
 	"sort"
-	"sync"
 )
 
 // The catalogue text lives in data/*.json so that wording can change
 // without touching the rules. Every file has the same shape (fileData);
-// Load merges them and validates the result.
+// Load merges them and validates the result, and go generate turns them
+// into the index data_gen.go holds (index.go), which is what Default is.
+// The generator is a test, so it runs on the package as it compiles: after
+// changing the index's types, start from "var generatedIndex = index{}".
 //
-//go:embed data/*.json
-var embedded embed.FS
+//go:generate go test -run ^TestGeneratedDataCurrent$ . -args -update-gen
 
 // text is one language's wording of an entry.
 type text struct {
@@ -80,11 +79,8 @@ type noteData struct {
 	RU string `json:"ru"`
 }
 
-// readData merges every *.json file at the root of fsys, in name order;
-// fast decodes with decodeData instead of encoding/json. The files are
-// decoded concurrently: the catalogue is on the path of every check, and
-// a check's process otherwise uses one core of several.
-func readData(fsys fs.FS, fast bool) (fileData, error) {
+// readData merges every *.json file at the root of fsys, in name order.
+func readData(fsys fs.FS) (fileData, error) {
 	var all fileData
 	all.Notes = map[string]noteData{}
 	names, err := fs.Glob(fsys, "*.json")
@@ -95,29 +91,11 @@ func readData(fsys fs.FS, fast bool) (fileData, error) {
 		return all, fmt.Errorf("%w: no *.json files", ErrInvalidCatalog)
 	}
 	sort.Strings(names)
-	files := make([]fileData, len(names))
-	errs := make([]error, len(names))
-	// One worker per core, not per file: each new goroutine's stack grows
-	// (and is copied) several times on the decoder's recursion.
-	next := make(chan int, len(names))
-	for i := range names {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(names)) {
-		wg.Go(func() {
-			for i := range next {
-				errs[i] = readFile(fsys, names[i], fast, &files[i])
-			}
-		})
-	}
-	wg.Wait()
-	for i, name := range names {
-		if errs[i] != nil {
-			return all, errs[i]
+	for _, name := range names {
+		var f fileData
+		if err := readFile(fsys, name, &f); err != nil {
+			return all, err
 		}
-		f := files[i]
 		all.Entries = append(all.Entries, f.Entries...)
 		all.Q850 = append(all.Q850, f.Q850...)
 		all.Warnings = append(all.Warnings, f.Warnings...)
@@ -133,17 +111,12 @@ func readData(fsys fs.FS, fast bool) (fileData, error) {
 }
 
 // readFile decodes one data file into f.
-func readFile(fsys fs.FS, name string, fast bool, f *fileData) error {
+func readFile(fsys fs.FS, name string, f *fileData) error {
 	b, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidCatalog, err)
 	}
-	if fast {
-		err = decodeData(b, f)
-	} else {
-		err = json.Unmarshal(b, f)
-	}
-	if err != nil {
+	if err := json.Unmarshal(b, f); err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrInvalidCatalog, path.Base(name), err)
 	}
 	return nil

@@ -58,7 +58,7 @@ func (c *Catalog) NoteText(n Note, lang Lang) string {
 	if n.Key == "" {
 		return v["text"]
 	}
-	if _, ok := c.notes[n.Key]; !ok {
+	if _, ok := c.noteOf(n.Key); !ok {
 		return n.Key + " " + v["text"]
 	}
 	return c.note(n.Key, lang, v)
@@ -66,7 +66,7 @@ func (c *Catalog) NoteText(n Note, lang Lang) string {
 
 // HasNote reports whether the catalogue has the note key.
 func (c *Catalog) HasNote(key string) bool {
-	_, ok := c.notes[key]
+	_, ok := c.noteOf(key)
 	return ok
 }
 

@@ -4,8 +4,8 @@ package catalog
 // values ({text}, {n}, …): for outcomes decided outside an exchange, such
 // as a failed expectation. ok is false when the catalogue lacks the id.
 func (c *Catalog) RenderWith(id string, lang Lang, values map[string]string) (Diagnosis, bool) {
-	e, ok := c.byID[id]
-	if !ok {
+	e := c.entryByID(id)
+	if e == nil {
 		return Diagnosis{}, false
 	}
 	return c.render(e, "", lang, vars(values)), true

@@ -15,19 +15,19 @@ func (c *Catalog) Explain(code int, reason string, lang Lang) Diagnosis {
 	if code >= 100 && code <= 699 {
 		ch = choice{id: idInternal}
 		if p, ok := c.matchPhrase(code, reason); ok && p.specific {
-			ch = choice{id: p.entry.id, byPhrase: true}
-		} else if e := c.byCode[code]; e != nil {
+			ch = choice{id: c.at(p.entry).id, byPhrase: true}
+		} else if e := c.codeEntry(code); e != nil {
 			ch.id = e.id
-		} else if e := c.byClass[code/100]; e != nil {
+		} else if e := c.classEntry(code / 100); e != nil {
 			ch.id = e.id
 		}
 	}
-	e := c.byID[ch.id]
+	e := c.entryByID(ch.id)
 	if e == nil {
-		e = c.byID[idInternal]
+		e = c.entryByID(idInternal)
 	}
 	d := c.render(e, "", lang, v)
-	if r := strings.TrimSpace(reason); r != "" && !ch.byPhrase && normalize(r) != normalize(c.stdName[code]) {
+	if r := strings.TrimSpace(reason); r != "" && !ch.byPhrase && normalize(r) != normalize(c.StandardReason(code)) {
 		d.Notes = append(d.Notes, c.note("reason-phrase", lang, v))
 	}
 	return d
@@ -53,19 +53,19 @@ func (c *Catalog) ExplainText(s string, lang Lang) (Diagnosis, bool) {
 	if n == "" {
 		return Diagnosis{}, false
 	}
-	if e, ok := c.byID[strings.ReplaceAll(n, " ", "-")]; ok {
+	if e := c.entryByID(strings.ReplaceAll(n, " ", "-")); e != nil {
 		return c.render(e, "", lang, vars{}), true
 	}
-	if e, ok := c.words[n]; ok {
+	if e := c.wordEntry(n); e != nil {
 		return c.render(e, "", lang, vars{}), true
 	}
 	// "tls expired": an outcome word and a failure kind.
 	words := strings.Fields(n)
 	for i := len(words) - 1; i > 0; i-- {
 		first := strings.Join(words[:i], " ")
-		e := c.words[first]
+		e := c.wordEntry(first)
 		if e == nil {
-			e = c.byID[strings.ReplaceAll(first, " ", "-")]
+			e = c.entryByID(strings.ReplaceAll(first, " ", "-"))
 		}
 		kind := strings.Join(words[i:], "-")
 		if _, ok := e.kindOK(kind); ok {
@@ -75,11 +75,11 @@ func (c *Catalog) ExplainText(s string, lang Lang) (Diagnosis, bool) {
 	// A vendor phrase without its code: try the any-code phrases, then
 	// every code's phrases.
 	if p, ok := c.matchPhrase(400, s); ok && p.specific && p.code == 0 {
-		return c.render(p.entry, "", lang, vars{}), true
+		return c.render(c.at(p.entry), "", lang, vars{}), true
 	}
 	for _, p := range c.phrases {
 		if p.specific && p.norm == n {
-			return c.render(p.entry, "", lang, vars{}), true
+			return c.render(c.at(p.entry), "", lang, vars{}), true
 		}
 	}
 	return Diagnosis{}, false
@@ -90,24 +90,5 @@ func (e *entry) kindOK(k string) (kindData, bool) {
 	if e == nil {
 		return kindData{}, false
 	}
-	kd, ok := e.kinds[k]
-	return kd, ok
-}
-
-// fallbackCatalog stands in when the embedded data is broken (a bug the
-// tests catch): every diagnosis is internal-error naming the problem.
-func fallbackCatalog(err error) *Catalog {
-	msg := "sipprobe's diagnosis catalogue failed to load"
-	if err != nil {
-		msg += ": " + err.Error()
-	}
-	t := text{Summary: clip(msg, 300), Causes: []string{"a bug in sipprobe"}, Remedies: []string{"report it with the output of `go test ./catalog`"}}
-	e := &entry{id: idInternal, sev: SeverityUnknown, en: eager(t), ru: eager(t)}
-	c := &Catalog{
-		entries: []*entry{e}, byID: map[string]*entry{idInternal: e},
-		byCode: map[int]*entry{}, stdName: map[int]string{}, byClass: map[int]*entry{},
-		words: map[string]*entry{}, q850: map[int]causeData{}, warnings: map[int]causeData{},
-		notes: map[string]noteData{},
-	}
-	return c
+	return e.kind(k)
 }

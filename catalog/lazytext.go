@@ -3,45 +3,36 @@ package catalog
 import (
 	"bytes"
 	"encoding/json"
-	"sync"
+	"errors"
 )
 
 // lazyText is an entry's wording in one language, kept as the JSON it is
-// written in and decoded on first use. The wording is most of the
-// catalogue's bytes, and a probe renders one diagnosis in one language:
-// decoding all of it up front was most of a single check's CPU time
-// (issue 13). Load still decodes and checks every text.
-type lazyText struct {
-	decode func() (text, error)
-}
+// written in (compacted) and decoded on first use (Catalog.text). The
+// wording is most of the catalogue's bytes, and a probe renders one
+// diagnosis in one language: decoding all of it up front was most of a
+// single check's CPU time (issue 13). Load still decodes and checks every
+// text. "" is a missing text.
+type lazyText string
 
-// UnmarshalJSON keeps a copy of the text's JSON (the decoder's buffer is
-// not ours to keep).
+// UnmarshalJSON keeps a compacted copy of the text's JSON (the decoder's
+// buffer is not ours to keep).
 func (l *lazyText) UnmarshalJSON(b []byte) error {
-	l.keep(bytes.Clone(b))
+	var c bytes.Buffer
+	if err := json.Compact(&c, b); err != nil {
+		return err
+	}
+	*l = lazyText(c.String())
 	return nil
 }
 
-// keep makes raw, which nobody changes, the text's JSON.
-func (l *lazyText) keep(raw []byte) {
-	l.decode = sync.OnceValues(func() (text, error) {
-		var t text
-		err := json.Unmarshal(raw, &t)
-		return t, err
-	})
-}
+var errNoText = errors.New("missing text")
 
-// eager wraps a text that is already decoded (the fallback catalogue).
-func eager(t text) lazyText {
-	return lazyText{decode: func() (text, error) { return t, nil }}
-}
-
-// text is the wording; a missing or malformed one (which Load reports,
-// and the package tests reject for the embedded data) is empty.
-func (l lazyText) text() text {
-	if l.decode == nil {
-		return text{}
+// decode is the wording.
+func (l lazyText) decode() (text, error) {
+	var t text
+	if l == "" {
+		return t, errNoText
 	}
-	t, _ := l.decode()
-	return t
+	err := json.Unmarshal([]byte(l), &t)
+	return t, err
 }

@@ -16,13 +16,13 @@ type phrase struct {
 	code     int // 0: any 4xx-6xx code
 	norm     string
 	words    int
-	entry    *entry
+	entry    int  // index into the entries
 	specific bool // a vendor phrase, not the code's standard one
 }
 
-func newPhrase(code int, reason string, e *entry, specific bool) phrase {
+func newPhrase(code int, reason string, specific bool) phrase {
 	n := normalize(reason)
-	return phrase{code: code, norm: n, words: len(strings.Fields(n)), entry: e, specific: specific}
+	return phrase{code: code, norm: n, words: len(strings.Fields(n)), specific: specific}
 }
 
 // homoglyphs are Cyrillic letters that look Latin. Reason phrases are
@@ -98,21 +98,23 @@ func (c *Catalog) matchPhrase(code int, reason string) (phrase, bool) {
 		return phrase{}, false
 	}
 	anyOK := code >= 400 && code <= 699
-	applies := func(p phrase) bool { return p.code == code || (p.code == 0 && anyOK) }
-	better := func(p, best phrase) bool { return best.entry == nil || (p.code != 0 && best.code == 0) }
+	applies := func(p *phrase) bool { return p.code == code || (p.code == 0 && anyOK) }
+	better := func(p, best *phrase) bool { return best == nil || (p.code != 0 && best.code == 0) }
 
-	var best phrase
-	for _, p := range c.phrases {
+	var best *phrase
+	for i := range c.phrases {
+		p := &c.phrases[i]
 		if applies(p) && p.norm == n && better(p, best) {
 			best = p
 		}
 	}
-	if best.entry != nil {
-		return best, true
+	if best != nil {
+		return *best, true
 	}
 	bestDist := maxReason
 	nr := []rune(n)
-	for _, p := range c.phrases {
+	for i := range c.phrases {
+		p := &c.phrases[i]
 		if !applies(p) {
 			continue
 		}
@@ -125,22 +127,26 @@ func (c *Catalog) matchPhrase(code int, reason string) (phrase, bool) {
 			best, bestDist = p, d
 		}
 	}
-	if best.entry != nil {
-		return best, true
+	if best != nil {
+		return *best, true
 	}
 	padded := " " + n + " "
-	for _, p := range c.phrases {
+	for i := range c.phrases {
+		p := &c.phrases[i]
 		// A single short word ("You", "Gone") inside a longer reason is
 		// too weak a signal; whole multi-word phrases are not.
 		if !applies(p) || (p.words < 2 && len(p.norm) < 8) {
 			continue
 		}
-		if strings.Contains(padded, " "+p.norm+" ") && (best.entry == nil || len(p.norm) > len(best.norm) ||
+		if strings.Contains(padded, " "+p.norm+" ") && (best == nil || len(p.norm) > len(best.norm) ||
 			(len(p.norm) == len(best.norm) && better(p, best))) {
 			best = p
 		}
 	}
-	return best, best.entry != nil
+	if best == nil {
+		return phrase{}, false
+	}
+	return *best, true
 }
 
 func abs(x int) int {

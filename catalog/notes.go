@@ -29,7 +29,7 @@ func (c *Catalog) notesFor(ex Exchange, ch choice, lang Lang, v vars) []string {
 	}
 	if f := ex.Final; f != nil && (ex.Outcome == OutcomeResponse || ex.Outcome == "") {
 		if r := strings.TrimSpace(f.Reason); r != "" && !ch.byPhrase &&
-			normalize(r) != normalize(c.stdName[f.Code]) {
+			normalize(r) != normalize(c.StandardReason(f.Code)) {
 			add("reason-phrase", nil)
 		}
 		if s := strings.TrimSpace(f.RetryAfter); s != "" {
@@ -40,7 +40,7 @@ func (c *Catalog) notesFor(ex Exchange, ch choice, lang Lang, v vars) []string {
 		}
 		if s := strings.TrimSpace(f.Warning); s != "" {
 			code, txt := parseWarning(s)
-			if w, ok := c.warnings[code]; ok {
+			if w, ok := c.warningOf(code); ok {
 				add("warning-code", vars{"cause": strconv.Itoa(code), "name": w.Name,
 					"text": pick(lang, w.EN, w.RU), "server": clip(txt, 120)})
 			} else {
@@ -48,7 +48,7 @@ func (c *Catalog) notesFor(ex Exchange, ch choice, lang Lang, v vars) []string {
 			}
 		}
 		if n := q850Cause(f.ReasonHdr); n > 0 {
-			if q, ok := c.q850[n]; ok {
+			if q, ok := c.q850Of(n); ok {
 				add("q850", vars{"cause": strconv.Itoa(n), "name": q.Name, "text": pick(lang, q.EN, q.RU)})
 			} else {
 				add("q850-unknown", vars{"cause": strconv.Itoa(n)})
@@ -110,7 +110,7 @@ func (c *Catalog) notesFor(ex Exchange, ch choice, lang Lang, v vars) []string {
 	// Several findings can hold at once; the rules chose the worst, the
 	// others are worth a line each.
 	for _, f := range successFindings(ex) {
-		if e := c.byID[f.id]; f.on && f.id != ch.id && e != nil && ex.Final != nil {
+		if e := c.entryByID(f.id); f.on && f.id != ch.id && e != nil && ex.Final != nil {
 			add("also", vars{"text": c.render(e, "", lang, v).Summary})
 		}
 	}

@@ -83,7 +83,7 @@ func (c *Catalog) exchanges(method string, yield func(Exchange)) {
 		}
 	}
 	for code := 200; code <= 699; code++ { // a 1xx is never final
-		response(code, c.stdName[code], "")
+		response(code, c.StandardReason(code), "")
 	}
 	for _, e := range c.entries {
 		for _, p := range e.phrases {
@@ -104,9 +104,9 @@ func (c *Catalog) exchanges(method string, yield func(Exchange)) {
 		}
 	}
 	if method == "INVITE" {
-		for cause := range c.q850 {
+		for _, q := range c.q850 {
 			for code := 400; code <= 699; code++ {
-				response(code, c.stdName[code], "Q.850;cause="+strconv.Itoa(cause))
+				response(code, c.StandardReason(code), "Q.850;cause="+strconv.Itoa(q.Code))
 			}
 		}
 	}

@@ -54,7 +54,7 @@ func (c *Catalog) varsOf(ex Exchange) vars {
 func (v vars) setCode(c *Catalog, code int, reason string) {
 	v["code"] = strconv.Itoa(code)
 	if reason = strings.TrimSpace(reason); reason == "" {
-		reason = c.stdName[code]
+		reason = c.StandardReason(code)
 	}
 	v["reason"] = clip(reason, 80)
 }
@@ -181,8 +181,8 @@ func checkTemplate(s string) error {
 
 // render resolves an entry (and failure kind) in one language.
 func (c *Catalog) render(e *entry, kind string, lang Lang, v vars) Diagnosis {
-	t := pick(lang, e.en, e.ru).text()
-	if k, ok := e.kinds[kind]; ok {
+	t := c.text(e, lang)
+	if k, ok := e.kind(kind); ok {
 		kt := pick(lang, k.EN, k.RU)
 		if kt.Summary != "" {
 			t.Summary = kt.Summary
@@ -206,7 +206,7 @@ func (c *Catalog) render(e *entry, kind string, lang Lang, v vars) Diagnosis {
 
 // note renders a note template, or "" if the catalogue lacks it.
 func (c *Catalog) note(key string, lang Lang, v vars) string {
-	n, ok := c.notes[key]
+	n, ok := c.noteOf(key)
 	if !ok {
 		return ""
 	}

@@ -14,9 +14,9 @@ type choice struct {
 // as notes. It never fails: an exchange it cannot read is internal-error.
 func (c *Catalog) Diagnose(ex Exchange, lang Lang) Diagnosis {
 	ch := c.pick(ex)
-	e := c.byID[ch.id]
+	e := c.entryByID(ch.id)
 	if e == nil {
-		e = c.byID[idInternal]
+		e = c.entryByID(idInternal)
 	}
 	v := c.varsOf(ex)
 	switch {
@@ -161,7 +161,7 @@ func (c *Catalog) chooseResponse(ex Exchange) choice {
 		}
 	}
 	if p, ok := c.matchPhrase(code, f.Reason); ok && p.specific {
-		return choice{id: p.entry.id, byPhrase: true}
+		return choice{id: c.at(p.entry).id, byPhrase: true}
 	}
 	if ex.Alt != nil && ex.Alt.Answered && ex.Alt.Code >= 200 && ex.Alt.Code < 300 && code >= 400 {
 		return choice{id: "transport-mismatch"}
@@ -197,14 +197,14 @@ func (c *Catalog) chooseResponse(ex Exchange) choice {
 		}
 	}
 	if method == "INVITE" || method == "" {
-		if q, ok := c.q850[q850Cause(f.ReasonHdr)]; ok && q.ID != "" && c.genericFor(code) {
+		if q, ok := c.q850Of(q850Cause(f.ReasonHdr)); ok && q.ID != "" && c.genericFor(code) {
 			return choice{id: q.ID}
 		}
 	}
-	if e := c.byCode[code]; e != nil {
+	if e := c.codeEntry(code); e != nil {
 		return choice{id: e.id}
 	}
-	if e := c.byClass[code/100]; e != nil {
+	if e := c.classEntry(code / 100); e != nil {
 		return choice{id: e.id}
 	}
 	return choice{id: idInternal}
@@ -217,7 +217,7 @@ func (c *Catalog) genericFor(code int) bool {
 	case 403, 404, 408, 410, 480, 484, 486, 500, 502, 503, 504, 600, 603, 604:
 		return true
 	}
-	return c.byCode[code] == nil
+	return c.codeEntry(code) == nil
 }
 
 // finding is a fact a probe reported behind a 2xx and the entry it means.

@@ -27,5 +27,5 @@ func (c *Catalog) notAcceptable(code int, reason string) bool {
 		return true
 	}
 	p, ok := c.matchPhrase(code, reason)
-	return ok && p.entry.id == "codec-mismatch"
+	return ok && c.at(p.entry).id == "codec-mismatch"
 }

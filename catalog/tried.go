@@ -44,7 +44,7 @@ type triedData struct {
 }
 
 // checkTried validates the tags against the entries.
-func checkTried(c *Catalog, tags []triedData, bad func(string, ...any)) {
+func checkTried(c *draft, tags []triedData, bad func(string, ...any)) {
 	words := suggestionWords()
 	for _, t := range tags {
 		e := c.byID[t.ID]
@@ -52,9 +52,11 @@ func checkTried(c *Catalog, tags []triedData, bad func(string, ...any)) {
 			bad("tried %s: unknown id", t.ID)
 			continue
 		}
-		en, ru := e.en.text().Remedies, e.ru.text().Remedies
+		ten, _ := e.en.decode()
+		tru, _ := e.ru.decode()
+		en, ru := ten.Remedies, tru.Remedies
 		if t.Kind != "" {
-			k, ok := e.kinds[t.Kind]
+			k, ok := e.kind(t.Kind)
 			if !ok {
 				bad("tried %s/%s: unknown kind", t.ID, t.Kind)
 				continue
@@ -132,18 +134,18 @@ func targetIsIP(target string) bool {
 // withoutTried drops or rewrites the rendered remedies of ch that suggest
 // what ex shows was tried. Kind remedies come first in the rendering.
 func (c *Catalog) withoutTried(ex Exchange, ch choice, lang Lang, v vars, remedies []string) []string {
-	e := c.byID[ch.id]
-	if e == nil || len(c.tried[ch.id]) == 0 {
+	e, tags := c.entryByID(ch.id), c.triedOf(ch.id)
+	if e == nil || len(tags) == 0 {
 		return remedies
 	}
 	offset := 0
-	if k, ok := e.kinds[ch.kind]; ok {
+	if k, ok := e.kind(ch.kind); ok {
 		offset = len(pick(lang, k.EN, k.RU).Remedies)
 	}
 	tried := triedIn(ex)
 	out := slices.Clone(remedies)
 	drop := make([]bool, len(out))
-	for _, t := range c.tried[ch.id] {
+	for _, t := range tags {
 		if !tried[t.Suggests] || (t.Kind != "" && t.Kind != ch.kind) {
 			continue
 		}

@@ -110,7 +110,7 @@ func (a *altCheck) run(ctx context.Context, s *session, res resolution) {
 	l, err := openLink(ctx, "tcp", s.cfg.LocalAddr, res.Addr, nil, wsDial{}, s.cfg.UserAgent, a.w)
 	if err != nil {
 		var de *dialError
-		out.Error = s.cat.NoteText(noteOf(err), s.cfg.Lang)
+		out.Error = s.catalogue().NoteText(noteOf(err), s.cfg.Lang)
 		if errors.As(err, &de) {
 			out.Silent = de.outcome == catalog.OutcomeConnectTimeout
 			out.Unreachable = de.outcome == catalog.OutcomeHostUnreachable
@@ -126,7 +126,7 @@ func (a *altCheck) run(ctx context.Context, s *session, res resolution) {
 	if ex.Final != nil {
 		out.Answered, out.Code, out.Reason = true, ex.Final.Code, ex.Final.Reason
 	} else {
-		out.Error = sub.cat.DetailText(ex, s.cfg.Lang)
+		out.Error = sub.catalogue().DetailText(ex, s.cfg.Lang)
 		out.Silent = ex.Outcome == catalog.OutcomeTimeout
 	}
 	a.set(out)

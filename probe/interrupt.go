@@ -27,5 +27,5 @@ func (s *session) observedSoFar(ex catalog.Exchange) *results.Observed {
 		last := ex.Provisional[len(ex.Provisional)-1]
 		ex.Outcome, ex.Final = catalog.OutcomeResponse, &last
 	}
-	return results.ObservedOf(s.cat.Diagnose(ex, s.cfg.Lang))
+	return results.ObservedOf(s.catalogue().Diagnose(ex, s.cfg.Lang))
 }

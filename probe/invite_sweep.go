@@ -82,11 +82,11 @@ func (s *session) sweepOne(l *link, to sip.Uri, cd codec, r *results.Result, ex 
 		return att, false
 	case a != nil:
 		if a.problem != nil {
-			att.Detail = s.cat.NoteText(*a.problem, s.cfg.Lang)
+			att.Detail = s.catalogue().NoteText(*a.problem, s.cfg.Lang)
 		}
 		return att, false
 	}
-	d := s.cat.Diagnose(*ex, s.cfg.Lang)
+	d := s.catalogue().Diagnose(*ex, s.cfg.Lang)
 	att.Detail = d.ID
 	if d.ID == "codec-mismatch" || (ex.Final != nil && isCodecPhrase(ex.Final.Reason)) {
 		return att, false

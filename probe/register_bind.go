@@ -160,7 +160,7 @@ func (s *session) reregister(ctx context.Context, l *link, ids *dialogIDs, conta
 	switch {
 	case res == nil:
 		why := "no answer"
-		if d := s.cat.DetailText(scratch, catalog.EN); d != "" {
+		if d := s.catalogue().DetailText(scratch, catalog.EN); d != "" {
 			why += ": " + d
 		}
 		return nil, why

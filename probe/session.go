@@ -51,7 +51,7 @@ type session struct {
 }
 
 func newSession(kind Kind, cfg Config, opts ...Option) *session {
-	s := &session{kind: kind, cfg: cfg, cat: catalog.Default()}
+	s := &session{kind: kind, cfg: cfg}
 	for _, o := range opts {
 		o(s)
 	}
@@ -62,6 +62,16 @@ func newSession(kind Kind, cfg Config, opts ...Option) *session {
 		s.cfg.Bind = true // receive binds as register --bind does
 	}
 	return s
+}
+
+// catalogue is WithCatalog's catalogue, else the built-in one. It is taken
+// where a diagnosis or note is rendered, not in newSession, so that the
+// network exchange does not wait for the catalogue's index (issue 13).
+func (s *session) catalogue() *catalog.Catalog {
+	if s.cat != nil {
+		return s.cat
+	}
+	return catalog.Default()
 }
 
 // run performs the probe and always returns exactly one result.
@@ -229,7 +239,7 @@ func (s *session) finish(r *results.Result, ex catalog.Exchange) {
 		r.Observed = s.observedSoFar(ex)
 		ex.Outcome = catalog.OutcomeCanceled
 	}
-	r.Diagnosis = s.cat.Diagnose(ex, s.cfg.Lang)
+	r.Diagnosis = s.catalogue().Diagnose(ex, s.cfg.Lang)
 	r.Status = results.StatusFromSeverity(r.Diagnosis.Severity)
 	if ex.Outcome == catalog.OutcomeInternal && r.Status != results.StatusUnknown {
 		r.Status = results.StatusUnknown
@@ -349,7 +359,7 @@ func (s *session) lookupsIn(ls []results.Lookup) []results.Lookup {
 	out := slices.Clone(ls)
 	for i, l := range out {
 		if l.Error != "" {
-			out[i].Error = s.cat.NoteText(dnsErrNote(l.Error), s.cfg.Lang)
+			out[i].Error = s.catalogue().NoteText(dnsErrNote(l.Error), s.cfg.Lang)
 		}
 	}
 	return out
