@@ -4,29 +4,24 @@ import (
 	"os"
 	"strings"
 
-	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/results"
 )
 
-// probeCommands diagnose what they see, so they need the catalogue.
+// probeCommands print a probe's result.
 var probeCommands = map[string]bool{"options": true, "register": true, "invite": true, "receive": true, "run": true}
 
-// prewarm starts loading the diagnosis catalogue, and building the JSON
-// encoders when the result will be JSON, on another core while the
-// command line is parsed and the probe set up, when the command is one
-// that will need it: a single check's wall time is what a monitoring
-// server waits for (issue 13). catalog.Default loads once; the probe takes
-// the same catalogue, waiting for the load only if it is not done yet.
+// prewarm builds the JSON encoders on another core while the command line
+// is parsed and the probe runs, when the command prints a result as JSON:
+// a single check's wall time is what a monitoring server waits for
+// (issue 13). The catalogue needs no such head start: it is compiled in
+// (catalog/data_gen.go).
 func prewarm(args []string) {
 	for _, a := range args[min(1, len(args)):] {
 		if strings.HasPrefix(a, "-") {
 			continue
 		}
-		if probeCommands[a] {
-			go catalog.Default()
-			if outputsJSON(args) {
-				go results.WarmJSON()
-			}
+		if probeCommands[a] && outputsJSON(args) {
+			go results.WarmJSON()
 		}
 		return
 	}
