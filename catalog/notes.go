@@ -127,6 +127,9 @@ func q850Cause(hdr string) int {
 	if len(hdr) > 1000 {
 		hdr = hdr[:1000]
 	}
+	if !strings.Contains(hdr, "850") {
+		return 0 // most answers carry no Reason: no need to build the regexp
+	}
 	m := q850Pattern().FindStringSubmatch(hdr)
 	if m == nil {
 		return 0
