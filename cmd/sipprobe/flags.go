@@ -76,9 +76,6 @@ func configFromFlags(c *cli.Context) (probe.Config, error) {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = readVersion().userAgent()
 	}
-	if cfg.Timeout <= 0 {
-		return cfg, usagef("--timeout must be positive")
-	}
 	if cfg.CertWarnDays, err = certWarnDays(c.Int("cert-warn-days")); err != nil {
 		return cfg, err
 	}

@@ -120,6 +120,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	}
 	for _, cmd := range app.Commands {
 		setUsageErrors(cmd)
+		checkDurations(cmd) // before takeEnvVars: it sees SIPPROBE_* values
 		takeEnvVars(cmd)
 		cacheNames(cmd)
 	}

@@ -68,11 +68,8 @@ func runAction(c *cli.Context) error {
 		// would look new and cron would mail all of them.
 		return usagef("%s needs the history: it cannot go with %s", source(c, "notify-on-change"), source(c, "no-history"))
 	}
-	if c.Duration("ban-window") <= 0 {
-		return usagef("%s must be longer than 0", source(c, "ban-window"))
-	}
 	deadline := c.Duration("deadline")
-	if deadline < 0 || (deadline > 0 && deadline <= scenarios.DeadlineMargin) {
+	if deadline > 0 && deadline <= scenarios.DeadlineMargin {
 		return usagef("%s %s: want more than %s (probes in flight are canceled %s before the deadline, to clean up and write the results)", source(c, "deadline"), deadline, scenarios.DeadlineMargin, scenarios.DeadlineMargin)
 	}
 	var loadOpts []scenarios.LoadOption

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCommandLineMistakes: mistakes a new user made, each once silently
+// ignored or reported as something else, are usage errors (exit 3) that
+// name the flag, before anything is sent.
+func TestCommandLineMistakes(t *testing.T) {
+	peer := newSilentPeer(t)
+	dir := t.TempDir()
+	lab := filepath.Join(dir, "lab.toml")
+	must(t, os.WriteFile(lab, []byte("[[probe]]\nname = \"a\"\nkind = \"options\"\nserver = \""+peer.addr+"\"\n"), 0o600))
+	srv := []string{"--server", peer.addr}
+	// call is a fresh slice each time: appends to one shared slice would
+	// overwrite each other's flags.
+	call := func(more ...string) []string {
+		return append(append([]string{"invite", "--user", "1", "--to", "600"}, srv...), more...)
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		// Durations: negative never, 0 only where it means something.
+		{"negative hold", nil, call("--hold", "-1s"), "--hold -1s: want a positive duration like 2s, or 0 for no hold"},
+		{"negative ring-timeout", nil, call("--ring-timeout", "-1s"), "--ring-timeout -1s: want a positive duration"},
+		{"ring-timeout 0", nil, call("--ring-timeout", "0"), "--ring-timeout 0s: want a positive duration like 20s"},
+		{"negative timeout", nil, append([]string{"options", "--timeout", "-5s"}, srv...), "--timeout -5s: want a positive duration"},
+		{"timeout 0", nil, append([]string{"options", "--timeout", "0"}, srv...), "--timeout 0s: want a positive duration"},
+		{"negative wait", nil, append([]string{"receive", "--user", "1", "--wait", "-1s"}, srv...), "--wait -1s: want a positive duration"},
+		{"negative cooldown of a sweep", nil, append([]string{"register", "--accounts", lab, "--cooldown", "-1h"}, srv...), "--cooldown -1h0m0s: want a positive duration like 1h0m0s, or 0 for no cool-down"},
+		{"negative deadline", nil, []string{"run", lab, "--deadline", "-1s"}, "--deadline -1s: want a positive duration"},
+		{"negative cooldown", nil, []string{"run", lab, "--cooldown", "-1s"}, "--cooldown -1s"},
+		{"ban-window 0", nil, []string{"run", lab, "--ban-window", "0"}, "--ban-window 0s: want a positive duration"},
+		{"SIPPROBE_HOLD negative", map[string]string{"SIPPROBE_HOLD": "-2s"}, call(), "SIPPROBE_HOLD -2s: want a positive duration"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("XDG_STATE_HOME", t.TempDir())
+			peer.drain()
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			code, _, stderr := runMain(t, tt.args...)
+			if code != 3 {
+				t.Errorf("exit %d, want 3; stderr: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q does not say %q", stderr, tt.want)
+			}
+			peer.assertNothingSent(t)
+		})
+	}
+}
+
+// TestZeroDurationsThatMeanSomething: --hold 0 (no hold), --deadline 0
+// (none) and --cooldown 0 (no cool-down) pass the duration checks; each
+// command then stops at a later check or exits 0 after --check.
+func TestZeroDurationsThatMeanSomething(t *testing.T) {
+	peer := newSilentPeer(t)
+	dir := t.TempDir()
+	lab := filepath.Join(dir, "lab.toml")
+	must(t, os.WriteFile(lab, []byte("[[probe]]\nname = \"a\"\nkind = \"options\"\nserver = \""+peer.addr+"\"\n"), 0o600))
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		inStderr string
+	}{
+		{"hold 0", []string{"invite", "--server", peer.addr, "--user", "1", "--hold", "0"}, 3, "--to is required"},
+		{"deadline and cooldown 0", []string{"run", "--check", lab, "--deadline", "0", "--cooldown", "0"}, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("XDG_STATE_HOME", t.TempDir())
+			code, _, stderr := runMain(t, tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.inStderr) {
+				t.Errorf("exit %d, stderr %q; want exit %d saying %q", code, stderr, tt.code, tt.inStderr)
+			}
+			peer.assertNothingSent(t)
+		})
+	}
+}
