@@ -16,6 +16,8 @@ func TestCommandLineMistakes(t *testing.T) {
 	lab := filepath.Join(dir, "lab.toml")
 	must(t, os.WriteFile(lab, []byte("[[probe]]\nname = \"a\"\nkind = \"options\"\nserver = \""+peer.addr+"\"\n"), 0o600))
 	srv := []string{"--server", peer.addr}
+	accounts := filepath.Join(dir, "accounts.csv")
+	must(t, os.WriteFile(accounts, []byte("user,password\n120,secret\n"), 0o600))
 	// call is a fresh slice each time: appends to one shared slice would
 	// overwrite each other's flags.
 	call := func(more ...string) []string {
@@ -39,6 +41,16 @@ func TestCommandLineMistakes(t *testing.T) {
 		{"negative cooldown", nil, []string{"run", lab, "--cooldown", "-1s"}, "--cooldown -1s"},
 		{"ban-window 0", nil, []string{"run", lab, "--ban-window", "0"}, "--ban-window 0s: want a positive duration"},
 		{"SIPPROBE_HOLD negative", map[string]string{"SIPPROBE_HOLD": "-2s"}, call(), "SIPPROBE_HOLD -2s: want a positive duration"},
+
+		// Sweep flags without --accounts, and what a sweep would drop.
+		{"json without accounts", nil, append([]string{"register", "-u", "120", "--json", filepath.Join(dir, "x.jsonl")}, srv...), "--json needs --accounts (a single probe prints its result with -o json)"},
+		{"parallel without accounts", nil, append([]string{"register", "-u", "120", "-j", "4"}, srv...), "--parallel only applies with --accounts"},
+		{"force without accounts", nil, append([]string{"register", "-u", "120", "--force"}, srv...), "--force only applies with --accounts"},
+		{"max-rows without accounts", nil, append([]string{"options", "--max-rows", "5"}, srv...), "--max-rows only applies with --accounts"},
+		{"no-history without accounts", nil, append([]string{"options", "--no-history"}, srv...), "--no-history only applies with --accounts"},
+		{"user with accounts", nil, append([]string{"register", "--accounts", accounts, "--user", "120"}, srv...), "--user cannot go with --accounts"},
+		{"auth-user with accounts", nil, append([]string{"register", "--accounts", accounts, "--auth-user", "x"}, srv...), "--auth-user cannot go with --accounts"},
+		{"user with SIPPROBE_ACCOUNTS", map[string]string{"SIPPROBE_ACCOUNTS": accounts}, append([]string{"register", "-u", "120"}, srv...), "--user cannot go with SIPPROBE_ACCOUNTS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

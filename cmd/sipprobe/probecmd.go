@@ -50,6 +50,9 @@ func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config) error)
 		if c.Args().Present() {
 			return usagef("unexpected argument %q", c.Args().First())
 		}
+		if err := checkSweepFlags(c); err != nil {
+			return err
+		}
 		cfg, err := configFromFlags(c)
 		if err != nil {
 			return err
