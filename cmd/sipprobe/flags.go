@@ -149,7 +149,12 @@ func readSecret(c *cli.Context, name, fileName string) (string, error) {
 		return "", &exitError{code: 3, err: fmt.Errorf("%s: %w", source(c, fileName), err)}
 	}
 	line, _, _ := strings.Cut(string(b), "\n")
-	return strings.TrimRight(line, "\r"), nil
+	if line = strings.TrimRight(line, "\r"); line == "" {
+		// An empty password would go out as one and be refused, or end as
+		// credentials-required: the file is the mistake, say so.
+		return "", usagef("%s %s: the first line is empty", source(c, fileName), file)
+	}
+	return line, nil
 }
 
 // durationFlag is a helper for probe-specific duration flags.

@@ -18,6 +18,9 @@ func TestCommandLineMistakes(t *testing.T) {
 	srv := []string{"--server", peer.addr}
 	accounts := filepath.Join(dir, "accounts.csv")
 	must(t, os.WriteFile(accounts, []byte("user,password\n120,secret\n"), 0o600))
+	empty, blankFirst := filepath.Join(dir, "empty.txt"), filepath.Join(dir, "blank-first.txt")
+	must(t, os.WriteFile(empty, nil, 0o600))
+	must(t, os.WriteFile(blankFirst, []byte("\r\nsecret\n"), 0o600))
 	// call is a fresh slice each time: appends to one shared slice would
 	// overwrite each other's flags.
 	call := func(more ...string) []string {
@@ -41,6 +44,12 @@ func TestCommandLineMistakes(t *testing.T) {
 		{"negative cooldown", nil, []string{"run", lab, "--cooldown", "-1s"}, "--cooldown -1s"},
 		{"ban-window 0", nil, []string{"run", lab, "--ban-window", "0"}, "--ban-window 0s: want a positive duration"},
 		{"SIPPROBE_HOLD negative", map[string]string{"SIPPROBE_HOLD": "-2s"}, call(), "SIPPROBE_HOLD -2s: want a positive duration"},
+
+		// Password files whose first line is empty.
+		{"empty password file", nil, append([]string{"register", "-u", "120", "--password-file", empty}, srv...), "--password-file " + empty + ": the first line is empty"},
+		{"password file with an empty first line", nil, append([]string{"register", "-u", "120", "--password-file", blankFirst}, srv...), "--password-file " + blankFirst + ": the first line is empty"},
+		{"empty SIPPROBE_PASSWORD_FILE", map[string]string{"SIPPROBE_PASSWORD_FILE": empty}, append([]string{"register", "-u", "120"}, srv...), "SIPPROBE_PASSWORD_FILE " + empty + ": the first line is empty"},
+		{"empty from-password-file", nil, append([]string{"receive", "-u", "120", "--from-user", "121", "--from-password-file", empty}, srv...), "--from-password-file " + empty + ": the first line is empty"},
 
 		// Sweep flags without --accounts, and what a sweep would drop.
 		{"json without accounts", nil, append([]string{"register", "-u", "120", "--json", filepath.Join(dir, "x.jsonl")}, srv...), "--json needs --accounts (a single probe prints its result with -o json)"},
