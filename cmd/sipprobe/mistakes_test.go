@@ -51,6 +51,13 @@ func TestCommandLineMistakes(t *testing.T) {
 		{"empty SIPPROBE_PASSWORD_FILE", map[string]string{"SIPPROBE_PASSWORD_FILE": empty}, append([]string{"register", "-u", "120"}, srv...), "SIPPROBE_PASSWORD_FILE " + empty + ": the first line is empty"},
 		{"empty from-password-file", nil, append([]string{"receive", "-u", "120", "--from-user", "121", "--from-password-file", empty}, srv...), "--from-password-file " + empty + ": the first line is empty"},
 
+		// A --local-addr this machine does not have (TEST-NET-3, RFC 5737;
+		// the IPv6 documentation prefix, RFC 3849).
+		{"local-addr not of this machine", nil, append([]string{"options", "--local-addr", "203.0.113.77"}, srv...), "--local-addr 203.0.113.77: not an address of this machine (cannot assign requested address)"},
+		{"local-addr with a port", nil, append([]string{"options", "--local-addr", "203.0.113.77:5099"}, srv...), "--local-addr 203.0.113.77:5099: not an address of this machine"},
+		{"local-addr IPv6", nil, []string{"options", "--local-addr", "2001:db8::77", "--server", "[::1]:5060"}, "--local-addr 2001:db8::77: not an address of this machine"},
+		{"SIPPROBE_LOCAL_ADDR", map[string]string{"SIPPROBE_LOCAL_ADDR": "203.0.113.77"}, append([]string{"options"}, srv...), "SIPPROBE_LOCAL_ADDR 203.0.113.77: not an address"},
+
 		// Sweep flags without --accounts, and what a sweep would drop.
 		{"json without accounts", nil, append([]string{"register", "-u", "120", "--json", filepath.Join(dir, "x.jsonl")}, srv...), "--json needs --accounts (a single probe prints its result with -o json)"},
 		{"parallel without accounts", nil, append([]string{"register", "-u", "120", "-j", "4"}, srv...), "--parallel only applies with --accounts"},

@@ -57,6 +57,9 @@ func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config) error)
 		if err != nil {
 			return err
 		}
+		if err := checkLocalAddr(c, cfg.LocalAddr); err != nil {
+			return err
+		}
 		if extra != nil {
 			if err := extra(c, &cfg); err != nil {
 				return err
