@@ -159,6 +159,11 @@ func (c Config) Validate(kind Kind) error {
 		// RFC 3261 §26.2.2: a SIPS URI is reached over TLS on every hop.
 		return fmt.Errorf("%w: --server %q is a sips: URI, which needs TLS: drop --transport %s, or use sip: for %s", ErrConfig, c.Target, c.Transport, c.Transport)
 	}
+	if t.Path == "" && t.Transport != "" && c.Transport != "" && c.Transport != t.Transport {
+		// The URI's ;transport= and --transport both choose: which one was
+		// meant cannot be guessed, and the flag once won silently.
+		return fmt.Errorf("%w: --server %q says ;transport=%s but --transport is %s: drop one of them", ErrConfig, c.Target, t.Transport, c.Transport)
+	}
 	if c.Timeout < 0 {
 		return fmt.Errorf("%w: --timeout must be positive", ErrConfig)
 	}

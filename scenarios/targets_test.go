@@ -22,6 +22,7 @@ func TestTargetAndTransportProblems(t *testing.T) {
 		{"port zero", `server = "pbx:0"`, `port "0"`},
 		{"sips over udp", "server = \"sips:pbx.example.com\"\ntransport = \"udp\"", "sips: URI, which needs TLS"},
 		{"sips with transport=udp", `server = "sips:pbx.example.com;transport=udp"`, "sips: needs TLS"},
+		{"transport=tcp with transport udp", "server = \"sip:pbx.example.com;transport=tcp\"\ntransport = \"udp\"", "says ;transport=tcp but transport is udp"},
 		{"sips fan-out with udp", "server = \"sips:pbx.example.com\"\ntransports = [\"tls\", \"udp\"]", "drop transport udp"},
 		{"expires 0 with bind", "kind = \"register\"\nserver = \"pbx\"\nuser = \"1\"\nbind = true\nexpires = 0", "expires"},
 		{"empty codecs", "kind = \"invite\"\nserver = \"pbx\"\nuser = \"1\"\nto = \"600\"\ncodecs = []", "codecs"},

@@ -58,6 +58,10 @@ func TestCommandLineMistakes(t *testing.T) {
 		{"local-addr IPv6", nil, []string{"options", "--local-addr", "2001:db8::77", "--server", "[::1]:5060"}, "--local-addr 2001:db8::77: not an address of this machine"},
 		{"SIPPROBE_LOCAL_ADDR", map[string]string{"SIPPROBE_LOCAL_ADDR": "203.0.113.77"}, append([]string{"options"}, srv...), "SIPPROBE_LOCAL_ADDR 203.0.113.77: not an address"},
 
+		// Two transports asked for.
+		{"transport=tcp with -t udp", nil, []string{"options", "-s", "sip:" + peer.addr + ";transport=tcp", "-t", "udp"}, `;transport=tcp but --transport is udp: drop one of them`},
+		{"transport=tcp with SIPPROBE_TRANSPORT=tls", map[string]string{"SIPPROBE_TRANSPORT": "tls"}, []string{"options", "-s", "sip:" + peer.addr + ";transport=tcp"}, `;transport=tcp but --transport is tls`},
+
 		// Sweep flags without --accounts, and what a sweep would drop.
 		{"json without accounts", nil, append([]string{"register", "-u", "120", "--json", filepath.Join(dir, "x.jsonl")}, srv...), "--json needs --accounts (a single probe prints its result with -o json)"},
 		{"parallel without accounts", nil, append([]string{"register", "-u", "120", "-j", "4"}, srv...), "--parallel only applies with --accounts"},
