@@ -112,7 +112,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
-				return usagef("unknown command %q", c.Args().First())
+				return unknownCommand(c.App.Commands, c.Args().First())
 			}
 			_ = cli.ShowAppHelp(c)
 			return exitCode(3)

@@ -119,3 +119,47 @@ func TestZeroDurationsThatMeanSomething(t *testing.T) {
 		})
 	}
 }
+
+// TestTypoHints: a mistyped command gets the nearest one, and a target
+// given without --server gets the flag, as flag typos get the nearest flag.
+func TestTypoHints(t *testing.T) {
+	dir := t.TempDir()
+	lab := filepath.Join(dir, "lab.toml")
+	must(t, os.WriteFile(lab, nil, 0o600))
+	tests := []struct {
+		name     string
+		args     []string
+		want     string
+		wantNone bool // no "did you mean"
+	}{
+		{"transposed letters", []string{"optoins"}, `unknown command "optoins": did you mean options?`, false},
+		{"missing letter", []string{"regster", "-u", "120"}, "did you mean register?", false},
+		{"receive misspelt", []string{"recieve"}, "did you mean receive?", false},
+		{"prefix", []string{"inv"}, "did you mean invite?", false},
+		{"nothing near", []string{"frobnicate"}, `unknown command "frobnicate"`, true},
+		{"host:port", []string{"options", "127.0.0.1:5303"}, `unexpected argument "127.0.0.1:5303": did you mean --server 127.0.0.1:5303?`, false},
+		{"v6 host:port", []string{"options", "[::1]:5303"}, "did you mean --server [::1]:5303?", false},
+		{"IP", []string{"register", "-u", "120", "192.0.2.1"}, "did you mean --server 192.0.2.1?", false},
+		{"host name", []string{"options", "pbx.example.com"}, "did you mean --server pbx.example.com?", false},
+		{"name:port", []string{"options", "pbx:5060"}, "did you mean --server pbx:5060?", false},
+		{"sip URI", []string{"invite", "sip:pbx.example.com;transport=tcp"}, "did you mean --server sip:pbx.example.com;transport=tcp?", false},
+		{"sips URI", []string{"options", "sips:pbx.example.com"}, "did you mean --server sips:pbx.example.com?", false},
+		{"a word", []string{"options", "now"}, `unexpected argument "now"`, true},
+		{"a file", []string{"options", lab}, "unexpected argument", true},
+		{"server already given", []string{"options", "--server", "127.0.0.1", "127.0.0.1:5303"}, "unexpected argument", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runMain(t, tt.args...)
+			if code != 3 {
+				t.Errorf("exit %d, want 3; stderr: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q does not say %q", stderr, tt.want)
+			}
+			if tt.wantNone && strings.Contains(stderr, "did you mean") {
+				t.Errorf("stderr %q suggests something", stderr)
+			}
+		})
+	}
+}

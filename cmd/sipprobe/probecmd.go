@@ -48,7 +48,7 @@ func registerCommand() *cli.Command {
 func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config) error) cli.ActionFunc {
 	return func(c *cli.Context) error {
 		if c.Args().Present() {
-			return usagef("unexpected argument %q", c.Args().First())
+			return unexpectedArgument(c, c.Args().First())
 		}
 		if err := checkSweepFlags(c); err != nil {
 			return err
