@@ -32,7 +32,7 @@ func (v *validator) receive(c connSpec, s *section, where string, resolve bool) 
 	case c.FromPasswordFile != nil:
 		b, err := v.readFile(v.path(*c.FromPasswordFile))
 		if err != nil {
-			v.add(s, where, "from_password_file", "cannot read %s: %v", *c.FromPasswordFile, unwrapPath(err))
+			v.add(s, where, "from_password_file", "cannot read %s: %v", v.path(*c.FromPasswordFile), unwrapPath(err))
 			break
 		}
 		line, _, _ := strings.Cut(string(b), "\n")

@@ -399,7 +399,7 @@ func (v *validator) password(own connSpec, s *section, where string, b base, res
 		}
 		b, err := v.readFile(v.path(*src.PasswordFile))
 		if err != nil {
-			v.add(s, where, "password_file", "cannot read %s: %v", *src.PasswordFile, unwrapPath(err))
+			v.add(s, where, "password_file", "cannot read %s: %v", v.path(*src.PasswordFile), unwrapPath(err))
 			return ""
 		}
 		line, _, _ := strings.Cut(string(b), "\n")
