@@ -15,7 +15,7 @@ import (
 func demoCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "demo",
-		Usage:     "see every kind of diagnosis: probes a built-in loopback test PBX with deliberate faults (no PBX needed)",
+		Usage:     "see what sipprobe reports: probes a built-in loopback test PBX with staged faults (a wrong password, an unknown user, a codec mismatch, a silent UDP port, a closed port; no PBX needed; every diagnosis: sipprobe catalog list)",
 		UsageText: "sipprobe demo [--output text|json] [--trace] [--lang en|ru]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "text or json", EnvVars: env("OUTPUT")},

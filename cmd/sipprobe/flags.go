@@ -26,7 +26,7 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "user-agent", Usage: "User-Agent header (default sipprobe/VERSION)", EnvVars: env("USER_AGENT")},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "what to print: text, json, junit, nagios (a Nagios/Icinga check) or prom", EnvVars: env("OUTPUT")},
 		&cli.BoolFlag{Name: "trace", Usage: "print the message ladder", EnvVars: env("TRACE")},
-		&cli.BoolFlag{Name: "show-secrets", Usage: "do not redact digest response= values in transcripts"},
+		&cli.BoolFlag{Name: "show-secrets", Usage: "do not redact digest response= values and SDES inline: keys in transcripts"},
 		&cli.BoolFlag{Name: "no-fallback", Usage: "after UDP silence or a TLS handshake that hangs or breaks off, do not check whether plain TCP answers", EnvVars: env("NO_FALLBACK")},
 		&cli.StringFlag{Name: "lang", Usage: "language of diagnoses: en or ru (default from LANG)", EnvVars: env("LANG")},
 		&cli.StringFlag{Name: "ca-file", Usage: "PEM file of CAs to trust for TLS instead of the system roots", EnvVars: env("CA_FILE")},

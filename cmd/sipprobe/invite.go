@@ -15,7 +15,7 @@ func inviteCommand() *cli.Command {
 	flags = append(flags,
 		&cli.StringFlag{Name: "to", Usage: "`EXTENSION`, number or SIP URI to call (an echo test is best)", EnvVars: env("TO")},
 		&cli.StringFlag{Name: "codecs", Value: strings.Join(probe.DefaultCodecs(), ","), Usage: "codecs to offer, in order: pcmu, pcma, g722, g729, opus, telephone-event", EnvVars: env("CODECS")},
-		durationFlag("hold", probe.DefaultHold, "how long to keep the answered call up (in addition to --timeout)"),
+		durationFlag("hold", probe.DefaultHold, "how long to keep the answered call up (in addition to --timeout; 0: hang up right after the ACK)"),
 		durationFlag("ring-timeout", probe.DefaultRingTimeout, "how long to let it ring before CANCEL (counts from the first 180/183, in addition to --timeout)"),
 		&cli.BoolFlag{Name: "rtp", Usage: "send RTP to the answer's address during the hold and count what comes back (two-way audio with an echo extension)", EnvVars: env("RTP")},
 		&cli.BoolFlag{Name: "codec-sweep", Usage: "offer each codec alone, one short call each, and report which the PBX accepts", EnvVars: env("CODEC_SWEEP")},
