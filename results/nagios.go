@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/internal/plural"
 )
 
 // Nagios output follows the Monitoring Plugins development guidelines
@@ -281,7 +282,7 @@ func (n *Nagios) Close() error {
 	if n.n > 0 {
 		overall = n.worst
 	}
-	text := fmt.Sprintf("%d of %d probes OK", n.counts[StatusOK], n.n)
+	text := fmt.Sprintf("%d of %s OK", n.counts[StatusOK], plural.Count(n.n, "probe", "probes"))
 	if n.n == 0 {
 		text = "no probe ran"
 	}

@@ -212,8 +212,13 @@ func TestNagiosRun(t *testing.T) {
 			},
 		},
 		{
-			name: "all ok", rs: rs[:1], status: "OK", text: "1 of 1 probes OK",
+			name: "all ok", rs: rs[:1], status: "OK", text: "1 of 1 probe OK",
 			perf: map[string]perfValue{"alive_udp_time": {value: "0.0123", uom: "s", min: "0"}},
+		},
+		{
+			name: "one not ok", rs: rs[1:2], status: "CRITICAL", text: "0 of 1 probe OK: reg-120 wrong-password",
+			perf: map[string]perfValue{"reg-120_time": {value: "0.0039", uom: "s", min: "0"}, "reg-120_contacts": {value: "0", min: "0"}},
+			long: []string{"CRITICAL reg-120: wrong-password — The server rejected the credentials for 120."},
 		},
 		{name: "nothing ran", status: "UNKNOWN", text: "no probe ran", perf: map[string]perfValue{}},
 	}
@@ -267,5 +272,30 @@ func TestNagiosRunBoundsLongText(t *testing.T) {
 	}
 	if len(long) != maxLong+1 || long[maxLong] != "… and 7 more not OK" {
 		t.Errorf("%d long lines, last %q", len(long), long[len(long)-1])
+	}
+}
+
+func TestSweepNagiosCountsAccounts(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		n    int
+		want string
+	}{
+		{"one account", 1, "SIPPROBE OK - 1 of 1 account OK"},
+		{"two accounts", 2, "SIPPROBE OK - 2 of 2 accounts OK"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewSweepSummary(5)
+			for i := 0; i < tt.n; i++ {
+				s.Add(sample()[0])
+			}
+			var buf bytes.Buffer
+			if err := s.WriteNagios(&buf); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(buf.String(), tt.want+": ") && !strings.HasPrefix(buf.String(), tt.want+" |") {
+				t.Errorf("status line %q, want it to start %q", buf.String(), tt.want)
+			}
+		})
 	}
 }

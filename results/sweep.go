@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sipprobe/sipprobe/internal/plural"
 )
 
 // SweepSummary condenses the results of an account sweep for the outputs
@@ -143,7 +145,7 @@ func (s *SweepSummary) WriteNagios(w io.Writer) error {
 		}
 		perf = append(perf, perfItem(perfUnsafe().ReplaceAllString(string(c.Status)+"_"+orDash(c.Diagnosis), "_"), fmt.Sprint(c.N), "", ""))
 	}
-	text := fmt.Sprintf("%d of %d accounts OK", okAll, s.total)
+	text := fmt.Sprintf("%d of %s OK", okAll, plural.Count(s.total, "account", "accounts"))
 	if s.total == 0 {
 		text = "no account was probed"
 	}
