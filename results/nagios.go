@@ -58,8 +58,14 @@ func WriteNagios(w io.Writer, r Result, o NagiosOptions) error {
 	if text == "" {
 		text = "no diagnosis"
 	}
-	warn, crit := o.thresholds(r)
-	perf := []string{perfItem("time", perfTime(r), warn, crit)}
+	var perf []string
+	if ns := notSentText(r, catalog.EN); ns != "" {
+		// Nothing was sent, so nothing was timed: a 0s would pollute graphs.
+		text += " (" + ns + ")"
+	} else {
+		warn, crit := o.thresholds(r)
+		perf = append(perf, perfItem("time", perfTime(r), warn, crit))
+	}
 	if in := inviteOf(r); in != nil {
 		perf = append(perf, perfItem("hold", perfSeconds(in.HeldMs)+"s", "", ""))
 		perf = append(perf, perfItem("total", perfSeconds(r.Timings.Total)+"s", "", ""))
@@ -88,9 +94,12 @@ func writeNagiosLong(b *strings.Builder, r Result, summary string) {
 		head += " " + r.RemoteAddr
 	}
 	head += "): "
-	if r.FinalCode != 0 {
+	switch {
+	case r.NotSent != nil:
+		head += "not sent"
+	case r.FinalCode != 0:
 		head += strings.TrimSpace(fmt.Sprintf("%d %s", r.FinalCode, r.FinalReason))
-	} else {
+	default:
 		head += "no final response"
 	}
 	if r.Timings.Total > 0 {
@@ -227,7 +236,11 @@ func (n *Nagios) Add(r Result) error {
 	}
 	if r.Status != StatusOK {
 		if len(n.bad) < maxListed {
-			n.bad = append(n.bad, r.Name+" "+orDash(r.Diagnosis.ID))
+			bad := r.Name + " " + orDash(r.Diagnosis.ID)
+			if ns := notSentText(r, catalog.EN); ns != "" {
+				bad += " (" + ns + ")"
+			}
+			n.bad = append(n.bad, bad)
 		}
 		if len(n.long) < maxLong {
 			n.long = append(n.long, runLongLine(r))
@@ -240,6 +253,9 @@ func (n *Nagios) Add(r Result) error {
 	} else {
 		n.labels[label] = 1
 	}
+	if r.NotSent != nil {
+		return nil // nothing was sent: no time, no contacts to graph
+	}
 	warn, crit := n.o.thresholds(r)
 	n.perf = append(n.perf, perfItem(label+"_time", perfTime(r), warn, crit))
 	if c, ok := contactCount(r); ok && r.Probe == "register" {
@@ -251,6 +267,9 @@ func (n *Nagios) Add(r Result) error {
 // runLongLine explains one failing probe of a run in a line.
 func runLongLine(r Result) string {
 	line := strings.ToUpper(string(r.Status)) + " " + r.Name + ": " + orDash(r.Diagnosis.ID)
+	if ns := notSentText(r, catalog.EN); ns != "" {
+		line += " (" + ns + ")"
+	}
 	why := r.Diagnosis.Summary
 	if r.Error != "" {
 		why = r.Error

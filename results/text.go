@@ -74,12 +74,18 @@ func WriteText(w io.Writer, r Result, o TextOptions) error {
 	b.WriteString(head + "\n")
 
 	fmt.Fprintf(&b, "%s  ", Paint(o.Color, r.Status, Pad(StatusWord(l, r.Status), 8)))
-	if r.FinalCode != 0 {
+	switch {
+	case r.NotSent != nil:
+		b.WriteString(Msg(l, "not-sent") + " (" + notSentText(r, l) + ")")
+	case r.FinalCode != 0:
 		fmt.Fprintf(&b, "%d %s", r.FinalCode, Safe(r.FinalReason))
-	} else {
+	default:
 		b.WriteString(Msg(l, "no-final"))
 	}
-	b.WriteString(Msg(l, "took", fmtMs(r.Timings.Total)) + "\n")
+	if r.NotSent == nil {
+		b.WriteString(Msg(l, "took", fmtMs(r.Timings.Total)))
+	}
+	b.WriteString("\n")
 	if r.Error != "" {
 		b.WriteString(Msg(l, "error", Safe(r.Error)) + "\n")
 	}
@@ -115,6 +121,11 @@ func WriteText(w io.Writer, r Result, o TextOptions) error {
 		b.WriteString(Msg(l, "responses", strings.Join(parts, ", ")) + "\n")
 	}
 	t := r.Timings
+	if r.NotSent != nil {
+		// Nothing was timed: zeros would read like a measurement.
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
 	b.WriteString(Msg(l, "timings", fmtMs(t.Resolve), fmtMs(t.Connect), fmtMs(t.FirstResponse), fmtMs(t.Total)) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -429,10 +429,10 @@ func (st *runState) banned(ctx context.Context, j Job) (results.Result, bool) {
 	if st.history == nil || st.force {
 		return results.Result{}, false
 	}
-	rej, err := st.history.RejectedRecently(context.WithoutCancel(ctx), j.Account, now.Add(-st.cooldown))
+	at, rej, err := st.history.RejectedRecently(context.WithoutCancel(ctx), j.Account, now.Add(-st.cooldown))
 	st.historyErr(err)
 	if err == nil && rej {
-		return skippedCooldown(j, now, st.cooldown), true
+		return skippedCooldown(j, now, at, st.cooldown), true
 	}
 	return results.Result{}, false
 }

@@ -166,8 +166,10 @@ type memHistory struct {
 	mu       sync.Mutex
 	last     map[string]results.Status
 	rejected map[string]bool
-	logins   map[string]results.ServerLogins // per host
-	saved    []results.Result
+	// refusedAt is when every rejected account was refused.
+	refusedAt time.Time
+	logins    map[string]results.ServerLogins // per host
+	saved     []results.Result
 }
 
 func (h *memHistory) LastStatus(_ context.Context, name string) (results.Status, bool, error) {
@@ -176,8 +178,8 @@ func (h *memHistory) LastStatus(_ context.Context, name string) (results.Status,
 	s, ok := h.last[name]
 	return s, ok, nil
 }
-func (h *memHistory) RejectedRecently(_ context.Context, account string, _ time.Time) (bool, error) {
-	return h.rejected[account], nil
+func (h *memHistory) RejectedRecently(_ context.Context, account string, _ time.Time) (time.Time, bool, error) {
+	return h.refusedAt, h.rejected[account], nil
 }
 func (h *memHistory) ServerLogins(_ context.Context, target string, _, _ time.Time) (results.ServerLogins, error) {
 	h.mu.Lock()
