@@ -165,6 +165,9 @@ var messages = map[string]message{
 	"not-sent-until":    {"not retried until %s, %s", "повтор не раньше %s, %s"},
 	"not-sent-cooldown": {"cool-down", "пауза после отказа"},
 	"not-sent-refused":  {"refused earlier", "отказ ранее"},
+
+	// An expectation that decided an OK status (WriteText).
+	"expect-held": {"Expected %s: the expectation holds", "Ожидалось %s: ожидание выполнено"},
 }
 
 // Msg is the message id in lang, formatted with args; English for a

@@ -113,7 +113,9 @@ func writeNagiosLong(b *strings.Builder, r Result, summary string) {
 		longLine(b, "Error: "+r.Error)
 	}
 	d := r.Diagnosis
-	if !(d.ID == "ok" && r.Status == StatusOK) {
+	if expectHeld(r) && d.ID != "ok" {
+		longLine(b, expectMetLine(r, catalog.EN))
+	} else if !(d.ID == "ok" && r.Status == StatusOK) {
 		longList(b, "Likely causes", d.Causes)
 		longList(b, "What to do", d.Remedies)
 	}

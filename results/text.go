@@ -95,7 +95,9 @@ func WriteText(w io.Writer, r Result, o TextOptions) error {
 		if o := observedLine(r, l); o != "" {
 			b.WriteString(o + "\n")
 		}
-		if !(d.ID == "ok" && r.Status == StatusOK) {
+		// The causes and remedies of a refusal a negative test expected
+		// matter only when it is unexpected; --trace shows them anyway.
+		if !(d.ID == "ok" && r.Status == StatusOK) && (!expectHeld(r) || o.Trace) {
 			writeList(&b, Msg(l, "causes"), d.Causes)
 			writeList(&b, Msg(l, "remedies"), d.Remedies)
 		}
@@ -103,7 +105,7 @@ func WriteText(w io.Writer, r Result, o TextOptions) error {
 	}
 	if r.Expect != nil {
 		if r.Expect.Met {
-			b.WriteString(Msg(l, "expect-met") + "\n")
+			b.WriteString(expectMetLine(r, l) + "\n")
 		} else {
 			writeList(&b, Msg(l, "expect-unmet"), r.Expect.Reasons)
 		}
@@ -372,4 +374,22 @@ func writeSRTP(b *strings.Builder, in *SRTPInfo, l catalog.Lang) {
 		return
 	}
 	b.WriteString(Msg(l, "srtp-off") + "\n")
+}
+
+// expectHeld reports whether an expectation decided an OK status: the
+// diagnosis is what was observed (a refusal, say), and it was the plan.
+func expectHeld(r Result) bool {
+	return r.Expect != nil && r.Expect.Met && r.Status == StatusOK
+}
+
+// expectMetLine says what was expected and that it held: "Expected 486
+// Busy Here: the expectation holds".
+func expectMetLine(r Result, l catalog.Lang) string {
+	switch {
+	case !expectHeld(r) || r.Diagnosis.ID == "ok":
+		return Msg(l, "expect-met")
+	case r.FinalCode != 0:
+		return Msg(l, "expect-held", strings.TrimSpace(fmt.Sprintf("%d %s", r.FinalCode, Safe(r.FinalReason))))
+	}
+	return Msg(l, "expect-held", Safe(r.Diagnosis.ID))
 }
