@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sipprobe/sipprobe/catalog"
 )
@@ -295,6 +296,35 @@ func TestSweepNagiosCountsAccounts(t *testing.T) {
 			}
 			if !strings.HasPrefix(buf.String(), tt.want+": ") && !strings.HasPrefix(buf.String(), tt.want+" |") {
 				t.Errorf("status line %q, want it to start %q", buf.String(), tt.want)
+			}
+		})
+	}
+}
+
+// In a sweep's per-diagnosis summary, a refusal an expectation named is
+// labelled expected: "1 OK wrong-password" read like an alarm.
+func TestSweepSummaryLabelsExpected(t *testing.T) {
+	neg := sample()[1]
+	neg.Status, neg.Expect = StatusOK, &ExpectationResult{Met: true}
+	tests := []struct {
+		name  string
+		write func(*SweepSummary, *bytes.Buffer) error
+		want  string
+	}{
+		{"text", func(s *SweepSummary, b *bytes.Buffer) error { return s.WriteText(b, TableOptions{}, time.Second) }, "OK        wrong-password (expected)\n"},
+		{"nagios", func(s *SweepSummary, b *bytes.Buffer) error { return s.WriteNagios(b) }, "'ok_wrong-password_expected'=1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewSweepSummary(5)
+			s.Add(neg)
+			s.Add(sample()[1])
+			var b bytes.Buffer
+			if err := tt.write(s, &b); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(b.String(), tt.want) {
+				t.Errorf("lacks %q:\n%s", tt.want, b.String())
 			}
 		})
 	}
