@@ -158,6 +158,16 @@ var messages = map[string]message{
 	"recv-rr":                {"  Record-Route: %s", "  Record-Route: %s"},
 	"recv-codecs":            {"Codecs offered to us: %s", "Нам предложены кодеки: %s"},
 	"recv-ack-bye":           {"ACK arrived: %s, BYE arrived: %s", "ACK пришёл: %s, BYE пришёл: %s"},
+
+	// A result sipprobe did not send for ban safety (NotSent).
+	"not-sent":          {"not sent", "не отправлено"},
+	"not-sent-run":      {"not sent, refused earlier in this run", "не отправлено: учётные данные уже отклонены в этом запуске"},
+	"not-sent-until":    {"not retried until %s, %s", "повтор не раньше %s, %s"},
+	"not-sent-cooldown": {"cool-down", "пауза после отказа"},
+	"not-sent-refused":  {"refused earlier", "отказ ранее"},
+
+	// An expectation that decided an OK status (WriteText).
+	"expect-held": {"Expected %s: the expectation holds", "Ожидалось %s: ожидание выполнено"},
 }
 
 // Msg is the message id in lang, formatted with args; English for a

@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/sipprobe/sipprobe/catalog"
 )
 
 // NotRunID is the diagnosis id of a probe the runner never started (the
@@ -81,6 +83,9 @@ func (j *JUnit) Add(r Result) error {
 	}
 	if r.Error != "" {
 		msg = r.Error
+	}
+	if ns := notSentText(r, catalog.EN); ns != "" {
+		msg += " (" + ns + ")"
 	}
 	// The message is shown by CI viewers and terminals alike: a server's
 	// text in it is escaped as in every text output.

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/internal/plural"
 )
 
 // Nagios output follows the Monitoring Plugins development guidelines
@@ -57,8 +58,14 @@ func WriteNagios(w io.Writer, r Result, o NagiosOptions) error {
 	if text == "" {
 		text = "no diagnosis"
 	}
-	warn, crit := o.thresholds(r)
-	perf := []string{perfItem("time", perfTime(r), warn, crit)}
+	var perf []string
+	if ns := notSentText(r, catalog.EN); ns != "" {
+		// Nothing was sent, so nothing was timed: a 0s would pollute graphs.
+		text += " (" + ns + ")"
+	} else {
+		warn, crit := o.thresholds(r)
+		perf = append(perf, perfItem("time", perfTime(r), warn, crit))
+	}
 	if in := inviteOf(r); in != nil {
 		perf = append(perf, perfItem("hold", perfSeconds(in.HeldMs)+"s", "", ""))
 		perf = append(perf, perfItem("total", perfSeconds(r.Timings.Total)+"s", "", ""))
@@ -87,9 +94,12 @@ func writeNagiosLong(b *strings.Builder, r Result, summary string) {
 		head += " " + r.RemoteAddr
 	}
 	head += "): "
-	if r.FinalCode != 0 {
+	switch {
+	case r.NotSent != nil:
+		head += "not sent"
+	case r.FinalCode != 0:
 		head += strings.TrimSpace(fmt.Sprintf("%d %s", r.FinalCode, r.FinalReason))
-	} else {
+	default:
 		head += "no final response"
 	}
 	if r.Timings.Total > 0 {
@@ -103,7 +113,9 @@ func writeNagiosLong(b *strings.Builder, r Result, summary string) {
 		longLine(b, "Error: "+r.Error)
 	}
 	d := r.Diagnosis
-	if !(d.ID == "ok" && r.Status == StatusOK) {
+	if expectHeld(r) && d.ID != "ok" {
+		longLine(b, expectMetLine(r, catalog.EN))
+	} else if !(d.ID == "ok" && r.Status == StatusOK) {
 		longList(b, "Likely causes", d.Causes)
 		longList(b, "What to do", d.Remedies)
 	}
@@ -226,7 +238,11 @@ func (n *Nagios) Add(r Result) error {
 	}
 	if r.Status != StatusOK {
 		if len(n.bad) < maxListed {
-			n.bad = append(n.bad, r.Name+" "+orDash(r.Diagnosis.ID))
+			bad := r.Name + " " + orDash(r.Diagnosis.ID)
+			if ns := notSentText(r, catalog.EN); ns != "" {
+				bad += " (" + ns + ")"
+			}
+			n.bad = append(n.bad, bad)
 		}
 		if len(n.long) < maxLong {
 			n.long = append(n.long, runLongLine(r))
@@ -239,6 +255,9 @@ func (n *Nagios) Add(r Result) error {
 	} else {
 		n.labels[label] = 1
 	}
+	if r.NotSent != nil {
+		return nil // nothing was sent: no time, no contacts to graph
+	}
 	warn, crit := n.o.thresholds(r)
 	n.perf = append(n.perf, perfItem(label+"_time", perfTime(r), warn, crit))
 	if c, ok := contactCount(r); ok && r.Probe == "register" {
@@ -250,6 +269,9 @@ func (n *Nagios) Add(r Result) error {
 // runLongLine explains one failing probe of a run in a line.
 func runLongLine(r Result) string {
 	line := strings.ToUpper(string(r.Status)) + " " + r.Name + ": " + orDash(r.Diagnosis.ID)
+	if ns := notSentText(r, catalog.EN); ns != "" {
+		line += " (" + ns + ")"
+	}
 	why := r.Diagnosis.Summary
 	if r.Error != "" {
 		why = r.Error
@@ -281,7 +303,7 @@ func (n *Nagios) Close() error {
 	if n.n > 0 {
 		overall = n.worst
 	}
-	text := fmt.Sprintf("%d of %d probes OK", n.counts[StatusOK], n.n)
+	text := fmt.Sprintf("%d of %s OK", n.counts[StatusOK], plural.Count(n.n, "probe", "probes"))
 	if n.n == 0 {
 		text = "no probe ran"
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sipprobe/sipprobe/catalog"
 )
@@ -212,8 +213,13 @@ func TestNagiosRun(t *testing.T) {
 			},
 		},
 		{
-			name: "all ok", rs: rs[:1], status: "OK", text: "1 of 1 probes OK",
+			name: "all ok", rs: rs[:1], status: "OK", text: "1 of 1 probe OK",
 			perf: map[string]perfValue{"alive_udp_time": {value: "0.0123", uom: "s", min: "0"}},
+		},
+		{
+			name: "one not ok", rs: rs[1:2], status: "CRITICAL", text: "0 of 1 probe OK: reg-120 wrong-password",
+			perf: map[string]perfValue{"reg-120_time": {value: "0.0039", uom: "s", min: "0"}, "reg-120_contacts": {value: "0", min: "0"}},
+			long: []string{"CRITICAL reg-120: wrong-password — The server rejected the credentials for 120."},
 		},
 		{name: "nothing ran", status: "UNKNOWN", text: "no probe ran", perf: map[string]perfValue{}},
 	}
@@ -267,5 +273,59 @@ func TestNagiosRunBoundsLongText(t *testing.T) {
 	}
 	if len(long) != maxLong+1 || long[maxLong] != "… and 7 more not OK" {
 		t.Errorf("%d long lines, last %q", len(long), long[len(long)-1])
+	}
+}
+
+func TestSweepNagiosCountsAccounts(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		n    int
+		want string
+	}{
+		{"one account", 1, "SIPPROBE OK - 1 of 1 account OK"},
+		{"two accounts", 2, "SIPPROBE OK - 2 of 2 accounts OK"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewSweepSummary(5)
+			for i := 0; i < tt.n; i++ {
+				s.Add(sample()[0])
+			}
+			var buf bytes.Buffer
+			if err := s.WriteNagios(&buf); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(buf.String(), tt.want+": ") && !strings.HasPrefix(buf.String(), tt.want+" |") {
+				t.Errorf("status line %q, want it to start %q", buf.String(), tt.want)
+			}
+		})
+	}
+}
+
+// In a sweep's per-diagnosis summary, a refusal an expectation named is
+// labelled expected: "1 OK wrong-password" read like an alarm.
+func TestSweepSummaryLabelsExpected(t *testing.T) {
+	neg := sample()[1]
+	neg.Status, neg.Expect = StatusOK, &ExpectationResult{Met: true}
+	tests := []struct {
+		name  string
+		write func(*SweepSummary, *bytes.Buffer) error
+		want  string
+	}{
+		{"text", func(s *SweepSummary, b *bytes.Buffer) error { return s.WriteText(b, TableOptions{}, time.Second) }, "OK        wrong-password (expected)\n"},
+		{"nagios", func(s *SweepSummary, b *bytes.Buffer) error { return s.WriteNagios(b) }, "'ok_wrong-password_expected'=1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewSweepSummary(5)
+			s.Add(neg)
+			s.Add(sample()[1])
+			var b bytes.Buffer
+			if err := tt.write(s, &b); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(b.String(), tt.want) {
+				t.Errorf("lacks %q:\n%s", tt.want, b.String())
+			}
+		})
 	}
 }

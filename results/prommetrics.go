@@ -75,7 +75,10 @@ func (m *ProbeMetrics) Set(r Result) {
 		ok = 1
 	}
 	m.success.With(l).Set(ok)
-	m.duration.With(l).Set(r.Timings.Total.Duration().Seconds())
+	if r.NotSent == nil {
+		// A probe not sent took no time: a 0 would pull every graph down.
+		m.duration.With(l).Set(r.Timings.Total.Duration().Seconds())
+	}
 	m.code.With(l).Set(float64(r.FinalCode))
 	m.status.With(l).Set(float64(r.Status.ExitCode()))
 	sev := string(r.Diagnosis.Severity)

@@ -104,6 +104,9 @@ type Result struct {
 	Expect    *ExpectationResult `json:"expect,omitempty"`
 	// Error is set when sipprobe itself could not run the probe (status unknown).
 	Error string `json:"error,omitempty"`
+	// NotSent is set when sipprobe did not send the probe for ban safety
+	// (results/notsent.go).
+	NotSent *NotSent `json:"not_sent,omitempty"`
 }
 
 // Observed is the diagnosis of the exchange alone, kept beside the one

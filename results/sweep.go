@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sipprobe/sipprobe/internal/plural"
 )
 
 // SweepSummary condenses the results of an account sweep for the outputs
@@ -30,7 +32,23 @@ type SweepSummary struct {
 type SweepCount struct {
 	Status    Status
 	Diagnosis string
-	N         int
+	// Expected: an expectation named this outcome and held (a negative
+	// test's refusal), so it is labelled, not read as a failure.
+	Expected bool
+	N        int
+}
+
+// countOf is r's line of the summary.
+func countOf(r Result) SweepCount {
+	return SweepCount{Status: r.Status, Diagnosis: r.Diagnosis.ID, Expected: r.Expect != nil && r.Expect.Met && r.Diagnosis.ID != "ok"}
+}
+
+// label is the diagnosis as the summary lines show it.
+func (c SweepCount) label() string {
+	if c.Expected {
+		return orDash(c.Diagnosis) + " (expected)"
+	}
+	return orDash(c.Diagnosis)
 }
 
 // NewSweepSummary keeps at most maxRows failures (0: none, only counts).
@@ -41,7 +59,7 @@ func NewSweepSummary(maxRows int) *SweepSummary {
 // Add counts r and keeps it when it is among the first failures.
 func (s *SweepSummary) Add(r Result) {
 	s.total++
-	s.counts[SweepCount{Status: r.Status, Diagnosis: r.Diagnosis.ID}]++
+	s.counts[countOf(r)]++
 	if s.total == 1 || r.Status.Worse(s.worst) {
 		s.worst = r.Status
 	}
@@ -97,7 +115,7 @@ func (s *SweepSummary) WriteText(w io.Writer, o TableOptions, elapsed time.Durat
 	var b strings.Builder
 	b.WriteString(head + "\n")
 	for _, c := range s.Counts() {
-		fmt.Fprintf(&b, "  %8d  %-8s  %s\n", c.N, Paint(o.Color, c.Status, StatusWord(o.Lang, c.Status)), Safe(orDash(c.Diagnosis)))
+		fmt.Fprintf(&b, "  %8d  %-8s  %s\n", c.N, Paint(o.Color, c.Status, StatusWord(o.Lang, c.Status)), Safe(c.label()))
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
@@ -139,11 +157,15 @@ func (s *SweepSummary) WriteNagios(w io.Writer) error {
 		if c.Status == StatusOK {
 			okAll += c.N
 		} else {
-			bad = append(bad, fmt.Sprintf("%s %d", orDash(c.Diagnosis), c.N))
+			bad = append(bad, fmt.Sprintf("%s %d", c.label(), c.N))
 		}
-		perf = append(perf, perfItem(perfUnsafe().ReplaceAllString(string(c.Status)+"_"+orDash(c.Diagnosis), "_"), fmt.Sprint(c.N), "", ""))
+		label := string(c.Status) + "_" + orDash(c.Diagnosis)
+		if c.Expected {
+			label += "_expected"
+		}
+		perf = append(perf, perfItem(perfUnsafe().ReplaceAllString(label, "_"), fmt.Sprint(c.N), "", ""))
 	}
-	text := fmt.Sprintf("%d of %d accounts OK", okAll, s.total)
+	text := fmt.Sprintf("%d of %s OK", okAll, plural.Count(s.total, "account", "accounts"))
 	if s.total == 0 {
 		text = "no account was probed"
 	}
@@ -189,12 +211,12 @@ func (s *SweepSummary) AddJUnit(j *JUnit) error {
 	// The left-out failures, by diagnosis: the counts minus the kept ones.
 	kept := map[SweepCount]int{}
 	for _, r := range s.failures {
-		kept[SweepCount{Status: r.Status, Diagnosis: r.Diagnosis.ID}]++
+		kept[countOf(r)]++
 	}
 	for _, c := range s.Counts() {
-		k := SweepCount{Status: c.Status, Diagnosis: c.Diagnosis}
+		k := SweepCount{Status: c.Status, Diagnosis: c.Diagnosis, Expected: c.Expected}
 		if n := c.N - kept[k]; c.Status != StatusOK && n > 0 {
-			left = append(left, fmt.Sprintf("%s %d", orDash(c.Diagnosis), n))
+			left = append(left, fmt.Sprintf("%s %d", c.label(), n))
 		}
 	}
 	j.tests += s.omitted
@@ -221,7 +243,8 @@ func (s *SweepSummary) WriteProm(w io.Writer, end time.Time) error {
 	last := prometheus.NewGauge(prometheus.GaugeOpts{Name: "sipprobe_last_run_timestamp_seconds", Help: "When the run that wrote this file ended."})
 	reg.MustRegister(results, total, last)
 	for k, n := range s.counts {
-		results.WithLabelValues(string(k.Status), k.Diagnosis).Set(float64(n))
+		// Expected and unexpected outcomes share the series' labels.
+		results.WithLabelValues(string(k.Status), k.Diagnosis).Add(float64(n))
 	}
 	total.Set(float64(s.total))
 	last.Set(float64(end.Unix()))

@@ -73,9 +73,13 @@ func (t *Table) Add(r Result) error {
 	}
 	// Pad before painting: escape codes would upset the column widths.
 	status := Paint(t.o.Color, r.Status, Pad(StatusWord(l, r.Status), t.statusW))
+	took := fmtMs(r.CheckTime())
+	if r.NotSent != nil {
+		took = Msg(l, "not-sent") // the row's note says why and until when
+	}
 	fmt.Fprintf(&b, "%s  %s  %s  %s  %s  %s  %s\n",
 		Pad(clip(Safe(r.Name), maxNameW), t.nameW), Pad(clip(Safe(r.Target), maxTargetW), t.targetW), Pad(orDash(Safe(r.Transport)), transportW),
-		status, PadLeft(code, codeW), Pad(orDash(Safe(r.Diagnosis.ID)), 20), fmtMs(r.CheckTime()))
+		status, PadLeft(code, codeW), Pad(orDash(Safe(r.Diagnosis.ID)), 20), took)
 	if r.Status != StatusOK {
 		for _, line := range whyLines(r, l) {
 			b.WriteString("    ↳ " + Safe(line) + "\n")

@@ -74,12 +74,18 @@ func WriteText(w io.Writer, r Result, o TextOptions) error {
 	b.WriteString(head + "\n")
 
 	fmt.Fprintf(&b, "%s  ", Paint(o.Color, r.Status, Pad(StatusWord(l, r.Status), 8)))
-	if r.FinalCode != 0 {
+	switch {
+	case r.NotSent != nil:
+		b.WriteString(Msg(l, "not-sent") + " (" + notSentText(r, l) + ")")
+	case r.FinalCode != 0:
 		fmt.Fprintf(&b, "%d %s", r.FinalCode, Safe(r.FinalReason))
-	} else {
+	default:
 		b.WriteString(Msg(l, "no-final"))
 	}
-	b.WriteString(Msg(l, "took", fmtMs(r.Timings.Total)) + "\n")
+	if r.NotSent == nil {
+		b.WriteString(Msg(l, "took", fmtMs(r.Timings.Total)))
+	}
+	b.WriteString("\n")
 	if r.Error != "" {
 		b.WriteString(Msg(l, "error", Safe(r.Error)) + "\n")
 	}
@@ -89,7 +95,9 @@ func WriteText(w io.Writer, r Result, o TextOptions) error {
 		if o := observedLine(r, l); o != "" {
 			b.WriteString(o + "\n")
 		}
-		if !(d.ID == "ok" && r.Status == StatusOK) {
+		// The causes and remedies of a refusal a negative test expected
+		// matter only when it is unexpected; --trace shows them anyway.
+		if !(d.ID == "ok" && r.Status == StatusOK) && (!expectHeld(r) || o.Trace) {
 			writeList(&b, Msg(l, "causes"), d.Causes)
 			writeList(&b, Msg(l, "remedies"), d.Remedies)
 		}
@@ -97,7 +105,7 @@ func WriteText(w io.Writer, r Result, o TextOptions) error {
 	}
 	if r.Expect != nil {
 		if r.Expect.Met {
-			b.WriteString(Msg(l, "expect-met") + "\n")
+			b.WriteString(expectMetLine(r, l) + "\n")
 		} else {
 			writeList(&b, Msg(l, "expect-unmet"), r.Expect.Reasons)
 		}
@@ -115,6 +123,11 @@ func WriteText(w io.Writer, r Result, o TextOptions) error {
 		b.WriteString(Msg(l, "responses", strings.Join(parts, ", ")) + "\n")
 	}
 	t := r.Timings
+	if r.NotSent != nil {
+		// Nothing was timed: zeros would read like a measurement.
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
 	b.WriteString(Msg(l, "timings", fmtMs(t.Resolve), fmtMs(t.Connect), fmtMs(t.FirstResponse), fmtMs(t.Total)) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -361,4 +374,22 @@ func writeSRTP(b *strings.Builder, in *SRTPInfo, l catalog.Lang) {
 		return
 	}
 	b.WriteString(Msg(l, "srtp-off") + "\n")
+}
+
+// expectHeld reports whether an expectation decided an OK status: the
+// diagnosis is what was observed (a refusal, say), and it was the plan.
+func expectHeld(r Result) bool {
+	return r.Expect != nil && r.Expect.Met && r.Status == StatusOK
+}
+
+// expectMetLine says what was expected and that it held: "Expected 486
+// Busy Here: the expectation holds".
+func expectMetLine(r Result, l catalog.Lang) string {
+	switch {
+	case !expectHeld(r) || r.Diagnosis.ID == "ok":
+		return Msg(l, "expect-met")
+	case r.FinalCode != 0:
+		return Msg(l, "expect-held", strings.TrimSpace(fmt.Sprintf("%d %s", r.FinalCode, Safe(r.FinalReason))))
+	}
+	return Msg(l, "expect-held", Safe(r.Diagnosis.ID))
 }

@@ -16,18 +16,27 @@ import (
 type serverLogins struct {
 	asked bool
 	hist  results.ServerLogins
-	// refused holds the times of this run's refused logins, oldest first.
+	// refused holds the times of this run's refused logins, oldest first;
+	// pruned counts those dropped from its front, so pruned+i numbers
+	// refused[i] in the order they were recorded.
 	refused []time.Time
+	pruned  int
 	// lastAnswer is when a probe of this run last got a SIP answer that
-	// was not a refusal; answeredSince says it came after this run's last
-	// refusal.
-	lastAnswer    time.Time
-	answeredSince bool
+	// was not a refusal, and answerAfter how many refusals were recorded
+	// before it.
+	lastAnswer  time.Time
+	answerAfter int
 }
 
+// recorded is how many refusals this run has recorded at host so far.
+func (s *serverLogins) recorded() int { return s.pruned + len(s.refused) }
+
 // evidence is the catalogue's view: refusals at or after start (the
-// window's start), older ones, the last one, and an answer after it.
-func (s *serverLogins) evidence(start time.Time, window time.Duration) catalog.Refusals {
+// window's start), older ones, the last one, and an answer after it. Of
+// this run's refusals only the first upto recorded count: those made
+// before the probe started. A refusal a parallel probe got while this one
+// was in flight would make its note depend on which finished first.
+func (s *serverLogins) evidence(start time.Time, window time.Duration, upto int) catalog.Refusals {
 	ev := catalog.Refusals{Window: window}
 	if h := s.hist; h.Refused > 0 {
 		// The history counted its refusals within the window as it was
@@ -41,7 +50,8 @@ func (s *serverLogins) evidence(start time.Time, window time.Duration) catalog.R
 		}
 		ev.Last = h.LastRefused
 	}
-	for _, t := range s.refused {
+	counted := s.refused[:min(len(s.refused), max(0, upto-s.pruned))]
+	for _, t := range counted {
 		if t.Before(start) {
 			ev.Earlier++
 		} else {
@@ -50,8 +60,8 @@ func (s *serverLogins) evidence(start time.Time, window time.Duration) catalog.R
 		ev.Last = t
 	}
 	switch {
-	case len(s.refused) > 0:
-		if s.answeredSince {
+	case upto > 0:
+		if s.answerAfter >= upto && !s.lastAnswer.IsZero() {
 			ev.AnsweredAt = s.lastAnswer
 		}
 	case !s.lastAnswer.IsZero():
@@ -107,6 +117,7 @@ func (st *runState) refusalsOf(ctx context.Context, target string) func() catalo
 	from := st.clock.Now().Add(-st.banWindow)
 	st.mu.Lock()
 	asked := st.server(host).asked
+	upto := st.server(host).recorded()
 	st.mu.Unlock()
 	if !asked && st.history != nil {
 		now := st.clock.Now()
@@ -124,16 +135,17 @@ func (st *runState) refusalsOf(ctx context.Context, target string) func() catalo
 	return func() catalog.Refusals {
 		st.mu.Lock()
 		defer st.mu.Unlock()
-		return st.server(host).evidence(from, st.banWindow)
+		return st.server(host).evidence(from, st.banWindow, upto)
 	}
 }
 
-// noteLogin records what a probe's result says about its server: a
-// refused login, or a SIP answer. Unlike CredentialsRejected it counts
-// negative tests too: the server's ban counter does not know they were
-// deliberate.
+// noteLogin records what a judged result says about its server: a
+// refused login, or a SIP answer. A refusal a negative test expected
+// (results.ExpectedRefusal) counts as an answer: it is one deliberate
+// attempt per run, and counting it made every later timeout or closed
+// port of the host carry a note on "failed logins" that were the plan.
 func (st *runState) noteLogin(r results.Result) {
-	refused := r.FinalCode != 0 && catalog.RefusesLogin(r.ExchangeDiagnosis())
+	refused := r.FinalCode != 0 && catalog.RefusesLogin(r.ExchangeDiagnosis()) && !results.ExpectedRefusal(r)
 	if !refused && r.FinalCode == 0 && len(r.Responses) == 0 {
 		return
 	}
@@ -142,7 +154,7 @@ func (st *runState) noteLogin(r results.Result) {
 	defer st.mu.Unlock()
 	s := st.server(hostOf(r.Target))
 	if !refused {
-		s.lastAnswer, s.answeredSince = now, true
+		s.lastAnswer, s.answerAfter = now, s.recorded()
 		return
 	}
 	// Refusals older than the lookback tell nothing the history would
@@ -150,7 +162,7 @@ func (st *runState) noteLogin(r results.Result) {
 	from := now.Add(-st.lookback())
 	for len(s.refused) > 0 && s.refused[0].Before(from) {
 		s.refused = s.refused[1:]
+		s.pruned++
 	}
 	s.refused = append(s.refused, now)
-	s.answeredSince = false
 }

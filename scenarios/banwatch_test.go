@@ -175,15 +175,73 @@ func TestServerLoginsEvidence(t *testing.T) {
 			serverLogins{hist: results.ServerLogins{Refused: 3, RefusedRecent: 3, LastRefused: now.Add(-11 * time.Minute)}},
 			catalog.Refusals{Window: w, Earlier: 3, Last: now.Add(-11 * time.Minute)}},
 		{"run answered after history's refusals",
-			serverLogins{hist: results.ServerLogins{Refused: 3, RefusedRecent: 3, LastRefused: now.Add(-time.Minute)}, lastAnswer: now.Add(-time.Second), answeredSince: true},
+			serverLogins{hist: results.ServerLogins{Refused: 3, RefusedRecent: 3, LastRefused: now.Add(-time.Minute)}, lastAnswer: now.Add(-time.Second)},
 			catalog.Refusals{Window: w, InWindow: 3, Last: now.Add(-time.Minute), AnsweredAt: now.Add(-time.Second)}},
 		{"run refused after its answer",
 			serverLogins{hist: results.ServerLogins{Refused: 2, RefusedRecent: 2, LastRefused: now.Add(-time.Minute)}, refused: []time.Time{now.Add(-time.Second)}, lastAnswer: now.Add(-2 * time.Second)},
 			catalog.Refusals{Window: w, InWindow: 3, Last: now.Add(-time.Second)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.s.evidence(now.Add(-w), w); got != tc.want {
+			if got := tc.s.evidence(now.Add(-w), w, tc.s.recorded()); got != tc.want {
 				t.Errorf("evidence = %+v\nwant       %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRunnerBanNoteCountsUnexpectedRefusals: a dead port of the host gets
+// a note on failed logins only for refusals that were not the plan (a
+// negative test's expected refusal is not one) and that came before it
+// started, not for one a parallel probe got while it was in flight (the
+// note would depend on which probe finished first).
+func TestRunnerBanNoteCountsUnexpectedRefusals(t *testing.T) {
+	neg := banJob("neg", "bad", "pbx:5303")
+	neg.Expect = results.Expectation{Diagnosis: "wrong-password"}
+	for _, tc := range []struct {
+		name     string
+		jobs     []Job
+		parallel bool // the refusal comes while the silent probe is in flight
+		notes    bool
+	}{
+		{"expected refusal before", []Job{neg, banJob("alive", "good", "pbx:5303"), banJob("dead", "", "pbx:9")}, false, false},
+		{"unexpected refusal before", []Job{banJob("wrong", "bad", "pbx:5303"), banJob("dead", "", "pbx:9")}, false, true},
+		{"unexpected refusal in flight", []Job{banJob("wrong", "bad", "pbx:5303"), banJob("dead", "", "pbx:9")}, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := &stepClock{now: time.Date(2026, 11, 21, 12, 0, 0, 0, time.Local)}
+			b := &banServer{clock: clk}
+			prober, par := b.run, 1
+			release := func() {}
+			if tc.parallel {
+				// dead starts first; the refusal comes once it has, and
+				// dead ends once the refusal is recorded and emitted.
+				started, wait := make(chan struct{}), make(chan struct{})
+				b.wait, par = wait, 2
+				prober = func(ctx context.Context, k probe.Kind, cfg probe.Config) results.Result {
+					if cfg.User == "bad" {
+						<-started
+					} else {
+						close(started)
+					}
+					return b.run(ctx, k, cfg)
+				}
+				release = func() { close(wait) }
+			}
+			r := NewRunner(WithParallel(par), WithRateLimit(0), WithProber(prober), WithClock(clk))
+			var dead results.Result
+			_, err := r.Run(context.Background(), jobsOf(tc.jobs...), func(ev Event) error {
+				if ev.Result.Name == "dead" {
+					dead = ev.Result
+				} else if ev.Result.Name == "wrong" {
+					release()
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(dead.Diagnosis.Notes) > 0; got != tc.notes {
+				t.Errorf("dead port: notes %q, want a note on refusals: %v", dead.Diagnosis.Notes, tc.notes)
 			}
 		})
 	}

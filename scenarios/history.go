@@ -15,8 +15,9 @@ import (
 type History interface {
 	// LastStatus is the status of the probe's previous run (ok=false if none).
 	LastStatus(ctx context.Context, name string) (results.Status, bool, error)
-	// RejectedRecently reports whether the account's credentials were rejected within the cool-down.
-	RejectedRecently(ctx context.Context, account string, since time.Time) (bool, error)
+	// RejectedRecently reports whether the account's credentials were
+	// rejected at or after since (within the cool-down), and when.
+	RejectedRecently(ctx context.Context, account string, since time.Time) (time.Time, bool, error)
 	// ServerLogins reports, in one query, the logins target's server (its
 	// host, any port or transport: fail2ban bans addresses, not accounts or
 	// ports) refused since then, how many of them at or after recent, and

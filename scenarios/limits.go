@@ -85,6 +85,14 @@ func (a *accounts) rejectedBy(account string) (string, bool) {
 	return r.by, ok
 }
 
+// rejectedAt is when account's credentials were refused, if they were.
+func (a *accounts) rejectedAt(account string) (time.Time, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	r, ok := a.rejected[account]
+	return r.at, ok
+}
+
 // limiters hold one token bucket per target, so a sweep never floods a PBX
 // whatever --parallel says (fail2ban and pike count requests per second).
 type limiters struct {

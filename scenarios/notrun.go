@@ -72,11 +72,18 @@ func notRun(j Job, now time.Time, why string) results.Result {
 }
 
 func skippedInRun(j Job, now time.Time, by string) results.Result {
-	return skipped(j, now, fmt.Sprintf("Not sent: the credentials of %s were refused earlier in this run (probe %s); sipprobe does not repeat refused credentials, so that fail2ban does not ban this host.", j.Config.User, by))
+	r := skipped(j, now, fmt.Sprintf("Not sent: the credentials of %s were refused earlier in this run (probe %s); sipprobe does not repeat refused credentials, so that fail2ban does not ban this host.", j.Config.User, by))
+	r.NotSent = &results.NotSent{Reason: results.NotSentRefused}
+	return r
 }
 
-func skippedCooldown(j Job, now time.Time, cooldown time.Duration) results.Result {
-	return skipped(j, now, fmt.Sprintf("Not sent: the credentials of %s were refused in a run within the last %s; sipprobe leaves the account alone for that long so that fail2ban does not ban this host. Fix the password, then run with --force.", j.Config.User, cooldown))
+// skippedCooldown is the result of a probe not sent because its account's
+// credentials were refused at refusedAt, in a run within the cool-down.
+func skippedCooldown(j Job, now, refusedAt time.Time, cooldown time.Duration) results.Result {
+	until := refusedAt.Add(cooldown)
+	r := skipped(j, now, fmt.Sprintf("Not sent: the credentials of %s were refused in a run at %s; sipprobe leaves the account alone for %s, until %s, so that fail2ban does not ban this host. Fix the password, then run with --force.", j.Config.User, results.ClockOf(now, refusedAt), cooldown, results.ClockOf(now, until)))
+	r.NotSent = &results.NotSent{Reason: results.NotSentCooldown, Until: until.UTC()}
+	return r
 }
 
 func skipped(j Job, now time.Time, note string) results.Result {

@@ -407,12 +407,12 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 	cfg := j.Config
 	cfg.Refusals = st.refusalsOf(ctx, cfg.Target)
 	res := st.probe(ctx, j.Kind, cfg)
-	st.noteLogin(res)
 	if j.Sweep {
 		st.noteSweep(ctx, res)
 	}
 	res = identify(res, j)
 	res = j.Expect.Judge(res, catalog.Default(), j.Config.Lang)
+	st.noteLogin(res) // judged: an expected refusal is no evidence of a ban
 	if j.Account != "" && CredentialsRejected(res) {
 		st.acc.reject(j.Account, j.Name)
 	}
@@ -429,10 +429,10 @@ func (st *runState) banned(ctx context.Context, j Job) (results.Result, bool) {
 	if st.history == nil || st.force {
 		return results.Result{}, false
 	}
-	rej, err := st.history.RejectedRecently(context.WithoutCancel(ctx), j.Account, now.Add(-st.cooldown))
+	at, rej, err := st.history.RejectedRecently(context.WithoutCancel(ctx), j.Account, now.Add(-st.cooldown))
 	st.historyErr(err)
 	if err == nil && rej {
-		return skippedCooldown(j, now, st.cooldown), true
+		return skippedCooldown(j, now, at, st.cooldown), true
 	}
 	return results.Result{}, false
 }

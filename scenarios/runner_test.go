@@ -166,8 +166,10 @@ type memHistory struct {
 	mu       sync.Mutex
 	last     map[string]results.Status
 	rejected map[string]bool
-	logins   map[string]results.ServerLogins // per host
-	saved    []results.Result
+	// refusedAt is when every rejected account was refused.
+	refusedAt time.Time
+	logins    map[string]results.ServerLogins // per host
+	saved     []results.Result
 }
 
 func (h *memHistory) LastStatus(_ context.Context, name string) (results.Status, bool, error) {
@@ -176,8 +178,8 @@ func (h *memHistory) LastStatus(_ context.Context, name string) (results.Status,
 	s, ok := h.last[name]
 	return s, ok, nil
 }
-func (h *memHistory) RejectedRecently(_ context.Context, account string, _ time.Time) (bool, error) {
-	return h.rejected[account], nil
+func (h *memHistory) RejectedRecently(_ context.Context, account string, _ time.Time) (time.Time, bool, error) {
+	return h.refusedAt, h.rejected[account], nil
 }
 func (h *memHistory) ServerLogins(_ context.Context, target string, _, _ time.Time) (results.ServerLogins, error) {
 	h.mu.Lock()
@@ -312,8 +314,9 @@ func TestAccountKey(t *testing.T) {
 }
 
 // TestRunnerCountsLoginFailures: refused logins at a server, from this run
-// or the history, reach later probes of that server (any account, negative
-// tests included), so their silence reads as a likely fail2ban ban.
+// or the history, reach later probes of that server (any account), so their
+// silence reads as a likely fail2ban ban; a negative test's expected
+// refusal does not.
 func TestRunnerCountsLoginFailures(t *testing.T) {
 	on := func(name, user, target string) Job {
 		j := regJob(name, user)
@@ -332,7 +335,7 @@ func TestRunnerCountsLoginFailures(t *testing.T) {
 		{"refused earlier in the run, other account", nil,
 			[]Job{on("w", "121", "pbx"), on("b", "122", "pbx:5070"), on("c", "123", "other")},
 			map[string]int{"121": 0, "122": 1, "123": 0}},
-		{"negative test counts", nil, []Job{negative, on("b", "122", "sips:pbx")}, map[string]int{"121": 0, "122": 1}},
+		{"an expected refusal does not count", nil, []Job{negative, on("b", "122", "sips:pbx")}, map[string]int{"121": 0, "122": 0}},
 		{"from the history", map[string]results.ServerLogins{"pbx": {Refused: 3, RefusedRecent: 3, LastRefused: time.Now()}}, []Job{on("a", "120", "pbx"), on("c", "123", "other")}, map[string]int{"120": 3, "123": 0}},
 	}
 	for _, tc := range tests {

@@ -72,5 +72,10 @@ func (st *runState) skippedRejected(j Job, now time.Time, by string) results.Res
 	if !st.session {
 		return skippedInRun(j, now, by)
 	}
-	return skipped(j, now, fmt.Sprintf("Not sent: the credentials of %s were refused (probe %s) less than %s ago; sipprobe leaves the account alone that long so that fail2ban does not ban this host, then tries once again.", j.Config.User, by, st.cooldown))
+	r := skipped(j, now, fmt.Sprintf("Not sent: the credentials of %s were refused (probe %s) less than %s ago; sipprobe leaves the account alone that long so that fail2ban does not ban this host, then tries once again.", j.Config.User, by, st.cooldown))
+	r.NotSent = &results.NotSent{Reason: results.NotSentRefused}
+	if at, ok := st.acc.rejectedAt(j.Account); ok {
+		r.NotSent.Until = at.Add(st.cooldown).UTC()
+	}
+	return r
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sipprobe/sipprobe/probe"
+	"github.com/sipprobe/sipprobe/results"
 )
 
 // A session shares the account lock and the refusal across probes that
@@ -41,6 +42,9 @@ func TestSessionBanSafety(t *testing.T) {
 		}
 		if notes := strings.Join(second.Diagnosis.Notes, " "); !strings.Contains(notes, "less than 1h0m0s ago") {
 			t.Errorf("note %q does not say the cool-down", notes)
+		}
+		if ns := second.NotSent; ns == nil || ns.Reason != results.NotSentRefused || !ns.Until.After(clock.Now()) {
+			t.Errorf("not_sent %+v: want when the account is tried again", ns)
 		}
 		clock.advance(time.Hour + time.Second)
 		third := s.Probe(ctx, regJob("bad", "bad"))

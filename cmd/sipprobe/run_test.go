@@ -194,6 +194,9 @@ password_env = "KAM_600"
 		if r.User == "600" && r.FinalCode != 0 {
 			t.Errorf("%s sent 600's credentials again within the cool-down", r.Name)
 		}
+		if r.User == "600" && (r.NotSent == nil || r.NotSent.Reason != results.NotSentCooldown || r.NotSent.Until.IsZero()) {
+			t.Errorf("%s: not_sent %+v, want the cool-down and its end", r.Name, r.NotSent)
+		}
 	}
 	if strings.Contains(out.String(), "reg-120") || strings.Contains(out.String(), "alive") {
 		t.Errorf("--notify-on-change printed unchanged probes:\n%s", out.String())

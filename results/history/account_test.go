@@ -73,9 +73,13 @@ func TestRejectedRecently(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := openTemp(t)
 			mustSave(t, s, "run", tt.saved...)
-			got, err := s.RejectedRecently(context.Background(), acct, tt.since)
+			at, got, err := s.RejectedRecently(context.Background(), acct, tt.since)
 			if err != nil || got != tt.want {
 				t.Fatalf("RejectedRecently = %v, %v; want %v", got, err, tt.want)
+			}
+			// The cool-down runs from the last refusal.
+			if want := lastStart(tt.saved); got && !at.Equal(want) {
+				t.Errorf("refused at %v, want %v", at, want)
 			}
 		})
 	}
@@ -83,7 +87,7 @@ func TestRejectedRecently(t *testing.T) {
 		s := openTemp(t)
 		mustSave(t, s, "run", wrong(t0))
 		// scenarios.AccountKey is user + "@" + target as written.
-		got, err := s.RejectedRecently(context.Background(), "120@sip:pbx.test:5060;transport=tcp", t0.Add(-h))
+		_, got, err := s.RejectedRecently(context.Background(), "120@sip:pbx.test:5060;transport=tcp", t0.Add(-h))
 		if err != nil || !got {
 			t.Fatalf("RejectedRecently(runner key) = %v, %v; want true", got, err)
 		}
@@ -91,9 +95,20 @@ func TestRejectedRecently(t *testing.T) {
 	t.Run("other-user-unaffected", func(t *testing.T) {
 		s := openTemp(t)
 		mustSave(t, s, "run", wrong(t0))
-		got, err := s.RejectedRecently(context.Background(), AccountKey("pbx.test", "121"), t0.Add(-h))
+		_, got, err := s.RejectedRecently(context.Background(), AccountKey("pbx.test", "121"), t0.Add(-h))
 		if err != nil || got {
 			t.Fatalf("RejectedRecently(121) = %v, %v; want false", got, err)
 		}
 	})
+}
+
+// lastStart is when the latest refusal of rs started.
+func lastStart(rs []results.Result) time.Time {
+	var last time.Time
+	for _, r := range rs {
+		if r.FinalCode >= 400 && r.StartedAt.After(last) {
+			last = r.StartedAt
+		}
+	}
+	return last
 }

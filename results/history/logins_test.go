@@ -27,7 +27,9 @@ func TestServerLogins(t *testing.T) {
 		return r
 	}
 	negative := on("sip:pbx.test", "121", t0, 403, "wrong-password")
-	negative.Expect = &results.ExpectationResult{Met: true}
+	negative.Status, negative.Expect = results.StatusOK, &results.ExpectationResult{Met: true}
+	timed := on("sip:pbx.test", "121", t0, 403, "wrong-password") // expect.max_ms met: still CRITICAL
+	timed.Expect = &results.ExpectationResult{Met: true}
 	since, recent := t0.Add(-h), t0.Add(-10*time.Minute)
 	tests := []struct {
 		name   string
@@ -39,7 +41,8 @@ func TestServerLogins(t *testing.T) {
 		{"any account, port and transport of the server",
 			[]results.Result{on("sip:pbx.test", "120", t0.Add(-time.Minute), 403, "wrong-password"), on("sips:pbx.test:5061", "121", t0, 404, "unknown-user")},
 			"sip:pbx.test:5060", results.ServerLogins{Refused: 2, RefusedRecent: 2, LastRefused: t0}},
-		{"negative test counts", []results.Result{negative}, "pbx.test", results.ServerLogins{Refused: 1, RefusedRecent: 1, LastRefused: t0}},
+		{"an expected refusal is an answer", []results.Result{negative}, "pbx.test", results.ServerLogins{LastAnswer: t0}},
+		{"a refusal under a time expectation counts", []results.Result{timed}, "pbx.test", results.ServerLogins{Refused: 1, RefusedRecent: 1, LastRefused: t0}},
 		{"before the window, within since",
 			[]results.Result{on("sip:pbx.test", "120", t0.Add(-30*time.Minute), 403, "wrong-password"), on("sip:pbx.test", "122", t0, 403, "wrong-password")},
 			"pbx.test", results.ServerLogins{Refused: 2, RefusedRecent: 1, LastRefused: t0}},

@@ -29,25 +29,30 @@ func (s *Store) LastStatus(ctx context.Context, name string) (results.Status, bo
 
 // RejectedRecently reports whether the server refused the credentials of
 // account ("user@TARGET", normalised as AccountKey does) at or after since, and has not accepted them
-// since then. Only results that say something about the credentials count:
+// since then, and when that refusal's probe started (the cool-down runs
+// from it). Only results that say something about the credentials count:
 // a timeout in between neither clears nor renews a rejection, while a
 // successful registration after the password was fixed clears it, so a
 // fixed account is not held back for the whole cool-down.
-func (s *Store) RejectedRecently(ctx context.Context, account string, since time.Time) (bool, error) {
+func (s *Store) RejectedRecently(ctx context.Context, account string, since time.Time) (time.Time, bool, error) {
 	if account == "" {
-		return false, nil
+		return time.Time{}, false, nil
 	}
 	var verdict string
-	err := s.db.QueryRowContext(ctx, `SELECT credentials FROM results
+	var at int64
+	err := s.db.QueryRowContext(ctx, `SELECT credentials, started_at FROM results
 		WHERE account = ? AND started_at >= ? AND credentials <> ''
-		ORDER BY started_at DESC, id DESC LIMIT 1`, normalizeAccount(account), since.UnixNano()).Scan(&verdict)
+		ORDER BY started_at DESC, id DESC LIMIT 1`, normalizeAccount(account), since.UnixNano()).Scan(&verdict, &at)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+		return time.Time{}, false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("credential history of %s: %w", account, err)
+		return time.Time{}, false, fmt.Errorf("credential history of %s: %w", account, err)
 	}
-	return verdict == credRejected, nil
+	if verdict != credRejected {
+		return time.Time{}, false, nil
+	}
+	return time.Unix(0, at).UTC(), true, nil
 }
 
 // likeEscape quotes LIKE's wildcards (and its escape character) in s.
