@@ -36,7 +36,9 @@ type entry struct {
 // data_gen.go holds, checked by the package tests.
 func Default() *Catalog { return defaultCatalog() }
 
-// Load reads and validates the *.json data files at the root of fsys.
+// Load reads and validates the *.json data files at the root of fsys. The
+// generator and the tests use it (the built-in catalogue is Default); it
+// stays exported for a catalogue kept in files of one's own.
 func Load(fsys fs.FS) (*Catalog, error) {
 	d, err := readData(fsys)
 	if err != nil {

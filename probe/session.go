@@ -64,9 +64,8 @@ func newSession(kind Kind, cfg Config, opts ...Option) *session {
 	return s
 }
 
-// catalogue is WithCatalog's catalogue, else the built-in one. It is taken
-// where a diagnosis or note is rendered, not in newSession, so that the
-// network exchange does not wait for the catalogue's index (issue 13).
+// catalogue is WithCatalog's catalogue, else the built-in one (compiled
+// in, so taking it costs nothing).
 func (s *session) catalogue() *catalog.Catalog {
 	if s.cat != nil {
 		return s.cat

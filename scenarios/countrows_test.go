@@ -67,7 +67,7 @@ accounts = %q
 				t.Fatal(err)
 			}
 			var got []string
-			n := f.CountRows(func(err error) {
+			n, _ := f.CountRows(func(err error) {
 				if !errors.Is(err, ErrBadRow) {
 					t.Errorf("%v: not ErrBadRow", err)
 				}

@@ -74,7 +74,10 @@ func CheckAccounts(path string) error {
 	if err != nil {
 		return err
 	}
-	return a.Close()
+	if err := a.Close(); err != nil {
+		return &AccountsError{File: path, Msg: "cannot read: " + unwrapPath(err).Error()}
+	}
+	return nil
 }
 
 // sweepUser stands in for the accounts' users when the entry's settings are
@@ -237,14 +240,28 @@ func CommandSweep(kind probe.Kind, cfg probe.Config, expect results.Expectation,
 }
 
 // CountRows is Count with the rows of accounts files counted as a run
-// would: it reads every accounts file through (nothing is sent) and counts
-// one result per good row; bad rows, and files that cannot be used, go to
-// onBad as they are met. It is for `run --check`; a run counts the rows
-// as they stream instead of reading a file twice.
-func (f *File) CountRows(onBad func(error)) int {
-	n := 0
-	for j := range f.JobsReporting(onBad) {
-		n += j.Repeat
+// would: it reads every accounts file that is a regular file through
+// (nothing is sent) and counts one result per good row; bad rows, and
+// files that cannot be used, go to onBad as they are met. A pipe or a
+// device (a FIFO, /dev/stdin) is not opened: opening it would wait for a
+// writer and read the rows the run needs, so its rows are left to the
+// run and its path is returned in unread. It is for `run --check`; a run
+// counts the rows as they stream instead of reading a file twice.
+func (f *File) CountRows(onBad func(error)) (n int, unread []string) {
+	for _, p := range f.Probes {
+		if p.Accounts != "" {
+			if fi, err := os.Stat(p.Accounts); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+				unread = append(unread, p.Accounts)
+				continue
+			}
+		}
+		jobs := p.jobs()
+		if p.Accounts != "" {
+			jobs = p.sweepJobs(onBad)
+		}
+		for j := range jobs {
+			n += j.Repeat
+		}
 	}
-	return n
+	return n, unread
 }

@@ -27,11 +27,12 @@ type namesOnce struct {
 func (f *namesOnce) Names() []string { return f.names }
 
 // cacheNames wraps the flags of cmd and its subcommands in namesOnce. A
-// flag urfave/cli inspects by concrete type (slice flags, for repeated
-// values and help; a hidden or default-less bool) stays as it is.
+// flag urfave/cli inspects by concrete type from outside (slice flags, for
+// repeated values and help; a hidden bool, which its flag completion
+// skips) stays as it is.
 func cacheNames(cmd *cli.Command) {
 	for i, f := range cmd.Flags {
-		if b, ok := f.(*cli.BoolFlag); ok && (b.Hidden || b.DisableDefaultText) {
+		if b, ok := f.(*cli.BoolFlag); ok && b.Hidden {
 			continue
 		}
 		if _, ok := f.(cli.DocGenerationSliceFlag); ok {

@@ -32,6 +32,13 @@ func TestMain(m *testing.M) {
 	// the account back for an hour (the ban cool-down): a history of their
 	// own, new for every run of the package, keeps the tests from
 	// touching the user's and from hearing of an earlier run's refusals.
+	// The developer's own SIPPROBE_* settings (SIPPROBE_DB, SIPPROBE_OUTPUT,
+	// …) would change what the commands under test do.
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "SIPPROBE_") {
+			os.Unsetenv(name)
+		}
+	}
 	state, err := os.MkdirTemp("", "sipprobe-test-state-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -17,7 +18,7 @@ import (
 // A bad row ends the check with exit 3, as it ends the run.
 func checkRun(c *cli.Context, path string, file *scenarios.File) error {
 	bad, unusable := 0, 0
-	n := file.CountRows(func(err error) {
+	n, unread := file.CountRows(func(err error) {
 		if errors.Is(err, scenarios.ErrAccountsFile) {
 			unusable++
 			fmt.Fprintf(c.App.ErrWriter, "sipprobe: accounts file %v\n", err)
@@ -27,6 +28,9 @@ func checkRun(c *cli.Context, path string, file *scenarios.File) error {
 		fmt.Fprintf(c.App.ErrWriter, "sipprobe: bad row: %v\n", err)
 	})
 	counts := fmt.Sprintf("%s, %s per run", plural.Count(len(file.Probes), "probe", "probes"), plural.Count(n, "result", "results"))
+	if len(unread) > 0 {
+		counts += fmt.Sprintf(" and one per row of %s, read only when it runs", strings.Join(unread, ", "))
+	}
 	if bad == 0 && unusable == 0 {
 		fmt.Fprintf(c.App.Writer, "%s: OK, %s; nothing was sent\n", path, counts)
 		return nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestRunOnlyAndAccountsEdges: what a new user meets with --only on a
@@ -59,7 +60,7 @@ transports = ["udp", "tcp"]
 		{"check --only skips the other entry's secret", []string{"run", "--check", shared, "--only", "alive"}, 0,
 			[]string{shared + ": OK, 1 probe, 1 result per run; nothing was sent"}, nil, []string{"EDGES_NOT_SET"}},
 		{"run --only skips the other entry's secret", []string{"run", shared, "--only", "alive", "--no-history"}, 2,
-			[]string{"alive", "port-unreachable", "1 probe: 1 critical"}, nil, []string{"EDGES_NOT_SET", "reg"}},
+			[]string{"alive", "port-unreachable", "1 probe: 1 critical"}, nil, []string{"EDGES_NOT_SET", `probe "reg"`, "reg/"}},
 		{"--only one transport still needs that entry's secret", []string{"run", "--check", shared, "--only", "reg/udp"}, 3,
 			nil, []string{"1 problem, nothing was sent", `shared.toml:12: probe "reg": password_env: environment variable EDGES_NOT_SET is not set`}, nil},
 		{"without --only every secret is needed", []string{"run", "--check", shared}, 3,
@@ -115,9 +116,40 @@ transports = ["udp", "tcp"]
 		})
 	}
 
+	// --check leaves a pipe's rows to the run: opening it would wait for
+	// a writer and take the rows the run needs.
+	t.Run("check does not open a pipe", func(t *testing.T) {
+		fifoRun := sweep("fifo.toml", fifo)
+		type outcome struct {
+			code           int
+			stdout, stderr string
+		}
+		done := make(chan outcome, 1)
+		go func() {
+			code, stdout, stderr := runMain(t, "run", "--check", fifoRun)
+			done <- outcome{code, stdout, stderr}
+		}()
+		select {
+		case o := <-done:
+			want := fifoRun + ": OK, 2 probes, 1 result per run and one per row of " + fifo + ", read only when it runs; nothing was sent"
+			if o.code != 0 || !strings.Contains(o.stdout, want) {
+				t.Errorf("exit %d, want 0 and %q; stdout:\n%s\nstderr:\n%s", o.code, want, o.stdout, o.stderr)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("run --check waits on the pipe")
+		}
+	})
+
 	// A pipe's header is read only when the sweep runs: a bad one is one
 	// error there too, with no empty summary after it.
 	t.Run("a pipe with a bad header is one error", func(t *testing.T) {
+		// Should the command never open the pipe, a reader opened here
+		// at the end lets the writer below finish.
+		t.Cleanup(func() {
+			if fh, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
+				fh.Close()
+			}
+		})
 		go func() {
 			fh, err := os.OpenFile(fifo, os.O_WRONLY, 0)
 			if err != nil {
