@@ -145,6 +145,9 @@ type Exchange struct {
 
 	// Register-specific findings.
 	BindingNotListed bool // --bind: the 200 OK did not list our contact
+	// CredentialsNotChecked: register had a password and got its 2xx
+	// without any challenge, so the password was never checked.
+	CredentialsNotChecked bool
 	// ToUser is the user an OPTIONS asked about (a user in the target
 	// URI): the question is then whether that user is reachable.
 	ToUser string

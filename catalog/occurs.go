@@ -191,19 +191,26 @@ func findingsOf(method string) []func(*Exchange) {
 			func(ex *Exchange) { ex.Final, ex.SRTPRequired = &Reply{Code: 488, Reason: "Not Acceptable Here"}, true },
 		}
 	case "REGISTER":
-		return []func(*Exchange){
-			func(ex *Exchange) { ex.BindingNotListed = true },
-			func(ex *Exchange) { ex.BindWouldEvict = true },
-			func(ex *Exchange) { ex.ContactEvicted = true },
-			func(ex *Exchange) { ex.UnbindFailed = true },
-		}
+		// Only register asks whether the credentials are accepted.
+		return append(bindFindings(), func(ex *Exchange) { ex.CredentialsNotChecked = true })
 	case "RECEIVE":
 		// receive binds as register --bind does, then takes a call.
-		return append(findingsOf("REGISTER"),
+		return append(bindFindings(),
 			func(ex *Exchange) { ex.InboundNotDelivered = true },
 			func(ex *Exchange) { ex.InboundNotDelivered, ex.InboundNATUnfixed = true, true },
 			func(ex *Exchange) { ex.InboundACKLost = true },
 		)
 	}
 	return nil
+}
+
+// bindFindings are what register --bind and receive find about the
+// contact they bind.
+func bindFindings() []func(*Exchange) {
+	return []func(*Exchange){
+		func(ex *Exchange) { ex.BindingNotListed = true },
+		func(ex *Exchange) { ex.BindWouldEvict = true },
+		func(ex *Exchange) { ex.ContactEvicted = true },
+		func(ex *Exchange) { ex.UnbindFailed = true },
+	}
 }

@@ -230,8 +230,8 @@ type finding struct {
 // first: the first one that is on is the diagnosis, the rest become notes.
 // An array, not a slice: it stays on the stack, and every probe's
 // diagnosis builds it (a sweep of 10,000 accounts, 10,000 times).
-func successFindings(ex Exchange) [16]finding {
-	return [16]finding{
+func successFindings(ex Exchange) [17]finding {
+	return [17]finding{
 		{ex.InboundNotDelivered, "inbound-not-delivered"},
 		{ex.InboundACKLost, "inbound-ack-lost"},
 		{ex.ACKNotReceived, "ack-not-received"},
@@ -243,6 +243,7 @@ func successFindings(ex Exchange) [16]finding {
 		{ex.ReinviteNoACK, "reinvite-ack-missing"},
 		{ex.PrivateMediaAddr, "nat-media-private-address"},
 		{ex.PoorAudio, "poor-audio-quality"},
+		{ex.CredentialsNotChecked, "credentials-not-checked"},
 		{ex.ContactEvicted, "contact-evicted"},
 		{ex.UnbindFailed, "unbind-failed"},
 		{ex.BindWouldEvict, "bind-would-evict"},
