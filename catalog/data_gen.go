@@ -756,6 +756,7 @@ var generatedIndex = index{entries: []entry{
 	{key: "offer-no-media", noteData: noteData{EN: "the SDP offer has no audio stream with a codec we offered", RU: "в предложении SDP нет аудиопотока с кодеком из нашего предложения"}},
 	{key: "offer-unparsable", noteData: noteData{EN: "the SDP offer cannot be parsed: {text}", RU: "предложение SDP не удалось разобрать: {text}"}},
 	{key: "ok-resent", noteData: noteData{EN: "the 2xx came again {n} time(s) after our ACK", RU: "2xx пришёл повторно после нашего ACK, раз: {n}"}},
+	{key: "options-credentials-unchecked", noteData: noteData{EN: "the server did not ask for credentials, so they were not checked: sipprobe register checks them", RU: "сервер не запросил учётные данные, поэтому они не проверялись; проверить их можно командой sipprobe register"}},
 	{key: "provisional", noteData: noteData{EN: "The server did answer {code} {reason}, so the path to it works; the final response never came.", RU: "Сервер всё же ответил {code} {reason}, значит путь до него работает; окончательного ответа не было."}},
 	{key: "q850", noteData: noteData{EN: "Reason header, Q.850 cause {cause} ({name}): {text}", RU: "Заголовок Reason, причина Q.850 {cause} ({name}): {text}"}},
 	{key: "q850-unknown", noteData: noteData{EN: "Reason header carries Q.850 cause {cause}; look it up in ITU-T Q.850 or the gateway's documentation.", RU: "В заголовке Reason причина Q.850 {cause}; её значение смотрите в ITU-T Q.850 или в документации шлюза."}},
