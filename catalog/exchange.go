@@ -115,6 +115,9 @@ type Exchange struct {
 	// the lookups or the call, as catalogue notes rendered in the
 	// result's language; they follow Detail in the same note (issue 9).
 	DetailNotes []Note
+	// LocalPeer: the remote address is a loopback address or this
+	// machine's own, so no NAT or SIP ALG can sit on the path.
+	LocalPeer bool
 	// Alt is set when another transport was tried after silence.
 	Alt *AltTransport
 

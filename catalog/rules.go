@@ -120,8 +120,10 @@ func chooseSilence(ex Exchange) choice {
 		// the NAT/firewall story needs a transport that does get through
 		// or at least is refused.
 		return choice{id: "no-response"}
-	case isUDP(ex.Transport):
+	case isUDP(ex.Transport) && !ex.LocalPeer:
 		// UDP silence: nat-timeout; the notes say what the other transport did.
+		// No NAT sits between us and a loopback or our own address: then
+		// it is the plain silence below.
 		return choice{id: "nat-timeout"}
 	case ex.Alt != nil && ex.Alt.Answered:
 		return choice{id: "transport-mismatch"}

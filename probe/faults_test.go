@@ -81,7 +81,8 @@ func TestTransportFaults(t *testing.T) {
 			cfg: Config{Target: closedPort(t, "tcp"), Transport: "tcp"}, maxTotal: 500 * time.Millisecond,
 		},
 		{
-			name: "silent UDP listener is a NAT timeout, TCP fallback refused", diagnosis: "nat-timeout",
+			// On loopback no NAT can be to blame: the plain silence.
+			name: "silent UDP listener on loopback, TCP fallback refused", diagnosis: "no-response",
 			cfg: Config{Target: silent.LocalAddr().String(), Timeout: time.Second}, maxTotal: 1500 * time.Millisecond,
 			check: func(t *testing.T, r results.Result) {
 				a := r.Details.AltTransport
@@ -91,7 +92,7 @@ func TestTransportFaults(t *testing.T) {
 			},
 		},
 		{
-			name: "silent UDP but TCP answers", diagnosis: "nat-timeout",
+			name: "silent UDP on loopback but TCP answers", diagnosis: "transport-mismatch",
 			cfg: Config{Target: answering.addr(), Timeout: time.Second}, maxTotal: 1500 * time.Millisecond,
 			check: func(t *testing.T, r results.Result) {
 				a := r.Details.AltTransport

@@ -180,6 +180,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 	s.finishPlainCheck(&r, &ex, nil)
 	r.Timings.Connect = results.MillisOf(l.connected)
 	r.LocalAddr = l.laddr.String()
+	ex.LocalPeer = localPeer(l.laddr.Addr(), l.raddr.Addr())
 	if l.tls != nil {
 		s.details(&r).TLS, ex.Cert = tlsInfo(*l.tls, tlsConf, s.cfg.certWarn(), time.Now())
 	}
