@@ -139,6 +139,9 @@ type Exchange struct {
 	// that returned RTP; DTMFMissing lists them ({digits}).
 	DTMFNotEchoed bool
 	DTMFMissing   string
+	// DTMFNotNegotiated: --dtmf was asked for, but the SDP answer had no
+	// telephone-event (RFC 4733 §7), so no digits were sent.
+	DTMFNotNegotiated bool
 
 	// SRTP (issue 12). SRTPOffered: our offer was RTP/SAVP with SDES keys
 	// (--srtp sdes). SRTPRequired: a plain offer was refused as not

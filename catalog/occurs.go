@@ -186,6 +186,7 @@ func findingsOf(method string) []func(*Exchange) {
 				ex.PoorAudio, ex.AudioMOS, ex.AudioLoss, ex.AudioJitter = true, "2.9", "6.0%", "12 ms"
 			},
 			func(ex *Exchange) { ex.DTMFNotEchoed, ex.DTMFMissing = true, "4#" },
+			func(ex *Exchange) { ex.DTMFNotNegotiated = true },
 			func(ex *Exchange) { ex.SRTPNotAnswered = true },
 			func(ex *Exchange) { ex.Final, ex.SRTPOffered = &Reply{Code: 488, Reason: "Not Acceptable Here"}, true },
 			func(ex *Exchange) { ex.Final, ex.SRTPRequired = &Reply{Code: 488, Reason: "Not Acceptable Here"}, true },

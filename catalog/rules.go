@@ -232,8 +232,8 @@ type finding struct {
 // first: the first one that is on is the diagnosis, the rest become notes.
 // An array, not a slice: it stays on the stack, and every probe's
 // diagnosis builds it (a sweep of 10,000 accounts, 10,000 times).
-func successFindings(ex Exchange) [17]finding {
-	return [17]finding{
+func successFindings(ex Exchange) [18]finding {
+	return [18]finding{
 		{ex.InboundNotDelivered, "inbound-not-delivered"},
 		{ex.InboundACKLost, "inbound-ack-lost"},
 		{ex.ACKNotReceived, "ack-not-received"},
@@ -250,6 +250,7 @@ func successFindings(ex Exchange) [17]finding {
 		{ex.UnbindFailed, "unbind-failed"},
 		{ex.BindWouldEvict, "bind-would-evict"},
 		{ex.BindingNotListed, "binding-not-listed"},
+		{ex.DTMFNotNegotiated, "dtmf-not-negotiated"},
 		{ex.DTMFNotEchoed, "dtmf-not-echoed"},
 	}
 }
