@@ -124,8 +124,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 		ex.Outcome, ex.Detail = catalog.OutcomeDNS, err.Error()
 		if errors.As(err, &re) {
 			ex.DNSFailure = re.kind
-			setNote(&ex, catalog.NewNote("dns-not-resolved", "host", t.Host, "server", dnsServerOf(re.lookups)).
-				With("text", lookupNotes(re.lookups)...))
+			setNote(&ex, re.note(t.Host))
 		}
 		if errors.Is(parent.Err(), context.Canceled) {
 			ex.Outcome = catalog.OutcomeCanceled
