@@ -115,6 +115,9 @@ type Exchange struct {
 	// the lookups or the call, as catalogue notes rendered in the
 	// result's language; they follow Detail in the same note (issue 9).
 	DetailNotes []Note
+	// LocalPeer: the remote address is a loopback address or this
+	// machine's own, so no NAT or SIP ALG can sit on the path.
+	LocalPeer bool
 	// Alt is set when another transport was tried after silence.
 	Alt *AltTransport
 
@@ -136,6 +139,9 @@ type Exchange struct {
 	// that returned RTP; DTMFMissing lists them ({digits}).
 	DTMFNotEchoed bool
 	DTMFMissing   string
+	// DTMFNotNegotiated: --dtmf was asked for, but the SDP answer had no
+	// telephone-event (RFC 4733 §7), so no digits were sent.
+	DTMFNotNegotiated bool
 
 	// SRTP (issue 12). SRTPOffered: our offer was RTP/SAVP with SDES keys
 	// (--srtp sdes). SRTPRequired: a plain offer was refused as not
@@ -145,6 +151,9 @@ type Exchange struct {
 
 	// Register-specific findings.
 	BindingNotListed bool // --bind: the 200 OK did not list our contact
+	// CredentialsNotChecked: register had a password and got its 2xx
+	// without any challenge, so the password was never checked.
+	CredentialsNotChecked bool
 	// ToUser is the user an OPTIONS asked about (a user in the target
 	// URI): the question is then whether that user is reachable.
 	ToUser string

@@ -186,24 +186,32 @@ func findingsOf(method string) []func(*Exchange) {
 				ex.PoorAudio, ex.AudioMOS, ex.AudioLoss, ex.AudioJitter = true, "2.9", "6.0%", "12 ms"
 			},
 			func(ex *Exchange) { ex.DTMFNotEchoed, ex.DTMFMissing = true, "4#" },
+			func(ex *Exchange) { ex.DTMFNotNegotiated = true },
 			func(ex *Exchange) { ex.SRTPNotAnswered = true },
 			func(ex *Exchange) { ex.Final, ex.SRTPOffered = &Reply{Code: 488, Reason: "Not Acceptable Here"}, true },
 			func(ex *Exchange) { ex.Final, ex.SRTPRequired = &Reply{Code: 488, Reason: "Not Acceptable Here"}, true },
 		}
 	case "REGISTER":
-		return []func(*Exchange){
-			func(ex *Exchange) { ex.BindingNotListed = true },
-			func(ex *Exchange) { ex.BindWouldEvict = true },
-			func(ex *Exchange) { ex.ContactEvicted = true },
-			func(ex *Exchange) { ex.UnbindFailed = true },
-		}
+		// Only register asks whether the credentials are accepted.
+		return append(bindFindings(), func(ex *Exchange) { ex.CredentialsNotChecked = true })
 	case "RECEIVE":
 		// receive binds as register --bind does, then takes a call.
-		return append(findingsOf("REGISTER"),
+		return append(bindFindings(),
 			func(ex *Exchange) { ex.InboundNotDelivered = true },
 			func(ex *Exchange) { ex.InboundNotDelivered, ex.InboundNATUnfixed = true, true },
 			func(ex *Exchange) { ex.InboundACKLost = true },
 		)
 	}
 	return nil
+}
+
+// bindFindings are what register --bind and receive find about the
+// contact they bind.
+func bindFindings() []func(*Exchange) {
+	return []func(*Exchange){
+		func(ex *Exchange) { ex.BindingNotListed = true },
+		func(ex *Exchange) { ex.BindWouldEvict = true },
+		func(ex *Exchange) { ex.ContactEvicted = true },
+		func(ex *Exchange) { ex.UnbindFailed = true },
+	}
 }

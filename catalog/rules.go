@@ -120,8 +120,10 @@ func chooseSilence(ex Exchange) choice {
 		// the NAT/firewall story needs a transport that does get through
 		// or at least is refused.
 		return choice{id: "no-response"}
-	case isUDP(ex.Transport):
+	case isUDP(ex.Transport) && !ex.LocalPeer:
 		// UDP silence: nat-timeout; the notes say what the other transport did.
+		// No NAT sits between us and a loopback or our own address: then
+		// it is the plain silence below.
 		return choice{id: "nat-timeout"}
 	case ex.Alt != nil && ex.Alt.Answered:
 		return choice{id: "transport-mismatch"}
@@ -230,8 +232,8 @@ type finding struct {
 // first: the first one that is on is the diagnosis, the rest become notes.
 // An array, not a slice: it stays on the stack, and every probe's
 // diagnosis builds it (a sweep of 10,000 accounts, 10,000 times).
-func successFindings(ex Exchange) [16]finding {
-	return [16]finding{
+func successFindings(ex Exchange) [18]finding {
+	return [18]finding{
 		{ex.InboundNotDelivered, "inbound-not-delivered"},
 		{ex.InboundACKLost, "inbound-ack-lost"},
 		{ex.ACKNotReceived, "ack-not-received"},
@@ -243,10 +245,12 @@ func successFindings(ex Exchange) [16]finding {
 		{ex.ReinviteNoACK, "reinvite-ack-missing"},
 		{ex.PrivateMediaAddr, "nat-media-private-address"},
 		{ex.PoorAudio, "poor-audio-quality"},
+		{ex.CredentialsNotChecked, "credentials-not-checked"},
 		{ex.ContactEvicted, "contact-evicted"},
 		{ex.UnbindFailed, "unbind-failed"},
 		{ex.BindWouldEvict, "bind-would-evict"},
 		{ex.BindingNotListed, "binding-not-listed"},
+		{ex.DTMFNotNegotiated, "dtmf-not-negotiated"},
 		{ex.DTMFNotEchoed, "dtmf-not-echoed"},
 	}
 }

@@ -264,10 +264,8 @@ func TestDNSServerSkippedForSpecialNames(t *testing.T) {
 	if r.Diagnosis.ID != "dns-failure" {
 		t.Fatalf("diagnosis %s", r.Diagnosis.ID)
 	}
-	for _, l := range r.Details.Resolution {
-		if l.Server != "" {
-			t.Errorf("lookup %+v claims a server", l)
-		}
+	if r.Details != nil && len(r.Details.Resolution) > 0 {
+		t.Errorf("lookups %+v listed for a name that is never looked up", r.Details.Resolution)
 	}
 	if qs := dns.Queries(); len(qs) != 0 {
 		t.Errorf("dnsmasq was asked %+v", qs)

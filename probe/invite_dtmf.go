@@ -82,8 +82,9 @@ func (c *call) startDTMF() {
 }
 
 // reportDTMF fills details.dtmf after the hold. A far end that did not
-// negotiate telephone-event is a note, not a failure; digits missing from
-// an echo that returned RTP are dtmf-not-echoed. Without any RTP back,
+// negotiate telephone-event got no digits, so the DTMF check the user
+// asked for did not run: dtmf-not-negotiated. Digits missing from an echo
+// that returned RTP are dtmf-not-echoed. Without any RTP back,
 // no-rtp-back says more.
 func (c *call) reportDTMF(d *results.Details, ex *catalog.Exchange) {
 	digits := c.s.cfg.Invite.digits()
@@ -93,7 +94,7 @@ func (c *call) reportDTMF(d *results.Details, ex *catalog.Exchange) {
 	out := &results.DTMFDetails{Negotiated: c.dtmf != nil}
 	d.DTMF = out
 	if c.dtmf == nil {
-		addNote(ex, catalog.NewNote("dtmf-not-negotiated"))
+		ex.DTMFNotNegotiated = true
 		return
 	}
 	out.PT = int(c.dtmf.pt)

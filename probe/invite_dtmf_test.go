@@ -58,7 +58,8 @@ func dropDigit(code byte) func(p *rtp.Packet) bool {
 }
 
 // TestInviteDTMF sends digits into real calls: SIPp's RTP echo returns
-// them as they are; an answer without telephone-event gets none; an echo
+// them as they are; an answer without telephone-event gets none and
+// warns dtmf-not-negotiated (the DTMF check asked for did not run); an echo
 // that loses events is dtmf-not-echoed naming the digits.
 func TestInviteDTMF(t *testing.T) {
 	testpeers.Require(t, "sipp")
@@ -79,8 +80,8 @@ func TestInviteDTMF(t *testing.T) {
 			wantNote: "is too short for the DTMF digits", wantText: "DTMF: sent 1234#, echoed 1234# (median "},
 		{name: "not negotiated", scenario: "answer_no_dtmf.xml", digits: "1234#", hold: 700 * time.Millisecond,
 			args:   func(*testing.T) []string { return []string{"-rtp_echo"} },
-			wantID: "ok", want: results.DTMFDetails{},
-			wantNote: "has no telephone-event", wantText: "DTMF: telephone-event not negotiated: no digits sent"},
+			wantID: "dtmf-not-negotiated", want: results.DTMFDetails{},
+			wantText: "DTMF: telephone-event not negotiated: no digits sent"},
 		{name: "events dropped", scenario: "answer_rtp_port.xml", digits: "1234#", hold: 2 * time.Second,
 			args: func(t *testing.T) []string {
 				return []string{"-key", "rtp_port", strconv.Itoa(filteringEcho(t, dropEvents))}
@@ -122,6 +123,9 @@ func TestInviteDTMF(t *testing.T) {
 			}
 			if in := inviteDetails(t, r); in.RTPSent < 25 || in.RTPReceived == 0 {
 				t.Errorf("--dtmf sends RTP: sent %d received %d", in.RTPSent, in.RTPReceived)
+			}
+			if tc.wantID == "dtmf-not-negotiated" && r.Status != results.StatusWarning {
+				t.Errorf("status %s: the DTMF check asked for did not run, a warning", r.Status)
 			}
 			if tc.wantID == "dtmf-not-echoed" {
 				if r.Status != results.StatusWarning || !strings.Contains(r.Diagnosis.Summary, tc.want.Missing+" missing") {

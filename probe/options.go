@@ -48,6 +48,11 @@ func (s *session) options(ctx context.Context, l *link, r *results.Result, ex *c
 		}
 	}
 	s.setFinal(r, ex, res, l)
+	if s.cfg.User != "" && s.cfg.Password != "" && ex.Challenges == 0 {
+		// Kamailio and most proxies never challenge OPTIONS: the answer
+		// says the service is alive, nothing about the password.
+		addNote(ex, catalog.NewNote("options-credentials-unchecked"))
+	}
 	if allow := headerValue(res, "Allow"); allow != "" {
 		for _, m := range strings.Split(allow, ",") {
 			if m = strings.TrimSpace(m); m != "" {

@@ -23,6 +23,12 @@ const unbindBudget = 2 * time.Second
 // account without contacts unless --allow-evict (see bind).
 func (s *session) register(ctx context.Context, l *link, r *results.Result, ex *catalog.Exchange) {
 	s.registerWith(ctx, l, r, ex, nil)
+	// A 2xx that no challenge preceded (RFC 3261 §22.1: the registrar
+	// decides whether to ask) accepted the account without looking at the
+	// password: the question register asks went unanswered. Without a
+	// password it is IP authentication, which the user chose.
+	ex.CredentialsNotChecked = s.cfg.Password != "" && ex.Challenges == 0 &&
+		ex.Final != nil && ex.Final.Code >= 200 && ex.Final.Code < 300
 }
 
 // whileBound runs while our --bind contact is registered: ours is the

@@ -32,10 +32,21 @@ type resolveError struct {
 	kind    string // catalog.DNSNotFound, DNSNoAnswer, DNSServer
 	lookups []results.Lookup
 	err     error
+	// invalidName: the name is under .invalid and was not looked up.
+	invalidName bool
 }
 
 func (e *resolveError) Error() string { return e.err.Error() }
 func (e *resolveError) Unwrap() error { return e.err }
+
+// note says what resolving host tried, for the diagnosis.
+func (e *resolveError) note(host string) catalog.Note {
+	if e.invalidName {
+		return catalog.NewNote("dns-invalid-name", "host", host)
+	}
+	return catalog.NewNote("dns-not-resolved", "host", host, "server", dnsServerOf(e.lookups)).
+		With("text", lookupNotes(e.lookups)...)
+}
 
 // srvFor maps a transport to its RFC 3263 SRV service and protocol.
 func srvFor(transport string) (service, proto string) {
@@ -69,6 +80,11 @@ func resolve(ctx context.Context, r Resolver, t target, explicitTransport string
 		return res, nil
 	}
 
+	if invalidName(t.Host) {
+		// RFC 6761 §6.4: such a name never exists and no query is sent,
+		// so no lookup is listed as tried.
+		return res, &resolveError{kind: catalog.DNSNotFound, invalidName: true, err: fmt.Errorf("%s: %w", t.Host, errInvalidTLD)}
+	}
 	host, port := t.Host, t.Port
 	// RFC 7118 defines no SRV service for SIP over WebSocket: a WebRTC
 	// phone is given the URL, host and port.
@@ -134,10 +150,16 @@ func resolve(ctx context.Context, r Resolver, t target, explicitTransport string
 // errInvalidTLD is returned for names RFC 6761 §6.4 says must never resolve.
 var errInvalidTLD = &net.DNSError{Err: "no such host (RFC 6761 .invalid name)", IsNotFound: true}
 
+// invalidName reports whether host is under the .invalid TLD.
+func invalidName(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	return h == "invalid" || strings.HasSuffix(h, ".invalid")
+}
+
 func special(host string) (ips []netip.Addr, handled bool, err error) {
 	h := strings.ToLower(strings.TrimSuffix(host, "."))
 	switch {
-	case h == "invalid" || strings.HasSuffix(h, ".invalid"):
+	case invalidName(h):
 		return nil, true, errInvalidTLD
 	case h == "localhost" || strings.HasSuffix(h, ".localhost"):
 		// RFC 6761 §6.3: always loopback, never sent to a DNS server.

@@ -94,7 +94,9 @@ func TestResolveFailures(t *testing.T) {
 		lookups      int
 	}{
 		{"nxdomain lists every lookup", "nope.test", &fakeResolver{}, catalog.DNSNotFound, 4},
-		{".invalid never leaves the machine", "pbx.invalid", &fakeResolver{}, catalog.DNSNotFound, 4},
+		// RFC 6761 §6.4: nothing is looked up, so nothing is listed as tried.
+		{".invalid never leaves the machine", "pbx.invalid", &fakeResolver{}, catalog.DNSNotFound, 0},
+		{".INVALID in upper case, with the root dot", "pbx.example.INVALID.", &fakeResolver{}, catalog.DNSNotFound, 0},
 		{"server failure", "x.test", &fakeResolver{fail: &net.DNSError{Err: "timeout", IsTimeout: true}}, catalog.DNSServer, 1},
 		{"no addresses", "empty.test:5060", &fakeResolver{ips: map[string][]netip.Addr{"empty.test": {}}}, catalog.DNSNoAnswer, 1},
 	}

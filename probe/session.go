@@ -123,8 +123,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 		ex.Outcome, ex.Detail = catalog.OutcomeDNS, err.Error()
 		if errors.As(err, &re) {
 			ex.DNSFailure = re.kind
-			setNote(&ex, catalog.NewNote("dns-not-resolved", "host", t.Host, "server", dnsServerOf(re.lookups)).
-				With("text", lookupNotes(re.lookups)...))
+			setNote(&ex, re.note(t.Host))
 		}
 		if errors.Is(parent.Err(), context.Canceled) {
 			ex.Outcome = catalog.OutcomeCanceled
@@ -179,6 +178,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 	s.finishPlainCheck(&r, &ex, nil)
 	r.Timings.Connect = results.MillisOf(l.connected)
 	r.LocalAddr = l.laddr.String()
+	ex.LocalPeer = localPeer(l.laddr.Addr(), l.raddr.Addr())
 	if l.tls != nil {
 		s.details(&r).TLS, ex.Cert = tlsInfo(*l.tls, tlsConf, s.cfg.certWarn(), time.Now())
 	}

@@ -14,7 +14,7 @@ func TestDemoCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, errOut)
 	}
-	want := []string{"ok", "ok", "wrong-password", "unknown-user", "ok", "codec-mismatch", "nat-timeout", "port-unreachable"}
+	want := []string{"ok", "ok", "wrong-password", "unknown-user", "ok", "codec-mismatch", "transport-mismatch", "port-unreachable"}
 	var got []string
 	sc := bufio.NewScanner(strings.NewReader(out))
 	sc.Buffer(nil, 1<<20)
@@ -47,7 +47,7 @@ func TestDemoCommandText(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, errOut)
 	}
-	for _, id := range []string{"demo-wrong-password", "Diagnosis: nat-timeout", "Diagnosis: port-unreachable", "Diagnosis: codec-mismatch", "8/8"} {
+	for _, id := range []string{"demo-wrong-password", "Diagnosis: transport-mismatch", "Diagnosis: port-unreachable", "Diagnosis: codec-mismatch", "8/8"} {
 		if !strings.Contains(out, id) {
 			t.Errorf("text output lacks %q", id)
 		}

@@ -29,6 +29,7 @@ func init() {
 	for _, w := range strings.Fields(`
 		asterisk rv systemctl status kamailio ss lunp ltnp grep L n pjsip set history on show debug peer peers endpoints
 		acl match endpoint allow disallow all ulaw alaw nat comedia sngrep tcpdump port CommuniGate Pro
+		transport tcpenable no
 		`) {
 		ruCLIAllowed[w] = true
 	}

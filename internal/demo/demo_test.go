@@ -22,7 +22,7 @@ func TestRunGivesDesignedDiagnoses(t *testing.T) {
 		"demo-unknown-user":     "unknown-user",
 		"demo-call":             "ok",
 		"demo-codec-mismatch":   "codec-mismatch",
-		"demo-nat-timeout":      "nat-timeout",
+		"demo-udp-silent":       "transport-mismatch",
 		"demo-port-unreachable": "port-unreachable",
 	}
 	if len(rep.Outcomes) != len(want) {
@@ -41,12 +41,12 @@ func TestRunGivesDesignedDiagnoses(t *testing.T) {
 	if !rep.AllMet() {
 		t.Error("AllMet is false")
 	}
-	// The NAT case must also say that TCP to the same address answered.
+	// The silent UDP case must also say that TCP to the same address answered.
 	for _, o := range rep.Outcomes {
-		if o.Name == "demo-nat-timeout" {
+		if o.Name == "demo-udp-silent" {
 			d := o.Result.Details
 			if d == nil || d.AltTransport == nil || !d.AltTransport.Answered {
-				t.Errorf("nat-timeout: TCP fallback not answered: %+v", d)
+				t.Errorf("udp-silent: TCP fallback not answered: %+v", d)
 			}
 		}
 	}

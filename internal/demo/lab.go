@@ -29,8 +29,9 @@ const (
 // the kernel picked:
 //   - pbx: the built-in test PBX (UDP and TCP on one port);
 //   - silent: a UDP socket that reads and never answers, with a TCP relay to
-//     the PBX on the same port number, so a probe sees the classic NAT/SIP-ALG
-//     picture: UDP to the server is lost, TCP to the same address works;
+//     the PBX on the same port number: UDP to the server is lost, TCP to
+//     the same address works (on loopback a transport mismatch, since no
+//     NAT can sit on the path);
 //   - closed: a UDP port where nothing listens (ICMP port unreachable).
 type lab struct {
 	pbx    *testpbx.PBX
