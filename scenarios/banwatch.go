@@ -140,12 +140,11 @@ func (st *runState) refusalsOf(ctx context.Context, target string) func() catalo
 }
 
 // noteLogin records what a judged result says about its server: a
-// refused login, or a SIP answer. A refusal a negative test expected
-// (results.ExpectedRefusal) counts as an answer: it is one deliberate
-// attempt per run, and counting it made every later timeout or closed
-// port of the host carry a note on "failed logins" that were the plan.
+// refused login, or a SIP answer. Unlike CredentialsRejected it counts
+// negative tests too: the server's ban counter (fail2ban) does not know
+// they were deliberate, and it bans the address on every port.
 func (st *runState) noteLogin(r results.Result) {
-	refused := r.FinalCode != 0 && catalog.RefusesLogin(r.ExchangeDiagnosis()) && !results.ExpectedRefusal(r)
+	refused := r.FinalCode != 0 && catalog.RefusesLogin(r.ExchangeDiagnosis())
 	if !refused && r.FinalCode == 0 && len(r.Responses) == 0 {
 		return
 	}

@@ -412,7 +412,7 @@ func (st *runState) once(ctx context.Context, j Job) results.Result {
 	}
 	res = identify(res, j)
 	res = j.Expect.Judge(res, catalog.Default(), j.Config.Lang)
-	st.noteLogin(res) // judged: an expected refusal is no evidence of a ban
+	st.noteLogin(res)
 	if j.Account != "" && CredentialsRejected(res) {
 		st.acc.reject(j.Account, j.Name)
 	}

@@ -314,9 +314,8 @@ func TestAccountKey(t *testing.T) {
 }
 
 // TestRunnerCountsLoginFailures: refused logins at a server, from this run
-// or the history, reach later probes of that server (any account), so their
-// silence reads as a likely fail2ban ban; a negative test's expected
-// refusal does not.
+// or the history, reach later probes of that server (any account, negative
+// tests included), so their silence reads as a likely fail2ban ban.
 func TestRunnerCountsLoginFailures(t *testing.T) {
 	on := func(name, user, target string) Job {
 		j := regJob(name, user)
@@ -335,7 +334,7 @@ func TestRunnerCountsLoginFailures(t *testing.T) {
 		{"refused earlier in the run, other account", nil,
 			[]Job{on("w", "121", "pbx"), on("b", "122", "pbx:5070"), on("c", "123", "other")},
 			map[string]int{"121": 0, "122": 1, "123": 0}},
-		{"an expected refusal does not count", nil, []Job{negative, on("b", "122", "sips:pbx")}, map[string]int{"121": 0, "122": 0}},
+		{"negative test counts", nil, []Job{negative, on("b", "122", "sips:pbx")}, map[string]int{"121": 0, "122": 1}},
 		{"from the history", map[string]results.ServerLogins{"pbx": {Refused: 3, RefusedRecent: 3, LastRefused: time.Now()}}, []Job{on("a", "120", "pbx"), on("c", "123", "other")}, map[string]int{"120": 3, "123": 0}},
 	}
 	for _, tc := range tests {

@@ -29,16 +29,14 @@ func (s *Store) ServerLogins(ctx context.Context, target string, since, recent t
 	}
 	// The exchange's own diagnosis (observed, when an expectation or an
 	// interruption decided the status) says whether a login was refused.
-	// A refusal a negative test expected (results.ExpectedRefusal: an
-	// expectation, and OK or WARNING) is an answer, not ban evidence.
+	// A negative test's refusal counts too: the server's ban counter does
+	// not know it was deliberate.
 	rows, err := s.db.QueryContext(ctx, `SELECT target, COALESCE(json_extract(result, '$.observed.id'), diagnosis) AS diag,
-			final_code <> 0 AS final,
-			(status IN ('ok', 'warning') AND json_extract(result, '$.expect') IS NOT NULL) AS expected,
-			COUNT(*), SUM(started_at >= ?), MAX(started_at)
+			final_code <> 0 AS final, COUNT(*), SUM(started_at >= ?), MAX(started_at)
 		FROM results
 		WHERE started_at >= ? AND target LIKE ? ESCAPE '\'
 			AND (final_code <> 0 OR json_array_length(result, '$.responses') > 0)
-		GROUP BY target, diag, final, expected`,
+		GROUP BY target, diag, final`,
 		recent.UnixNano(), since.UnixNano(), "%"+likeEscape(host)+"%")
 	if err != nil {
 		return out, fmt.Errorf("logins at %s: %w", host, err)
@@ -46,17 +44,17 @@ func (s *Store) ServerLogins(ctx context.Context, target string, since, recent t
 	defer rows.Close()
 	for rows.Next() {
 		var tgt, diag string
-		var final, expected bool
+		var final bool
 		var n, recentN int
 		var last int64
-		if err := rows.Scan(&tgt, &diag, &final, &expected, &n, &recentN, &last); err != nil {
+		if err := rows.Scan(&tgt, &diag, &final, &n, &recentN, &last); err != nil {
 			return out, fmt.Errorf("logins at %s: %w", host, err)
 		}
 		if serverHost(tgt) != host {
 			continue
 		}
 		at := fromNanos(last)
-		if final && catalog.RefusesLogin(diag) && !expected {
+		if final && catalog.RefusesLogin(diag) {
 			out.Refused += n
 			out.RefusedRecent += recentN
 			if at.After(out.LastRefused) {
