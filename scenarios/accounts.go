@@ -21,9 +21,10 @@ import (
 
 // Sentinel errors of accounts files; test with errors.Is.
 var (
-	// ErrAccountsFile marks an accounts file none of whose rows can be used:
-	// unreadable, a bad header, or a password column in a file others can
-	// read.
+	// ErrAccountsFile marks an accounts file that cannot be read (on):
+	// unreadable, a bad header, a password column in a file others can
+	// read, or a read that fails partway (the message says after which
+	// line; the rows before it were used).
 	ErrAccountsFile = errors.New("unusable accounts file")
 	// ErrBadRow marks one row that was skipped; the others go on.
 	ErrBadRow = errors.New("bad accounts row")
@@ -84,6 +85,7 @@ type AccountsReader struct {
 	r     *csv.Reader
 	cols  [numColumns]int // field index per column, -1 when absent
 	width int
+	last  int // line of the last row read
 }
 
 // OpenAccounts opens an accounts file and checks its header. A password
@@ -140,7 +142,7 @@ func NewAccountsReader(name string, r io.Reader, mode fs.FileMode) (*AccountsRea
 		}
 		a.cols[k] = i
 	}
-	a.width = len(head)
+	a.width, a.last = len(head), 1
 	if a.cols[colUser] < 0 {
 		return nil, &AccountsError{File: name, Line: 1, Msg: "no user column: the header must name user"}
 	}
@@ -163,9 +165,11 @@ func (a *AccountsReader) Next() (Account, error) {
 		return Account{}, a.bad(pe.StartLine, csvMsg(err))
 	}
 	if err != nil {
-		return Account{}, &AccountsError{File: a.name, Msg: "cannot read: " + err.Error()}
+		// The rows before went on; say where reading stopped.
+		return Account{}, &AccountsError{File: a.name, Msg: fmt.Sprintf("cannot read past line %d: %v", a.last, err)}
 	}
 	line, _ := a.r.FieldPos(0) // a record has at least one field
+	a.last = line
 	if len(rec) != a.width {
 		return Account{}, a.bad(line, fmt.Sprintf("%s, the header has %d", plural.Count(len(rec), "field", "fields"), a.width))
 	}

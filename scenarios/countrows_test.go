@@ -124,3 +124,33 @@ func TestCheckAccounts(t *testing.T) {
 		})
 	}
 }
+
+// TestAccountsReadStopsPartway: a read error after good rows (a line past
+// the 64 KB bound) ends the file with an error that says after which line,
+// and the rows before it were read.
+func TestAccountsReadStopsPartway(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "long.csv")
+	body := "user\n120\n121\n" + strings.Repeat("x", maxAccountLine+10) + "\n122\n"
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, err := OpenAccounts(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var users []string
+	for {
+		acc, err := a.Next()
+		if err != nil {
+			if !errors.Is(err, ErrAccountsFile) || !strings.Contains(err.Error(), "cannot read past line 3") {
+				t.Errorf("err %v, want an accounts-file error past line 3", err)
+			}
+			break
+		}
+		users = append(users, acc.User)
+	}
+	if strings.Join(users, ",") != "120,121" {
+		t.Errorf("rows read %q, want 120,121", users)
+	}
+}
