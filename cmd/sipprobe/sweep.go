@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -186,7 +187,12 @@ func openSweepHistory(c *cli.Context) (scenarios.History, func(), error) {
 // report the file's other entries as `run` does.
 func newSweepOutputs(c *cli.Context, format string, f *scenarios.File, start time.Time, lang catalog.Lang) (*outputs, error) {
 	o := &outputs{notify: c.Bool("notify-on-change")}
-	spec := runSpec(f, start, lang)
+	// The table's columns are sized by the ordinary entries alone: listing
+	// an accounts entry's jobs would read its file (a pipe's rows would be
+	// gone before the run), and its rows are summarised anyway.
+	plain := *f
+	plain.Probes = slices.DeleteFunc(slices.Clone(f.Probes), func(p scenarios.Probe) bool { return p.Accounts != "" })
+	spec := runSpec(&plain, start, lang)
 	maxRows := c.Int("max-rows")
 	var err error
 	if o.stdout, err = newSweepSink(format, c.App.Writer, "", spec, maxRows); err != nil {
