@@ -298,30 +298,55 @@ func perfLabel(r Result) string {
 }
 
 // Close writes the status line and the long text.
-func (n *Nagios) Close() error {
+func (n *Nagios) Close() error { return n.CloseSweep(nil) }
+
+// CloseSweep writes one status line over the run's probes and, when s is
+// not nil, the summary of its accounts entries: "2 of 3 probes OK: dead
+// port-unreachable; 4 of 6 accounts OK: wrong-password 2", the worst
+// status of both, the perfdata of both, and their long texts in turn.
+func (n *Nagios) CloseSweep(s *SweepSummary) error {
 	overall := StatusUnknown
 	if n.n > 0 {
 		overall = n.worst
 	}
-	text := fmt.Sprintf("%d of %s OK", n.counts[StatusOK], plural.Count(n.n, "probe", "probes"))
-	if n.n == 0 {
-		text = "no probe ran"
+	var texts, long []string
+	perf := n.perf
+	if n.n > 0 || s == nil {
+		texts = append(texts, n.statusText())
 	}
 	notOK := n.n - n.counts[StatusOK]
-	if notOK > 0 {
+	long = append(long, n.long...)
+	if notOK > len(n.long) {
+		long = append(long, fmt.Sprintf("… and %d more not OK", notOK-len(n.long)))
+	}
+	if s != nil {
+		st, text, sperf, slong := s.nagiosParts()
+		if s.total > 0 && (n.n == 0 || st.Worse(overall)) {
+			overall = st
+		}
+		texts, perf, long = append(texts, text), append(perf, sperf...), append(long, slong...)
+	}
+	var b strings.Builder
+	statusLine(&b, overall, strings.Join(texts, "; "), perf)
+	for _, l := range long {
+		longLine(&b, l)
+	}
+	_, err := io.WriteString(n.w, b.String())
+	return err
+}
+
+// statusText is the probes' part of the status line: how many are OK and
+// the first of those that are not.
+func (n *Nagios) statusText() string {
+	text := fmt.Sprintf("%d of %s OK", n.counts[StatusOK], plural.Count(n.n, "probe", "probes"))
+	if n.n == 0 {
+		return "no probe ran"
+	}
+	if notOK := n.n - n.counts[StatusOK]; notOK > 0 {
 		text += ": " + strings.Join(n.bad, ", ")
 		if notOK > len(n.bad) {
 			text += fmt.Sprintf(" and %d more", notOK-len(n.bad))
 		}
 	}
-	var b strings.Builder
-	statusLine(&b, overall, text, n.perf)
-	for _, l := range n.long {
-		longLine(&b, l)
-	}
-	if notOK > len(n.long) {
-		longLine(&b, fmt.Sprintf("… and %d more not OK", notOK-len(n.long)))
-	}
-	_, err := io.WriteString(n.w, b.String())
-	return err
+	return text
 }

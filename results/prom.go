@@ -49,6 +49,13 @@ func (p *Prom) Write(w io.Writer, end time.Time) error {
 	return writeRegistry(w, p.reg)
 }
 
+// WriteSweep is Write with the series of a run's accounts entries
+// (SweepSummary) next to the series of its ordinary probes.
+func (p *Prom) WriteSweep(w io.Writer, s *SweepSummary, end time.Time) error {
+	p.last.Set(float64(end.Unix()))
+	return writeRegistry(w, prometheus.Gatherers{p.reg, s.registry()})
+}
+
 // writeRegistry encodes what reg gathers in the text exposition format.
 func writeRegistry(w io.Writer, reg prometheus.Gatherer) error {
 	mfs, err := reg.Gather()

@@ -111,8 +111,20 @@ func (s *SweepSummary) Counts() []SweepCount {
 // WriteText prints the counts, the kept failures as run-table rows, the
 // number left out, and the table's summary line.
 func (s *SweepSummary) WriteText(w io.Writer, o TableOptions, elapsed time.Duration) error {
+	return NewTable(w, o).CloseSweep(s, elapsed)
+}
+
+// CloseSweep ends a table whose rows were a run's ordinary entries with
+// the summary of its accounts entries (the counts, the kept failures as
+// rows of their own table, the number left out), then one summary line
+// over both: the user sees each named check and the sweep at a glance.
+func (t *Table) CloseSweep(s *SweepSummary, elapsed time.Duration) error {
+	w, o := t.w, t.o
 	head, more := Msg(o.Lang, "sweep-counts"), Msg(o.Lang, "sweep-more")
 	var b strings.Builder
+	if t.started {
+		b.WriteString("\n")
+	}
 	b.WriteString(head + "\n")
 	for _, c := range s.Counts() {
 		fmt.Fprintf(&b, "  %8d  %-8s  %s\n", c.N, Paint(o.Color, c.Status, StatusWord(o.Lang, c.Status)), Safe(c.label()))
@@ -126,9 +138,9 @@ func (s *SweepSummary) WriteText(w io.Writer, o TableOptions, elapsed time.Durat
 			o.Names, o.Targets = append(o.Names, r.Name), append(o.Targets, r.Target)
 		}
 		fmt.Fprintln(w)
-		t := NewTable(w, o)
+		ft := NewTable(w, o)
 		for _, r := range s.failures {
-			if err := t.Add(r); err != nil {
+			if err := ft.Add(r); err != nil {
 				return err
 			}
 		}
@@ -138,9 +150,11 @@ func (s *SweepSummary) WriteText(w io.Writer, o TableOptions, elapsed time.Durat
 			return err
 		}
 	}
-	// The table's own summary line, over every result of the sweep.
-	t := NewTable(w, o)
-	t.n, t.worst = s.total, s.Overall()
+	// The table's own summary line, over the rows and the sweep.
+	if s.total > 0 && (t.n == 0 || s.worst.Worse(t.worst)) {
+		t.worst = s.worst
+	}
+	t.n += s.total
 	for k, n := range s.counts {
 		t.counts[k.Status] += n
 	}
@@ -151,8 +165,15 @@ func (s *SweepSummary) WriteText(w io.Writer, o TableOptions, elapsed time.Durat
 // failing diagnoses, perfdata a count per diagnosis) and the kept
 // failures as the long text.
 func (s *SweepSummary) WriteNagios(w io.Writer) error {
+	return NewNagios(w, NagiosOptions{}).CloseSweep(s)
+}
+
+// nagiosParts are the sweep's share of a Nagios output: its worst status
+// (UNKNOWN when nothing ran), its part of the status line, its perfdata
+// and its long text.
+func (s *SweepSummary) nagiosParts() (st Status, text string, perf, long []string) {
 	okAll := 0
-	var bad, perf []string
+	var bad []string
 	for _, c := range s.Counts() {
 		if c.Status == StatusOK {
 			okAll += c.N
@@ -165,23 +186,20 @@ func (s *SweepSummary) WriteNagios(w io.Writer) error {
 		}
 		perf = append(perf, perfItem(perfUnsafe().ReplaceAllString(label, "_"), fmt.Sprint(c.N), "", ""))
 	}
-	text := fmt.Sprintf("%d of %s OK", okAll, plural.Count(s.total, "account", "accounts"))
+	text = fmt.Sprintf("%d of %s OK", okAll, plural.Count(s.total, "account", "accounts"))
 	if s.total == 0 {
 		text = "no account was probed"
 	}
 	if len(bad) > 0 {
 		text += ": " + strings.Join(bad, ", ")
 	}
-	var b strings.Builder
-	statusLine(&b, s.Overall(), text, perf)
 	for _, r := range s.failures {
-		longLine(&b, runLongLine(r))
+		long = append(long, runLongLine(r))
 	}
 	if s.omitted > 0 {
-		longLine(&b, fmt.Sprintf("… and %d more not OK (--max-rows %d)", s.omitted, s.max))
+		long = append(long, fmt.Sprintf("… and %d more not OK (--max-rows %d)", s.omitted, s.max))
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return s.Overall(), text, perf, long
 }
 
 // AddJUnit adds the kept failures to j, then one testcase for the
@@ -234,19 +252,22 @@ func (s *SweepSummary) AddJUnit(j *JUnit) error {
 // 10,000 series per metric, which a Prometheus server pays for on every
 // scrape of the textfile). The per-account detail is in the JSON Lines.
 func (s *SweepSummary) WriteProm(w io.Writer, end time.Time) error {
+	return NewProm().WriteSweep(w, s, end)
+}
+
+// registry holds the sweep's series.
+func (s *SweepSummary) registry() *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	results := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "sipprobe_sweep_results",
 		Help: "Results of the last account sweep, by status and diagnosis id.",
 	}, []string{"status", "diagnosis"})
 	total := prometheus.NewGauge(prometheus.GaugeOpts{Name: "sipprobe_sweep_accounts", Help: "Accounts probed by the last sweep."})
-	last := prometheus.NewGauge(prometheus.GaugeOpts{Name: "sipprobe_last_run_timestamp_seconds", Help: "When the run that wrote this file ended."})
-	reg.MustRegister(results, total, last)
+	reg.MustRegister(results, total)
 	for k, n := range s.counts {
 		// Expected and unexpected outcomes share the series' labels.
 		results.WithLabelValues(string(k.Status), k.Diagnosis).Add(float64(n))
 	}
 	total.Set(float64(s.total))
-	last.Set(float64(end.Unix()))
-	return writeRegistry(w, reg)
+	return reg
 }

@@ -129,6 +129,9 @@ type Event struct {
 	Result      results.Result
 	Previous    results.Status
 	HasPrevious bool
+	// Sweep: the result is a row of an accounts file, which the outputs
+	// read whole summarise; the file's other entries are ordinary rows.
+	Sweep bool
 }
 
 // Changed reports whether the status differs from the previous run's; a
@@ -242,7 +245,7 @@ func (r *Runner) Run(ctx context.Context, jobs iter.Seq[Job], emit func(Event) e
 				<-window
 			}
 			res := d.res
-			ev := Event{Result: res}
+			ev := Event{Result: res, Sweep: d.sweep}
 			if r.history != nil {
 				prev, ok, err := r.history.LastStatus(hctx, res.Name)
 				st.historyErr(err)
@@ -273,11 +276,12 @@ type queued struct {
 }
 
 // done is one result and its place in the order of the file; last marks a
-// job's final repetition.
+// job's final repetition, sweep a row of an accounts file (Event.Sweep).
 type done struct {
-	res  results.Result
-	seq  int
-	last bool
+	res   results.Result
+	seq   int
+	last  bool
+	sweep bool
 }
 
 func overall(counts map[results.Status]int) results.Status {
@@ -354,7 +358,7 @@ func (st *runState) runJob(ctx context.Context, j Job, seq int, out chan<- done)
 			st.notRunAll(ctx, j, i, seq, out)
 			return
 		}
-		out <- done{st.once(ctx, j), seq + i, i == n-1}
+		out <- done{st.once(ctx, j), seq + i, i == n-1, j.Sweep}
 	}
 }
 
@@ -363,7 +367,7 @@ func (st *runState) notRunAll(ctx context.Context, j Job, from, seq int, out cha
 	why := stopped(ctx) + " before this probe started"
 	n := max(1, j.Repeat)
 	for i := from; i < n; i++ {
-		out <- done{notRun(j, st.clock.Now(), why), seq + i, i == n-1}
+		out <- done{notRun(j, st.clock.Now(), why), seq + i, i == n-1, j.Sweep}
 	}
 }
 

@@ -131,7 +131,7 @@ func runAction(c *cli.Context) error {
 		done.Add(1)
 		prog.pause() // a result printed now starts at the left margin
 		defer prog.resume()
-		return out.add(ev.Result, !notify || ev.Changed())
+		return out.add(ev, !notify || ev.Changed())
 	})
 	prog.end()
 	closeErr := out.close(sum.Elapsed, time.Now())

@@ -53,9 +53,24 @@ func newOutputs(c *cli.Context, format string, f *scenarios.File, start time.Tim
 	return o, nil
 }
 
-func (o *outputs) add(r results.Result, show bool) error {
+// sweepAdder is a sink that summarises the rows of accounts files apart
+// from the ordinary results (sweepSink); other sinks take every result
+// alike.
+type sweepAdder interface {
+	AddSweep(r results.Result) error
+}
+
+// addTo gives s the result of ev, a row of an accounts file as such.
+func addTo(s resultSink, ev scenarios.Event) error {
+	if a, ok := s.(sweepAdder); ok && ev.Sweep {
+		return a.AddSweep(ev.Result)
+	}
+	return s.Add(ev.Result)
+}
+
+func (o *outputs) add(ev scenarios.Event, show bool) error {
 	for _, s := range o.files {
-		if err := s.Add(r); err != nil {
+		if err := addTo(s, ev); err != nil {
 			return err
 		}
 	}
@@ -63,7 +78,7 @@ func (o *outputs) add(r results.Result, show bool) error {
 		return nil
 	}
 	o.shown++
-	return o.stdout.Add(r)
+	return addTo(o.stdout, ev)
 }
 
 func (o *outputs) close(elapsed time.Duration, end time.Time) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -22,7 +23,9 @@ import (
 // an entry's accounts key, or `register`/`options` with --accounts. Rows
 // stream from the file through the runner's bounded queue; results stream
 // to JSON Lines and, in batches, to the history; the table, JUnit, Nagios
-// and Prometheus outputs get a summary (results.SweepSummary).
+// and Prometheus outputs get a summary (results.SweepSummary). The other
+// entries of the file are reported there as `run` reports them: a row, a
+// testcase, a name on the status line, a series each.
 
 // DefaultMaxRows is how many failures the summarising outputs list.
 const DefaultMaxRows = 50
@@ -100,9 +103,11 @@ func sweepRun(c *cli.Context, file *scenarios.File, format string, begun time.Ti
 		return &exitError{code: 3, err: err}
 	}
 	opts := runnerOptions(c, hist, begun)
-	var done, bad, unusable atomic.Int64
+	// accounts counts the rows of accounts files probed, apart from the
+	// file's other entries.
+	var accounts, bad, unusable atomic.Int64
 	prog := newProgress(c.App.ErrWriter, stderrTerminal, time.Now, func(elapsed time.Duration) string {
-		return fmt.Sprintf("%s done… %s", plural.Count(int(done.Load()), "account", "accounts"), seconds(elapsed))
+		return fmt.Sprintf("%s done… %s", plural.Count(int(accounts.Load()), "account", "accounts"), seconds(elapsed))
 	})
 	// Bad rows are reported as they are met, on stderr: one line each,
 	// file:line and why. They never start a probe, so they yield no result.
@@ -123,8 +128,13 @@ func sweepRun(c *cli.Context, file *scenarios.File, format string, begun time.Ti
 	defer tuneGCForRun(c.Int("parallel"))()
 	prog.run(c.Context)
 	sum, runErr := scenarios.NewRunner(opts...).Run(c.Context, withUserAgent(file.JobsReporting(onBad), readVersion().userAgent()), func(ev scenarios.Event) error {
-		done.Add(1)
-		return out.add(ev.Result, !notify || ev.Changed())
+		if ev.Sweep {
+			accounts.Add(1)
+		} else {
+			prog.pause() // an ordinary entry's row is printed now
+			defer prog.resume()
+		}
+		return out.add(ev, !notify || ev.Changed())
 	})
 	prog.end()
 	// Nothing ran because no accounts file could be used: the error says
@@ -148,7 +158,7 @@ func sweepRun(c *cli.Context, file *scenarios.File, format string, begun time.Ti
 		return &exitError{code: 3, err: err}
 	}
 	if n := bad.Load(); n > 0 {
-		fmt.Fprintf(c.App.ErrWriter, "sipprobe: %s skipped (listed above); %s probed\n", plural.Count(int(n), "bad row", "bad rows"), plural.Count(sum.Total, "account", "accounts"))
+		fmt.Fprintf(c.App.ErrWriter, "sipprobe: %s skipped (listed above); %s probed\n", plural.Count(int(n), "bad row", "bad rows"), plural.Count(int(accounts.Load()), "account", "accounts"))
 	}
 	if bad.Load() > 0 || unusable.Load() > 0 {
 		return exitCode(3)
@@ -173,18 +183,24 @@ func openSweepHistory(c *cli.Context) (scenarios.History, func(), error) {
 }
 
 // newSweepOutputs is newOutputs for a sweep: JSON Lines streams every
-// result; the other formats summarise.
+// result; the other formats summarise the rows of accounts files and
+// report the file's other entries as `run` does.
 func newSweepOutputs(c *cli.Context, format string, f *scenarios.File, start time.Time, lang catalog.Lang) (*outputs, error) {
 	o := &outputs{notify: c.Bool("notify-on-change")}
+	// The table's columns are sized by the ordinary entries alone: listing
+	// an accounts entry's jobs would read its file (a pipe's rows would be
+	// gone before the run), and its rows are summarised anyway.
+	plain := *f
+	plain.Probes = slices.DeleteFunc(slices.Clone(f.Probes), func(p scenarios.Probe) bool { return p.Accounts != "" })
+	spec := runSpec(&plain, start, lang)
 	maxRows := c.Int("max-rows")
-	text := results.TableOptions{Color: isTerminal(c.App.Writer), Lang: lang}
 	var err error
-	if o.stdout, err = newSweepSink(format, c.App.Writer, "", f.Name, start, maxRows, text); err != nil {
+	if o.stdout, err = newSweepSink(format, c.App.Writer, "", spec, maxRows); err != nil {
 		return nil, err
 	}
 	for _, ff := range []struct{ flag, format string }{{"junit", "junit"}, {"json", "json"}, {"prom-file", "prom"}} {
 		if path := c.String(ff.flag); path != "" {
-			s, err := newSweepSink(ff.format, nil, path, f.Name, start, maxRows, text)
+			s, err := newSweepSink(ff.format, nil, path, spec, maxRows)
 			if err != nil {
 				return nil, err
 			}
@@ -194,35 +210,57 @@ func newSweepOutputs(c *cli.Context, format string, f *scenarios.File, start tim
 	return o, nil
 }
 
-func newSweepSink(format string, w io.Writer, path, suite string, start time.Time, maxRows int, text results.TableOptions) (resultSink, error) {
+func newSweepSink(format string, w io.Writer, path string, spec sinkSpec, maxRows int) (resultSink, error) {
+	s := &sweepSink{format: format, w: w, path: path, sum: results.NewSweepSummary(maxRows)}
 	switch format {
 	case "json":
 		return newSink(format, w, path, sinkSpec{})
-	case "text", "junit", "nagios", "prom":
-		s := &sweepSink{format: format, w: w, path: path, sum: results.NewSweepSummary(maxRows), text: text}
-		if format == "junit" {
-			j, err := results.NewJUnit(suite, start)
-			if err != nil {
-				return nil, err
-			}
-			s.junit = j
+	case "text":
+		s.table = results.NewTable(w, results.TableOptions{Color: isTerminal(w), Names: spec.names, Targets: spec.targets, Lang: spec.lang})
+	case "nagios":
+		s.nagios = results.NewNagios(w, results.NagiosOptions{Thresholds: spec.thresholds})
+	case "prom":
+		s.prom = results.NewProm()
+	case "junit":
+		j, err := results.NewJUnit(spec.suite, spec.start)
+		if err != nil {
+			return nil, err
 		}
-		return s, nil
+		s.junit = j
+	default:
+		return nil, usagef("--output %q: want %s", format, resultFormatsUsage)
 	}
-	return nil, usagef("--output %q: want %s", format, resultFormatsUsage)
+	return s, nil
 }
 
-// sweepSink collects a summary and writes it at the end.
+// sweepSink writes the ordinary entries' results as `run` does (the
+// table's rows as they come) and collects the summary of the accounts
+// entries' rows (AddSweep); Close writes both under one status.
 type sweepSink struct {
 	format string
 	w      io.Writer
 	path   string
 	sum    *results.SweepSummary
+	// One of these, by format, takes the ordinary results.
+	table  *results.Table
+	nagios *results.Nagios
+	prom   *results.Prom
 	junit  *results.JUnit
-	text   results.TableOptions
 }
 
 func (s *sweepSink) Add(r results.Result) error {
+	switch {
+	case s.table != nil:
+		return s.table.Add(r)
+	case s.nagios != nil:
+		return s.nagios.Add(r)
+	case s.prom != nil:
+		return s.prom.Add(r)
+	}
+	return s.junit.Add(r)
+}
+
+func (s *sweepSink) AddSweep(r results.Result) error {
 	s.sum.Add(r)
 	return nil
 }
@@ -230,14 +268,15 @@ func (s *sweepSink) Add(r results.Result) error {
 func (s *sweepSink) Close(elapsed time.Duration, end time.Time) error {
 	switch s.format {
 	case "text":
-		return s.sum.WriteText(s.w, s.text, elapsed)
+		return s.table.CloseSweep(s.sum, elapsed)
 	case "nagios":
-		return s.sum.WriteNagios(s.w)
+		return s.nagios.CloseSweep(s.sum)
 	case "prom":
+		write := func(w io.Writer) error { return s.prom.WriteSweep(w, s.sum, end) }
 		if s.path == "" {
-			return s.sum.WriteProm(s.w, end)
+			return write(s.w)
 		}
-		return results.WriteFileAtomic(s.path, func(w io.Writer) error { return s.sum.WriteProm(w, end) })
+		return results.WriteFileAtomic(s.path, write)
 	}
 	if err := s.sum.AddJUnit(s.junit); err != nil {
 		return err
