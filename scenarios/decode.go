@@ -216,7 +216,7 @@ func schemaType(isProbe bool, key string) reflect.Type {
 // isDuration reports whether key holds a duration string.
 func isDuration(key string) bool {
 	switch key {
-	case "timeout", "interval", "hold", "ring_timeout":
+	case "timeout", "interval", "hold", "ring_timeout", "wait":
 		return true
 	}
 	return false

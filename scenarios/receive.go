@@ -1,10 +1,6 @@
 package scenarios
 
-import (
-	"strings"
-
-	"github.com/sipprobe/sipprobe/probe"
-)
+import "github.com/sipprobe/sipprobe/probe"
 
 // receive reads a receive probe's trigger settings. The trigger account's
 // password comes from from_password_env or from_password_file, as the
@@ -15,9 +11,6 @@ func (v *validator) receive(c connSpec, s *section, where string, resolve bool) 
 	rc := probe.ReceiveConfig{
 		FromUser: deref(c.FromUser), FromAuthUser: deref(c.FromAuthUser),
 		To: deref(c.To), RTP: deref(c.RTP), Wait: parseDuration(c.Wait),
-	}
-	if s.has("wait") {
-		v.duration(s, where, "wait", c.Wait, true)
 	}
 	switch {
 	case c.FromPasswordEnv != nil && c.FromPasswordFile != nil:
@@ -30,13 +23,7 @@ func (v *validator) receive(c connSpec, s *section, where string, resolve bool) 
 		}
 		rc.FromPassword = val
 	case c.FromPasswordFile != nil:
-		b, err := v.readFile(v.path(*c.FromPasswordFile))
-		if err != nil {
-			v.add(s, where, "from_password_file", "cannot read %s: %v", v.path(*c.FromPasswordFile), unwrapPath(err))
-			break
-		}
-		line, _, _ := strings.Cut(string(b), "\n")
-		rc.FromPassword = strings.TrimRight(line, "\r")
+		rc.FromPassword = v.secretFile(s, where, "from_password_file", *c.FromPasswordFile)
 	}
 	return rc
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/internal/localaddr"
 	"github.com/sipprobe/sipprobe/probe"
 	"github.com/sipprobe/sipprobe/results"
 )
@@ -71,6 +72,13 @@ func (v *validator) checkConn(c connSpec, s *section, where string) {
 	if c.CertWarnDays != nil && (*c.CertWarnDays < 0 || *c.CertWarnDays > probe.MaxCertWarnDays) {
 		v.add(s, where, "cert_warn_days", "%d: want 0 (never) to %d days", *c.CertWarnDays, probe.MaxCertWarnDays)
 	}
+	if c.LocalAddr != nil {
+		// Here, not when the probe binds its socket: a typo is the file's
+		// mistake, not an internal error (as --local-addr).
+		if err := localaddr.Check(*c.LocalAddr); err != nil {
+			v.add(s, where, "local_addr", "%q: %v", *c.LocalAddr, err)
+		}
+	}
 	if c.Server != nil && strings.TrimSpace(*c.Server) == "" {
 		v.add(s, where, "server", "must not be empty")
 	}
@@ -87,6 +95,8 @@ func (v *validator) checkConn(c connSpec, s *section, where string) {
 		}
 	}
 	v.duration(s, where, "ring_timeout", c.RingTimeout, false)
+	// As --wait: 0 would silently mean the default, so it is refused.
+	v.duration(s, where, "wait", c.Wait, false)
 	given := 0
 	for _, p := range []bool{c.Password != nil, c.PasswordEnv != nil, c.PasswordFile != nil} {
 		if p {
@@ -397,13 +407,7 @@ func (v *validator) password(own connSpec, s *section, where string, b base, res
 		if !resolve {
 			return ""
 		}
-		b, err := v.readFile(v.path(*src.PasswordFile))
-		if err != nil {
-			v.add(s, where, "password_file", "cannot read %s: %v", v.path(*src.PasswordFile), unwrapPath(err))
-			return ""
-		}
-		line, _, _ := strings.Cut(string(b), "\n")
-		return strings.TrimRight(line, "\r")
+		return v.secretFile(s, where, "password_file", *src.PasswordFile)
 	}
 	return ""
 }
