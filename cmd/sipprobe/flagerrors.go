@@ -68,20 +68,31 @@ func findFlag(flags []cli.Flag, name string) cli.Flag {
 // within a third of its length, at least one edit ("timout" → "timeout"),
 // or one that starts with it ("--pass" → "--password").
 func nearestFlag(flags []cli.Flag, typed string) string {
-	best, bestDist := "", 0
-	limit := max(1, len([]rune(typed))/3)
+	var names []string
 	for _, f := range flags {
 		for _, n := range f.Names() {
-			if len(n) == 1 {
-				continue
+			if len(n) > 1 {
+				names = append(names, n)
 			}
-			d := editdist.Distance([]rune(strings.ToLower(typed)), []rune(n), limit)
-			if d > limit && len(typed) >= 3 && strings.HasPrefix(n, typed) {
-				d = limit
-			}
-			if d <= limit && (best == "" || d < bestDist) {
-				best, bestDist = n, d
-			}
+		}
+	}
+	return nearestName(names, typed)
+}
+
+// nearestName is the name closest to a mistyped one: within a third of
+// its length, at least one edit, or one that starts with it ("reg" →
+// "register"); "" when none is that close.
+func nearestName(names []string, typed string) string {
+	best, bestDist := "", 0
+	t := []rune(strings.ToLower(typed))
+	limit := max(1, len(t)/3)
+	for _, n := range names {
+		d := editdist.Distance(t, []rune(n), limit)
+		if d > limit && len(t) >= 3 && strings.HasPrefix(n, string(t)) {
+			d = limit
+		}
+		if d <= limit && (best == "" || d < bestDist) {
+			best, bestDist = n, d
 		}
 	}
 	return best

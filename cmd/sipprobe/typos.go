@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/sipprobe/sipprobe/internal/editdist"
 )
 
 // unknownCommand is the usage error for a first word that names no
@@ -21,26 +19,16 @@ func unknownCommand(cmds []*cli.Command, typed string) error {
 	return usagef("unknown command %q", typed)
 }
 
-// nearestCommand is the visible command closest to a mistyped one, by the
-// rule of nearestFlag: within a third of its length, at least one edit,
-// or one that starts with it ("reg" → "register").
+// nearestCommand is the visible command closest to a mistyped one, by
+// nearestName's rule, as for flags.
 func nearestCommand(cmds []*cli.Command, typed string) string {
-	best, bestDist := "", 0
-	t := []rune(strings.ToLower(typed))
-	limit := max(1, len(t)/3)
+	var names []string
 	for _, c := range cmds {
-		if c.Hidden {
-			continue
-		}
-		d := editdist.Distance(t, []rune(c.Name), limit)
-		if d > limit && len(t) >= 3 && strings.HasPrefix(c.Name, string(t)) {
-			d = limit
-		}
-		if d <= limit && (best == "" || d < bestDist) {
-			best, bestDist = c.Name, d
+		if !c.Hidden {
+			names = append(names, c.Name)
 		}
 	}
-	return best
+	return nearestName(names, typed)
 }
 
 // unexpectedArgument is the usage error for a positional argument of a
