@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/internal/secretfile"
 	"github.com/sipprobe/sipprobe/probe"
 )
 
@@ -148,11 +149,9 @@ func readSecret(c *cli.Context, name, fileName string) (string, error) {
 	if err != nil {
 		return "", &exitError{code: 3, err: fmt.Errorf("%s: %w", source(c, fileName), err)}
 	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	if line = strings.TrimRight(line, "\r"); line == "" {
-		// An empty password would go out as one and be refused, or end as
-		// credentials-required: the file is the mistake, say so.
-		return "", usagef("%s %s: the first line is empty", source(c, fileName), file)
+	line, err := secretfile.FirstLine(b)
+	if err != nil {
+		return "", usagef("%s %s: %v", source(c, fileName), file, err)
 	}
 	return line, nil
 }
