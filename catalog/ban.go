@@ -38,9 +38,13 @@ type Refusals struct {
 // likely a fail2ban ban: enough refusals within the window, and no SIP
 // answer from the server since the last one, neither to another probe nor
 // to this one (a 1xx, or the other transport tried after UDP silence).
+// A probe of this very machine is never banned: fail2ban ignores the
+// host's own addresses (ignoreself, default since 0.10) and loopback
+// (ignoreip 127.0.0.1/8), so there its silence or closed port is what it
+// looks like.
 func banSuspected(ex Exchange) bool {
 	r := ex.Refusals
-	if r.InWindow < banThreshold || !r.AnsweredAt.IsZero() {
+	if r.InWindow < banThreshold || !r.AnsweredAt.IsZero() || ex.LocalPeer {
 		return false
 	}
 	return !answeredHere(ex)
@@ -77,6 +81,8 @@ func banNote(ex Exchange, ch choice, lang Lang) (string, vars) {
 	case r.InWindow >= banThreshold && !r.AnsweredAt.IsZero():
 		v["answered"] = clockText(r.AnsweredAt)
 		return "ban-answered-since", v
+	case r.InWindow >= banThreshold && ex.LocalPeer:
+		return "ban-local", v
 	case r.InWindow >= banThreshold:
 		return "ban-answered-here", v
 	case r.InWindow > 0:

@@ -187,6 +187,6 @@ var requiredNotes = []string{
 	"q850", "q850-unknown", "server", "asterisk-auth", "provisional",
 	"alt-answered", "alt-answered-nocode", "alt-silent", "alt-unreachable", "also",
 	"bind-contacts", "evicted", "evicted-restored", "evicted-lost",
-	"ban-evidence", "ban-answered-since", "ban-answered-here", "ban-few", "ban-outside-window",
+	"ban-evidence", "ban-answered-since", "ban-answered-here", "ban-local", "ban-few", "ban-outside-window",
 	"cert-expiring", "cert-expired",
 }

@@ -21,37 +21,42 @@ import (
 // answer is called a fail2ban ban only when the server answered nothing
 // since and the refusals are within --ban-window. The case of issue 8:
 // UDP and TCP probes answered 200 in the same run, so a silent port and a
-// TLS probe to the plain-SIP port are not a ban.
+// TLS probe to the plain-SIP port are not a ban. fail2ban never bans the
+// machine's own addresses, so the PBX is in a network namespace of its
+// own, reached through a NAT router; the same probes of a loopback PBX are
+// never a ban.
 func TestBanEvidenceAgainstKamailio(t *testing.T) {
-	kam := kamailio.Start(t)
+	l := newNATLab(t)
 	// A UDP port on the server's host that reads and never answers.
-	silent, err := net.ListenPacket("udp", "127.0.0.1:0")
-	must(t, err)
+	var silent net.PacketConn
+	must(t, l.pbx.Do(func() (err error) {
+		silent, err = net.ListenPacket("udp", pbxIP+":0")
+		return err
+	}))
 	t.Cleanup(func() { _ = silent.Close() })
 	dir := t.TempDir()
-	t.Setenv("KAM_WRONG", "not-the-password")
+	env := []string{"KAM_WRONG=not-the-password"}
 	file := func(name, probes string) string {
 		p := filepath.Join(dir, name)
-		body := fmt.Sprintf("[defaults]\nserver = %q\ntimeout = \"1500ms\"\n%s", kam.Addr("udp"), probes)
+		body := fmt.Sprintf("[defaults]\nserver = %q\ntimeout = \"1500ms\"\n%s", l.kam.Addr("udp"), probes)
 		must(t, os.WriteFile(p, []byte(body), 0o600))
 		return p
 	}
 	var refusals strings.Builder
 	for _, user := range []string{"120", "121", "600"} {
-		fmt.Fprintf(&refusals, "\n[[probe]]\nname = \"wrong-%s\"\nkind = \"register\"\nuser = %q\ndomain = %q\npassword_env = \"KAM_WRONG\"\n", user, user, kam.Realm)
+		fmt.Fprintf(&refusals, "\n[[probe]]\nname = \"wrong-%s\"\nkind = \"register\"\nuser = %q\ndomain = %q\npassword_env = \"KAM_WRONG\"\n", user, user, l.kam.Realm)
 	}
 	seedFile := file("refusals.toml", refusals.String())
 	silentProbe := fmt.Sprintf("\n[[probe]]\nname = \"silent\"\nkind = \"options\"\nserver = %q\n", silent.LocalAddr().String())
 	answering := "\n[[probe]]\nname = \"alive\"\nkind = \"options\"\ntransports = [\"udp\", \"tcp\"]\n"
 	// TLS to the port that speaks plain SIP over TCP.
-	tlsToPlain := fmt.Sprintf("\n[[probe]]\nname = \"tls-to-plain\"\nkind = \"options\"\nserver = %q\ntransport = \"tls\"\ninsecure = true\n", kam.Addr("udp"))
+	tlsToPlain := fmt.Sprintf("\n[[probe]]\nname = \"tls-to-plain\"\nkind = \"options\"\nserver = %q\ntransport = \"tls\"\ninsecure = true\n", l.kam.Addr("udp"))
 
 	sipprobe := func(t *testing.T, args ...string) (int, []results.Result) {
 		t.Helper()
 		jsonl := filepath.Join(t.TempDir(), "r.jsonl")
-		var out, errb bytes.Buffer
-		code := run(context.Background(), append([]string{"sipprobe", "run", "--rate", "0", "--json", jsonl}, args...), &out, &errb)
-		t.Logf("sipprobe run %s: exit %d\n%s%s", strings.Join(args, " "), code, out.String(), errb.String())
+		code, out, errOut := l.sipprobe(t, env, append([]string{"run", "--rate", "0", "--json", jsonl}, args...)...)
+		t.Logf("sipprobe run %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
 		return code, readJSONL(t, jsonl)
 	}
 	// seed makes a history holding the three real refusals.
@@ -120,6 +125,50 @@ func TestBanEvidenceAgainstKamailio(t *testing.T) {
 			t.Errorf("notes %q do not mention the older refusals", rs[0].Diagnosis.Notes)
 		}
 	})
+}
+
+// TestBanNeverOnThisMachine: the same three refusals from a loopback
+// Kamailio, then silence from a port of this machine, within one run: not
+// a ban (fail2ban ignores the machine's own addresses), and the note says
+// why, so a dead port next to a PBX that refused a negative test is
+// reported as what it is.
+func TestBanNeverOnThisMachine(t *testing.T) {
+	kam := kamailio.Start(t)
+	silent, err := net.ListenPacket("udp", "127.0.0.1:0")
+	must(t, err)
+	t.Cleanup(func() { _ = silent.Close() })
+	t.Setenv("KAM_WRONG", "not-the-password")
+	var body strings.Builder
+	fmt.Fprintf(&body, "[defaults]\nserver = %q\ndomain = %q\ntimeout = \"1s\"\n", kam.Addr("udp"), kam.Realm)
+	for _, user := range []string{"120", "121", "600"} {
+		fmt.Fprintf(&body, "\n[[probe]]\nname = \"wrong-%s\"\nkind = \"register\"\nuser = %q\npassword_env = \"KAM_WRONG\"\n", user, user)
+	}
+	fmt.Fprintf(&body, "\n[[probe]]\nname = \"silent\"\nkind = \"options\"\nserver = %q\n", silent.LocalAddr().String())
+	scen := filepath.Join(t.TempDir(), "local.toml")
+	must(t, os.WriteFile(scen, []byte(body.String()), 0o600))
+	jsonl := filepath.Join(t.TempDir(), "r.jsonl")
+	var out, errb bytes.Buffer
+	// One at a time, in file order: the evidence counts only refusals made
+	// before a probe starts.
+	code := run(context.Background(), []string{"sipprobe", "run", scen, "--parallel", "1", "--rate", "0", "--no-history", "--json", jsonl}, &out, &errb)
+	rs := readJSONL(t, jsonl)
+	var got *results.Result
+	for i := range rs {
+		if rs[i].Name == "silent" {
+			got = &rs[i]
+		}
+	}
+	if code != 2 || got == nil {
+		t.Fatalf("exit %d, silent result %v, want 2 and one\n%s%s", code, got, out.String(), errb.String())
+	}
+	if got.Diagnosis.ID != "no-response" {
+		t.Errorf("silent: %s (%s), want no-response; notes %q", got.Diagnosis.ID, got.Diagnosis.Summary, got.Diagnosis.Notes)
+	}
+	if !slices.ContainsFunc(got.Diagnosis.Notes, func(n string) bool {
+		return strings.Contains(n, "3 failed login(s) at this server") && strings.Contains(n, "fail2ban never bans the machine's own addresses")
+	}) {
+		t.Errorf("silent: notes %q do not say why this is not a ban", got.Diagnosis.Notes)
+	}
 }
 
 func TestBanWindowFlag(t *testing.T) {
