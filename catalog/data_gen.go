@@ -803,6 +803,7 @@ var generatedIndex = index{entries: []entry{
 	{key: "sweep-stopped", noteData: noteData{EN: "the codec sweep stopped at {codec}: the call failed for another reason than its codec", RU: "перебор кодеков остановлен на {codec}: звонок не прошёл по причине, не связанной с кодеком"}},
 	{key: "timeout-provisional", noteData: noteData{EN: "provisional responses came, but no final response within the timeout", RU: "предварительные ответы пришли, но окончательного ответа за отведённое время не было"}},
 	{key: "timeout-silent", noteData: noteData{EN: "no response within the timeout", RU: "за отведённое время ответа не было"}},
+	{key: "tls-abandoned", noteData: noteData{EN: "the TLS handshake got no answer in {seconds} s, while plain SIP over TCP answered on the same port, so the probe stopped waiting for it", RU: "TLS-рукопожатие осталось без ответа за {seconds} с, а обычный SIP по TCP на том же порту ответил, поэтому проверка перестала его ждать"}},
 	{key: "tls-failed", noteData: noteData{EN: "TLS handshake failed: {text}", RU: "TLS-рукопожатие не удалось: {text}"}},
 	{key: "tls-not-tls", noteData: noteData{EN: "the server did not answer with TLS (is this a plain TCP port?): {text}", RU: "сервер ответил не по TLS (возможно, это обычный порт TCP): {text}"}},
 	{key: "tls-slow", noteData: noteData{EN: "the TLS handshake did not complete in time: {text}", RU: "TLS-рукопожатие не завершилось вовремя: {text}"}},

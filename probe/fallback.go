@@ -30,6 +30,8 @@ type altCheck struct {
 	// or startNow running it, or cancel and wait giving it up. A probe that
 	// gets its answer in time never starts a goroutine for the check.
 	claimed atomic.Bool
+	// answered, when set, is called once the check gets a final response.
+	answered func()
 }
 
 // quickAltBudget bounds a check started at once after ICMP port
@@ -37,8 +39,10 @@ type altCheck struct {
 // should not wait long for the TCP side.
 const quickAltBudget = time.Second
 
-func startAltCheck(ctx context.Context, s *session, res resolution) *altCheck {
-	a := &altCheck{ctx: ctx, s: s, res: res, done: make(chan struct{})}
+// startAltCheck arms the check; answered, when not nil, is called from
+// the check's goroutine as soon as the server answers it.
+func startAltCheck(ctx context.Context, s *session, res resolution, answered func()) *altCheck {
+	a := &altCheck{ctx: ctx, s: s, res: res, done: make(chan struct{}), answered: answered}
 	a.timer = time.AfterFunc(s.cfg.timeout()/2, a.startLate)
 	return a
 }
@@ -125,6 +129,9 @@ func (a *altCheck) run(ctx context.Context, s *session, res resolution) {
 	out.Ms = results.MillisOf(time.Since(started))
 	if ex.Final != nil {
 		out.Answered, out.Code, out.Reason = true, ex.Final.Code, ex.Final.Reason
+		if a.answered != nil {
+			a.answered()
+		}
 	} else {
 		out.Error = sub.catalogue().DetailText(ex, s.cfg.Lang)
 		out.Silent = ex.Outcome == catalog.OutcomeTimeout

@@ -89,7 +89,8 @@ func TestKamailioCertExpiry(t *testing.T) {
 
 // TestKamailioTLSToPlainPort: TLS aimed at Kamailio's plain TCP SIP port.
 // Kamailio waits for a SIP message and the handshake hangs; the plain
-// OPTIONS over TCP made meanwhile answers, so the probe says so.
+// OPTIONS over TCP made meanwhile answers, so the probe says so and stops
+// waiting for the handshake.
 func TestKamailioTLSToPlainPort(t *testing.T) {
 	k := kamailio.Start(t)
 	for _, target := range []string{k.Addr("tcp"), "sips:" + k.Addr("tcp")} {
@@ -108,8 +109,15 @@ func TestKamailioTLSToPlainPort(t *testing.T) {
 			if a := r.Details.AltTransport; a == nil || !a.Answered || a.Code != 200 || a.Transport != "tcp" {
 				t.Errorf("alt transport %+v", a)
 			}
-			if total := r.Timings.Total.Duration(); total > timeout+time.Second {
-				t.Errorf("took %v with --timeout %v", total, timeout)
+			// The plain answer ends the hang: the probe does not sit out
+			// the timeout on a handshake that cannot complete. (Now and
+			// then Kamailio closes on the ClientHello instead, sooner.)
+			if total := r.Timings.Total.Duration(); total >= timeout {
+				t.Errorf("took %v with --timeout %v: the handshake was not abandoned", total, timeout)
+			}
+			notes := strings.Join(r.Diagnosis.Notes, "\n")
+			if !strings.Contains(notes, "while plain SIP over TCP answered on the same port, so the probe stopped waiting") && !strings.Contains(notes, "TLS handshake failed: EOF") {
+				t.Errorf("notes do not say why the handshake was given up:\n%s", notes)
 			}
 		})
 	}

@@ -144,13 +144,14 @@ func (s *session) run(parent context.Context) (r results.Result) {
 	}
 
 	s.wire = newWire(s.start)
-	s.alt = s.startPlainCheck(ctx, res)
+	dialCtx, plainAnswered := s.startPlainCheck(ctx, res)
 	connectStart := time.Now()
 	var l *link
 	if s.pool.pooled(s.kind, res.Transport) {
 		l, err = s.pool.acquire(ctx, res.Transport, s.cfg.LocalAddr, res.Addr, s.cfg.UserAgent, s.wire)
 	} else {
-		l, err = openLink(ctx, res.Transport, s.cfg.LocalAddr, res.Addr, tlsConf, s.wsDial(res), s.cfg.UserAgent, s.wire)
+		l, err = openLink(dialCtx, res.Transport, s.cfg.LocalAddr, res.Addr, tlsConf, s.wsDial(res), s.cfg.UserAgent, s.wire)
+		err = plainAnswered(err)
 	}
 	if err != nil {
 		if res.Transport != "udp" {
@@ -184,7 +185,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 	}
 
 	if l.transport == "udp" && !s.cfg.NoFallback {
-		s.alt = startAltCheck(ctx, s, res)
+		s.alt = startAltCheck(ctx, s, res, nil)
 	}
 	switch s.kind {
 	case KindOptions:

@@ -3,6 +3,8 @@ package probe
 import (
 	"context"
 	"errors"
+	"strconv"
+	"time"
 
 	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/results"
@@ -16,13 +18,31 @@ import (
 // OPTIONS over TCP (the altCheck of UDP silence). An answer means "this
 // port speaks plain SIP, not TLS" (tls-failure, kind plain-sip).
 
-// startPlainCheck arms the check for a TLS probe; nil when the user turned
-// fallback checks off. Call it after s.wire exists.
-func (s *session) startPlainCheck(ctx context.Context, res resolution) *altCheck {
+// errPlainAnswered cancels a TLS handshake once plain SIP has answered on
+// the same address: the handshake would only hang until the timeout.
+var errPlainAnswered = errors.New("plain SIP answered on the TLS port")
+
+// startPlainCheck arms the check for a TLS probe (s.alt, nil when the user
+// turned fallback checks off; call it after s.wire exists). It returns the
+// context to dial in, which the check's answer cancels, and what makes of
+// the dial's error the hang that answer cut short.
+func (s *session) startPlainCheck(ctx context.Context, res resolution) (context.Context, func(error) error) {
 	if res.Transport != "tls" || s.cfg.NoFallback {
-		return nil
+		return ctx, func(err error) error { return err }
 	}
-	return startAltCheck(ctx, s, res)
+	dialCtx, cancel := context.WithCancelCause(ctx)
+	started := time.Now()
+	s.alt = startAltCheck(ctx, s, res, func() { cancel(errPlainAnswered) })
+	return dialCtx, func(err error) error {
+		defer cancel(nil)
+		if err == nil || !errors.Is(context.Cause(dialCtx), errPlainAnswered) || ctx.Err() != nil {
+			return err
+		}
+		// What a timeout would have said, sooner: a hang that plain SIP
+		// explains (finishPlainCheck then reads the check's answer).
+		return &dialError{outcome: catalog.OutcomeConnectTimeout, plainSuspect: true,
+			err: wrapNote("tls-abandoned", nil, "seconds", strconv.FormatFloat(time.Since(started).Seconds(), 'f', 2, 64))}
+	}
 }
 
 // finishPlainCheck settles the check after the TLS connection attempt:
