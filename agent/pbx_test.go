@@ -128,10 +128,15 @@ hold = "60s"
 interval = "5s"
 `, pbx.Addr("udp")))
 	var callID string
-	eventually(t, "the call to be confirmed (ACK)", func() bool {
+	eventually(t, "the call to be confirmed (the ACK of the 2xx)", func() bool {
+		// The 401 to the first INVITE is ACKed too, with its own CSeq;
+		// the call is up once the authenticated INVITE's CSeq is ACKed.
+		var authed uint32
 		for _, r := range pbx.Requests() {
-			if r.Method == "ACK" {
-				callID = r.CallID
+			switch {
+			case r.Method == "INVITE" && r.HasAuth:
+				authed, callID = r.CSeq, r.CallID
+			case r.Method == "ACK" && authed != 0 && r.CSeq == authed && r.CallID == callID:
 				return true
 			}
 		}
