@@ -137,3 +137,27 @@ func TestColorOnlyOwnSGR(t *testing.T) {
 		checkClean(t, map[string]string{"text+table " + string(l): own.Replace(out)})
 	}
 }
+
+// FuzzReadJSONLines: any file given to `history --import` is read without
+// a panic, every line is either a result or a bad line with its number,
+// and every result read is whole.
+func FuzzReadJSONLines(f *testing.F) {
+	var b strings.Builder
+	_ = WriteJSON(&b, hostile("Busy \x1b[5m", "evil\x07", "raw"))
+	f.Add(b.String())
+	f.Add(b.String() + "\n[1]\n{\"probe\":\"options\"}\n\n")
+	f.Add("{\n}\n")
+	f.Fuzz(func(t *testing.T, input string) {
+		last := 0
+		_ = ReadJSONLines(strings.NewReader(input), func(line int, r Result, err error) error {
+			if line <= last {
+				t.Fatalf("line %d after line %d", line, last)
+			}
+			last = line
+			if err == nil && (r.StartedAt.IsZero() || r.Diagnosis.ID == "" || r.Status.ExitCode() == 3 && r.Status != StatusUnknown) {
+				t.Fatalf("line %d: an incomplete result was accepted: %+v", line, r)
+			}
+			return nil
+		})
+	})
+}

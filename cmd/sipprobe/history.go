@@ -33,12 +33,13 @@ func historyCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "history",
 		Usage:     "since when has a probe been failing? availability, p50/p95 time and recent results from past runs",
-		UsageText: "sipprobe history [--name NAME] [--since 24h] [--db FILE] [--output text|json]",
+		UsageText: "sipprobe history [--name NAME] [--since 24h] [--db FILE] [--output text|json]\nsipprobe history --import [--db FILE] FILE.jsonl...",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "name", Aliases: []string{"n"}, Usage: "only the probe `NAME` (as in the scenario file), with its recent results"},
 			&cli.StringFlag{Name: "since", Value: "24h", Usage: "window: a duration (90m, 24h, 7d) or a date/time (2026-11-21, RFC 3339)", EnvVars: env("HISTORY_SINCE")},
 			&cli.IntFlag{Name: "recent", Value: 10, Usage: "how many recent results to list per probe"},
 			historyDBFlag(),
+			&cli.BoolFlag{Name: "import", Usage: "add the results of JSON Lines files (--json FILE of run, sweeps, other machines; - for stdin) to the history, each once"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "text or json", EnvVars: env("OUTPUT")},
 			&cli.StringFlag{Name: "lang", Usage: "en or ru (default from LANG)", EnvVars: env("LANG")},
 		},
@@ -47,6 +48,9 @@ func historyCommand() *cli.Command {
 }
 
 func historyAction(c *cli.Context) error {
+	if c.Bool("import") {
+		return historyImport(c)
+	}
 	if c.Args().Present() {
 		return usagef("unexpected argument %q (did you mean --name %s?)", c.Args().First(), c.Args().First())
 	}

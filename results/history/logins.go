@@ -21,6 +21,7 @@ import (
 // without a user (OPTIONS) count as answers; time bounds the scan to the
 // window (results_time index), and the LIKE prefilter is made exact in Go
 // by serverHost, as is the refusal predicate (catalog.RefusesLogin).
+// Imported results (import.go) do not count: they were another machine's.
 func (s *Store) ServerLogins(ctx context.Context, target string, since, recent time.Time) (results.ServerLogins, error) {
 	var out results.ServerLogins
 	host := serverHost(target)
@@ -34,7 +35,7 @@ func (s *Store) ServerLogins(ctx context.Context, target string, since, recent t
 	rows, err := s.db.QueryContext(ctx, `SELECT target, COALESCE(json_extract(result, '$.observed.id'), diagnosis) AS diag,
 			final_code <> 0 AS final, COUNT(*), SUM(started_at >= ?), MAX(started_at)
 		FROM results
-		WHERE started_at >= ? AND target LIKE ? ESCAPE '\'
+		WHERE started_at >= ? AND target LIKE ? ESCAPE '\' AND run_id NOT LIKE 'import-%'
 			AND (final_code <> 0 OR json_array_length(result, '$.responses') > 0)
 		GROUP BY target, diag, final`,
 		recent.UnixNano(), since.UnixNano(), "%"+likeEscape(host)+"%")

@@ -33,7 +33,8 @@ func (s *Store) LastStatus(ctx context.Context, name string) (results.Status, bo
 // from it). Only results that say something about the credentials count:
 // a timeout in between neither clears nor renews a rejection, while a
 // successful registration after the password was fixed clears it, so a
-// fixed account is not held back for the whole cool-down.
+// fixed account is not held back for the whole cool-down. Imported
+// results (import.go) do not count.
 func (s *Store) RejectedRecently(ctx context.Context, account string, since time.Time) (time.Time, bool, error) {
 	if account == "" {
 		return time.Time{}, false, nil
@@ -41,7 +42,7 @@ func (s *Store) RejectedRecently(ctx context.Context, account string, since time
 	var verdict string
 	var at int64
 	err := s.db.QueryRowContext(ctx, `SELECT credentials, started_at FROM results
-		WHERE account = ? AND started_at >= ? AND credentials <> ''
+		WHERE account = ? AND started_at >= ? AND credentials <> '' AND run_id NOT LIKE 'import-%'
 		ORDER BY started_at DESC, id DESC LIMIT 1`, normalizeAccount(account), since.UnixNano()).Scan(&verdict, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, nil
