@@ -38,7 +38,7 @@ func TestBanRule(t *testing.T) {
 		{"answered since", Refusals{InWindow: 3, Window: 10 * time.Minute, Last: last, AnsweredAt: answered}, false, false, "3 failed login(s) at this server in the last 10 min, but it answered SIP since (12:00:04), so this is not a ban"},
 		{"all conditions met", Refusals{InWindow: 3, Earlier: 2, Window: 90 * time.Second, Last: last}, false, true, "3 failed login(s) at this server in the last 90 s, the last at 12:00:01, and no SIP answer from it since"},
 		// fail2ban ignores the host's own addresses (ignoreself, ignoreip).
-		{"all conditions met, but this machine", Refusals{InWindow: 3, Earlier: 2, Window: 90 * time.Second, Last: last}, true, false, "3 failed login(s) at this server in the last 90 s, but it is this machine (a loopback or own address), and fail2ban never bans"},
+		{"all conditions met, but this machine", Refusals{InWindow: 3, Earlier: 2, Window: 90 * time.Second, Last: last}, true, false, "3 failed login(s) at this server in the last 90 s, but it is this machine (a loopback or own address), which fail2ban does not ban"},
 	}
 	for _, o := range outcomes {
 		for _, c := range conditions {

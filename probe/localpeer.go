@@ -1,6 +1,9 @@
 package probe
 
-import "net/netip"
+import (
+	"net"
+	"net/netip"
+)
 
 // localPeer reports whether remote is a loopback address or the address we
 // send from: packets to it never leave this machine, so no NAT binding or
@@ -8,4 +11,24 @@ import "net/netip"
 func localPeer(local, remote netip.Addr) bool {
 	remote = remote.Unmap()
 	return remote.IsLoopback() || (remote.IsValid() && remote == local.Unmap())
+}
+
+// ownAddress is localPeer for a connection that was never made (refused,
+// timed out), when there is no local address to compare: remote is a
+// loopback address or one of this machine's interfaces' addresses.
+func ownAddress(remote netip.Addr) bool {
+	remote = remote.Unmap()
+	if remote.IsLoopback() {
+		return true
+	}
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return false
+	}
+	for _, a := range addrs {
+		if p, err := netip.ParsePrefix(a.String()); err == nil && p.Addr().Unmap() == remote {
+			return true
+		}
+	}
+	return false
 }

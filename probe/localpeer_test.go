@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"net"
 	"net/netip"
 	"testing"
 )
@@ -23,6 +24,47 @@ func TestLocalPeer(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := localPeer(netip.MustParseAddr(tc.local), netip.MustParseAddr(tc.remote)); got != tc.want {
 				t.Errorf("localPeer(%s, %s) = %v, want %v", tc.local, tc.remote, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestOwnAddress: without a connection, loopback and this machine's own
+// interface addresses are local; a documentation address is not.
+func TestOwnAddress(t *testing.T) {
+	own := netip.Addr{}
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		if p, err := netip.ParsePrefix(a.String()); err == nil && !p.Addr().IsLoopback() {
+			own = p.Addr()
+			break
+		}
+	}
+	cases := []struct {
+		name   string
+		remote netip.Addr
+		want   bool
+	}{
+		{"IPv4 loopback", netip.MustParseAddr("127.0.0.1"), true},
+		{"another IPv4 loopback", netip.MustParseAddr("127.0.0.53"), true},
+		{"IPv6 loopback", netip.MustParseAddr("::1"), true},
+		{"v4-mapped loopback", netip.MustParseAddr("::ffff:127.0.0.1"), true},
+		{"a documentation address", netip.MustParseAddr("198.51.100.7"), false},
+	}
+	if own.IsValid() {
+		cases = append(cases, struct {
+			name   string
+			remote netip.Addr
+			want   bool
+		}{"this machine's interface address", own, true})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ownAddress(tc.remote); got != tc.want {
+				t.Errorf("ownAddress(%s) = %v, want %v", tc.remote, got, tc.want)
 			}
 		})
 	}

@@ -159,6 +159,7 @@ func (s *session) run(parent context.Context) (r results.Result) {
 		}
 		var de *dialError
 		ex.Outcome = catalog.OutcomeInternal
+		ex.LocalPeer = ownAddress(res.Addr.Addr())
 		setNote(&ex, noteOf(err))
 		if errors.As(err, &de) {
 			ex.Outcome, ex.TLSFailure, ex.Unreachable = de.outcome, de.tlsFailure, de.unreach

@@ -8,11 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sipprobe/sipprobe/internal/kamailio"
+	"github.com/sipprobe/sipprobe/internal/testpeers"
 	"github.com/sipprobe/sipprobe/results"
 )
 
@@ -21,7 +23,7 @@ import (
 // answer is called a fail2ban ban only when the server answered nothing
 // since and the refusals are within --ban-window. The case of issue 8:
 // UDP and TCP probes answered 200 in the same run, so a silent port and a
-// TLS probe to the plain-SIP port are not a ban. fail2ban never bans the
+// TLS probe to the plain-SIP port are not a ban. fail2ban does not ban the
 // machine's own addresses, so the PBX is in a network namespace of its
 // own, reached through a NAT router; the same probes of a loopback PBX are
 // never a ban.
@@ -144,6 +146,9 @@ func TestBanNeverOnThisMachine(t *testing.T) {
 		fmt.Fprintf(&body, "\n[[probe]]\nname = \"wrong-%s\"\nkind = \"register\"\nuser = %q\npassword_env = \"KAM_WRONG\"\n", user, user)
 	}
 	fmt.Fprintf(&body, "\n[[probe]]\nname = \"silent\"\nkind = \"options\"\nserver = %q\n", silent.LocalAddr().String())
+	// A refused TCP connection: no connection, so no local address to
+	// compare; the target alone says it is this machine.
+	fmt.Fprintf(&body, "\n[[probe]]\nname = \"closed-tcp\"\nkind = \"options\"\nserver = %q\ntransport = \"tcp\"\nno_fallback = true\n", net.JoinHostPort("127.0.0.1", strconv.Itoa(testpeers.FreePort(t))))
 	scen := filepath.Join(t.TempDir(), "local.toml")
 	must(t, os.WriteFile(scen, []byte(body.String()), 0o600))
 	jsonl := filepath.Join(t.TempDir(), "r.jsonl")
@@ -152,22 +157,28 @@ func TestBanNeverOnThisMachine(t *testing.T) {
 	// before a probe starts.
 	code := run(context.Background(), []string{"sipprobe", "run", scen, "--parallel", "1", "--rate", "0", "--no-history", "--json", jsonl}, &out, &errb)
 	rs := readJSONL(t, jsonl)
-	var got *results.Result
-	for i := range rs {
-		if rs[i].Name == "silent" {
-			got = &rs[i]
-		}
+	if code != 2 || len(rs) != 5 {
+		t.Fatalf("exit %d, %d results, want 2 and 5\n%s%s", code, len(rs), out.String(), errb.String())
 	}
-	if code != 2 || got == nil {
-		t.Fatalf("exit %d, silent result %v, want 2 and one\n%s%s", code, got, out.String(), errb.String())
-	}
-	if got.Diagnosis.ID != "no-response" {
-		t.Errorf("silent: %s (%s), want no-response; notes %q", got.Diagnosis.ID, got.Diagnosis.Summary, got.Diagnosis.Notes)
-	}
-	if !slices.ContainsFunc(got.Diagnosis.Notes, func(n string) bool {
-		return strings.Contains(n, "3 failed login(s) at this server") && strings.Contains(n, "fail2ban never bans the machine's own addresses")
-	}) {
-		t.Errorf("silent: notes %q do not say why this is not a ban", got.Diagnosis.Notes)
+	for _, tc := range []struct{ name, want string }{
+		{"silent", "no-response"},
+		{"closed-tcp", "port-unreachable"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			i := slices.IndexFunc(rs, func(r results.Result) bool { return r.Name == tc.name })
+			if i < 0 {
+				t.Fatalf("no result for %s", tc.name)
+			}
+			got := rs[i]
+			if got.Diagnosis.ID != tc.want {
+				t.Errorf("%s (%s), want %s; notes %q", got.Diagnosis.ID, got.Diagnosis.Summary, tc.want, got.Diagnosis.Notes)
+			}
+			if !slices.ContainsFunc(got.Diagnosis.Notes, func(n string) bool {
+				return strings.Contains(n, "3 failed login(s) at this server") && strings.Contains(n, "this machine")
+			}) {
+				t.Errorf("notes %q do not say why this is not a ban", got.Diagnosis.Notes)
+			}
+		})
 	}
 }
 
