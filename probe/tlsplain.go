@@ -35,7 +35,9 @@ func (s *session) startPlainCheck(ctx context.Context, res resolution) (context.
 	s.alt = startAltCheck(ctx, s, res, func() { cancel(errPlainAnswered) })
 	return dialCtx, func(err error) error {
 		defer cancel(nil)
-		if err == nil || !errors.Is(context.Cause(dialCtx), errPlainAnswered) || ctx.Err() != nil {
+		// The cause is the first cancel's: a Ctrl-C or the deadline before
+		// the plain answer keeps its own error.
+		if err == nil || !errors.Is(context.Cause(dialCtx), errPlainAnswered) {
 			return err
 		}
 		// What a timeout would have said, sooner: a hang that plain SIP
