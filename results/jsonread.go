@@ -19,35 +19,68 @@ const maxJSONLine = 16 << 20
 
 // ReadJSONLines reads results as WriteJSON writes them (--json FILE), one
 // per line, and calls fn for each non-blank line in order with its line
-// number (from 1). A line that is not a result comes with an error
-// wrapping ErrNotResult and a zero Result; reading goes on, so one bad
-// line loses nothing else. It stops when fn returns an error (returned
-// as is) or reading fails.
+// number (from 1). A line that is not a result (too long, not JSON, not
+// whole) comes with an error wrapping ErrNotResult and a zero Result;
+// reading goes on, so one bad line loses nothing else. It stops when fn
+// returns an error (returned as is) or reading fails.
 func ReadJSONLines(r io.Reader, fn func(line int, res Result, err error) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxJSONLine)
-	line := 0
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
+	br := bufio.NewReaderSize(r, 64<<10)
+	var buf []byte
+	for line := 1; ; line++ {
+		var tooLong bool
+		var rerr error
+		buf, tooLong, rerr = readLine(br, buf)
+		b := bytes.TrimSpace(buf)
+		if line == 1 {
+			b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // a BOM from a Windows editor
 		}
-		res, err := parseResultLine(b)
-		if err != nil {
-			res = Result{}
+		var (
+			res Result
+			err error
+		)
+		switch {
+		case tooLong:
+			err = fmt.Errorf("%w: longer than %d MiB", ErrNotResult, maxJSONLine>>20)
+		case len(b) == 0:
+		default:
+			if res, err = parseResultLine(b); err != nil {
+				res = Result{}
+			}
 		}
-		if err := fn(line, res, err); err != nil {
-			return err
+		if tooLong || len(b) > 0 {
+			if err := fn(line, res, err); err != nil {
+				return err
+			}
+		}
+		if rerr == io.EOF {
+			return nil
+		}
+		if rerr != nil {
+			return fmt.Errorf("line %d: %w", line, rerr)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return fmt.Errorf("line %d: longer than %d MiB: %w", line+1, maxJSONLine>>20, ErrNotResult)
+}
+
+// readLine reads one line into buf (reused) and returns it; a line longer
+// than maxJSONLine is read to its end and dropped (tooLong), so memory
+// stays bounded and the next line is read whole. err is io.EOF after the
+// last line.
+func readLine(br *bufio.Reader, buf []byte) ([]byte, bool, error) {
+	buf = buf[:0]
+	tooLong := false
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			if len(buf)+len(chunk) > maxJSONLine {
+				tooLong, buf = true, buf[:0]
+			} else {
+				buf = append(buf, chunk...)
+			}
 		}
-		return fmt.Errorf("line %d: %w", line+1, err)
+		if err != bufio.ErrBufferFull {
+			return buf, tooLong, err
+		}
 	}
-	return nil
 }
 
 // parseResultLine decodes one line and checks it is a whole result: a
@@ -73,6 +106,9 @@ func parseResultLine(b []byte) (Result, error) {
 		return r, fmt.Errorf("%w: status %q is not ok, warning, critical or unknown", ErrNotResult, Safe(clip(string(r.Status), 40)))
 	case r.Diagnosis.ID == "":
 		return r, fmt.Errorf("%w: no diagnosis id", ErrNotResult)
+	case r.Diagnosis.ID == "ok" && r.Status != StatusOK:
+		// DESIGN §1: a warning or critical result never carries "ok".
+		return r, fmt.Errorf("%w: status %s with diagnosis ok", ErrNotResult, r.Status)
 	case r.Name == "" && r.Target == "":
 		return r, fmt.Errorf("%w: neither a name nor a target", ErrNotResult)
 	}

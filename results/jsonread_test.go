@@ -3,6 +3,8 @@ package results
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +45,9 @@ func TestReadJSONLines(t *testing.T) {
 		{"no start time", without(`"started_at":"2026-12-02T10:00:00Z"`), []got{{1, "", "no started_at"}}},
 		{"unknown status", strings.Replace(g, `"status":"critical"`, `"status":"bad\u001b"`, 1), []got{{1, "", `status "bad\\x1b"`}}},
 		{"no diagnosis", strings.Replace(g, `"id":"port-unreachable"`, `"id":""`, 1), []got{{1, "", "no diagnosis id"}}},
+		{"a BOM before the first line", "\xef\xbb\xbf" + g + "\n" + g, []got{{1, "pbx", ""}, {2, "pbx", ""}}},
+		{"no final newline", g, []got{{1, "pbx", ""}}},
+		{"critical with diagnosis ok", strings.Replace(g, `"id":"port-unreachable"`, `"id":"ok"`, 1), []got{{1, "", "status critical with diagnosis ok"}}},
 		{"no name nor target", strings.Replace(strings.Replace(g, `"name":"pbx",`, "", 1), `"target":"sip:pbx"`, `"target":""`, 1), []got{{1, "", "neither a name nor a target"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,12 +80,20 @@ func TestReadJSONLines(t *testing.T) {
 			}
 		})
 	}
-	t.Run("a line too long stops the file with its number", func(t *testing.T) {
+	t.Run("a line too long is one bad line; the next is read whole", func(t *testing.T) {
 		input := g + "\n" + "{" + strings.Repeat(" ", maxJSONLine) + "}\n" + g + "\n"
-		n := 0
-		err := ReadJSONLines(strings.NewReader(input), func(int, Result, error) error { n++; return nil })
-		if !errors.Is(err, ErrNotResult) || !strings.Contains(err.Error(), "line 2: longer than 16 MiB") || n != 1 {
-			t.Errorf("err %v after %d lines", err, n)
+		var seen []string
+		err := ReadJSONLines(strings.NewReader(input), func(line int, r Result, err error) error {
+			s := fmt.Sprintf("%d %s", line, r.Name)
+			if err != nil {
+				s += " " + err.Error()
+			}
+			seen = append(seen, s)
+			return nil
+		})
+		want := []string{"1 pbx", "2  not a sipprobe result: longer than 16 MiB", "3 pbx"}
+		if err != nil || !slices.Equal(seen, want) {
+			t.Errorf("got %q, %v; want %q", seen, err, want)
 		}
 	})
 	t.Run("the callback's error stops reading", func(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -16,12 +15,17 @@ import (
 	"github.com/sipprobe/sipprobe/results/history"
 )
 
-// importBatch is how many results go into the history per transaction:
-// memory stays bounded whatever the size of the file.
+// importBatch is how many results go into the history per transaction;
+// with their transcripts dropped, memory stays bounded whatever the size
+// of the file (a line is at most results.ReadJSONLines' limit).
 const importBatch = 500
 
 // maxBadLinesShown is how many bad lines of one file are named on stderr.
 const maxBadLinesShown = 10
+
+// maxClockAhead is how far in the future a result may start: the shards'
+// clocks may differ a little from this machine's, not by hours.
+const maxClockAhead = 10 * time.Minute
 
 // historyImport is `sipprobe history --import FILE…`: results written as
 // JSON Lines (--json FILE), e.g. by the shards of a large sweep run on
@@ -67,7 +71,7 @@ func historyImport(c *cli.Context) error {
 // and prints what it did. ok is false when a line was bad or the file
 // could not be read to its end; err only when the history failed.
 func importFile(c *cli.Context, store *history.Store, name string) (ok bool, err error) {
-	var in io.Reader = os.Stdin
+	in := c.App.Reader
 	shown := "stdin"
 	if name != "-" {
 		f, err := os.Open(name)
@@ -93,7 +97,13 @@ func importFile(c *cli.Context, store *history.Store, name string) (ok bool, err
 		return err
 	}
 	var storeErr error
+	now := time.Now()
 	rerr := results.ReadJSONLines(in, func(line int, r results.Result, perr error) error {
+		if ahead := r.StartedAt.Sub(now); perr == nil && ahead > maxClockAhead {
+			// A result from the future would be every probe's "latest"
+			// for as long as the history keeps it.
+			perr = fmt.Errorf("%w: started_at %s is %s ahead of this machine's clock", results.ErrNotResult, r.StartedAt.UTC().Format(time.RFC3339), ahead.Round(time.Second))
+		}
 		if perr != nil {
 			// A pretty-printed document is a bad line per line: name the
 			// first few, count the rest.
@@ -103,6 +113,7 @@ func importFile(c *cli.Context, store *history.Store, name string) (ok bool, err
 			return nil
 		}
 		read++
+		r.Messages = nil // the history never keeps the transcript (save.go)
 		if batch = append(batch, r); len(batch) == importBatch {
 			storeErr = flush()
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -46,6 +47,8 @@ kind = "options"
 	}
 	bad := filepath.Join(dir, "bad.jsonl")
 	must(t, os.WriteFile(bad, []byte(lines[0]+"{\"probe\": \"options\"}\n"+lines[2]), 0o600))
+	future := filepath.Join(dir, "future.jsonl")
+	must(t, os.WriteFile(future, []byte(regexp.MustCompile(`"started_at":"[^"]*"`).ReplaceAllString(lines[0], `"started_at":"2099-01-01T00:00:00Z"`)), 0o600))
 	db := filepath.Join(dir, "h.db")
 
 	for _, tc := range []struct {
@@ -61,11 +64,21 @@ kind = "options"
 		{"a bad line and a missing file", []string{"bad.jsonl", "missing.jsonl"}, 3,
 			"bad.jsonl: 0 results imported into " + db + ", 2 already there, 1 bad line skipped\n",
 			[]string{"sipprobe: bad.jsonl:2: not a sipprobe result: no started_at", "sipprobe: missing.jsonl: no such file or directory", "some lines were not imported"}, false},
+		{"stdin", []string{"-"}, 0, "stdin: 0 results imported into " + db + ", 3 already there\n", nil, true},
+		{"a result from the future", []string{"future.jsonl"}, 3,
+			"future.jsonl: 0 results imported into " + db + ", 1 bad line skipped\n",
+			[]string{"sipprobe: future.jsonl:1: not a sipprobe result: started_at 2099-01-01T00:00:00Z is "}, false},
 		{"no file", nil, 3, "", []string{"--import needs one or more JSON Lines files"}, false},
 		{"a report flag", []string{"--name", "dead", "shard.jsonl"}, 3, "", []string{"--name does not apply with --import"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Chdir(dir)
+			stdin, err := os.Open(shard)
+			must(t, err)
+			defer stdin.Close()
+			saved := os.Stdin
+			os.Stdin = stdin
+			defer func() { os.Stdin = saved }()
 			code, out, errOut := sipprobe(append([]string{"history", "--import", "--db", db}, tc.args...)...)
 			if code != tc.code || out != tc.stdout {
 				t.Errorf("exit %d, stdout %q; want %d, %q\nstderr: %s", code, out, tc.code, tc.stdout, errOut)

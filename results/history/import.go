@@ -10,7 +10,9 @@ import (
 // importPrefix starts the run id of imported results. They are for the
 // reports (`sipprobe history`), not for ban safety: another machine's
 // refused logins do not get this one banned (fail2ban bans the client's
-// address), so RejectedRecently and ServerLogins skip them.
+// address), so RejectedRecently and ServerLogins skip them; nor for
+// --notify-on-change, which compares with this machine's last run
+// (LastStatus).
 const importPrefix = "import-"
 
 // Import records results that the history does not hold yet, in one

@@ -68,6 +68,10 @@ func TestImport(t *testing.T) {
 			t.Errorf("%s: refused %v, %v; want %v", tc.user, refused, err, tc.refused)
 		}
 	}
+	// --notify-on-change compares with this machine's last run.
+	if got, ok, err := st.LastStatus(ctx, "mig/u2"); err != nil || ok {
+		t.Errorf("last status of an imported-only probe: %s, %v, %v; want none", got, ok, err)
+	}
 	logins, err := st.ServerLogins(ctx, "sip:pbx", t0.Add(-time.Hour), t0.Add(-time.Hour))
 	if err != nil || logins.Refused != 1 {
 		t.Errorf("server logins %+v, %v: want the one refusal of this machine's run", logins, err)

@@ -13,10 +13,12 @@ import (
 
 // LastStatus returns the status of the latest result filed under name; ok is
 // false when there is none. The runner calls it before saving a run's
-// results, so "latest" is the previous run (--notify-on-change).
+// results, so "latest" is the previous run (--notify-on-change). Imported
+// results (import.go) do not count: a change is one from this machine's
+// last run.
 func (s *Store) LastStatus(ctx context.Context, name string) (results.Status, bool, error) {
 	var st string
-	err := s.db.QueryRowContext(ctx, `SELECT status FROM results WHERE name = ?
+	err := s.db.QueryRowContext(ctx, `SELECT status FROM results WHERE name = ? AND run_id NOT LIKE 'import-%'
 		ORDER BY started_at DESC, id DESC LIMIT 1`, name).Scan(&st)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
