@@ -112,14 +112,13 @@ func SampleOf(r results.Result) Sample {
 }
 
 // SamplesOf turns history entries (history.Summary.Recent, newest first)
-// into chart points. The history keeps the total time only, so a test
-// call's point includes its hold time there; SampleOf has the setup time.
+// into chart points, with the same check time as SampleOf.
 func SamplesOf(entries []history.Entry) []Sample {
 	out := make([]Sample, 0, len(entries))
 	for _, e := range entries {
 		s := Sample{At: e.StartedAt, Status: e.Status}
 		if e.FinalCode > 0 {
-			s.Ms = float64(e.TotalMs)
+			s.Ms = float64(e.CheckMs)
 		}
 		out = append(out, s)
 	}

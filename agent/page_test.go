@@ -317,8 +317,8 @@ func TestRowAndSamplesFromResults(t *testing.T) {
 		t.Errorf("SampleOf an unanswered result = %+v, want no time", s)
 	}
 	got := SamplesOf([]history.Entry{
-		{StartedAt: at, Status: results.StatusOK, FinalCode: 200, TotalMs: 12},
-		{StartedAt: at.Add(-time.Minute), Status: results.StatusCritical, TotalMs: 5000},
+		{StartedAt: at, Status: results.StatusOK, FinalCode: 200, TotalMs: 2012, CheckMs: 12},
+		{StartedAt: at.Add(-time.Minute), Status: results.StatusCritical, TotalMs: 5000, CheckMs: 5000},
 	})
 	if len(got) != 2 || got[0].Ms != 12 || got[1].Ms != 0 || got[1].Status != results.StatusCritical {
 		t.Errorf("SamplesOf = %+v", got)

@@ -134,7 +134,7 @@ var messages = map[string]message{
 	"h-status":     {"Status:       %s since %s, last run %s", "Статус:       %s с %s, последний запуск %s"},
 	"h-avail":      {"Availability: %s (%d of %d results ok or warning) over the last %s", "Доступность:  %s (%d из %d результатов ок или с предупреждением) за последние %s"},
 	"h-avail-none": {"Availability: - (no result to judge in the last %s)", "Доступность:  - (за последние %s нет результатов для оценки)"},
-	"h-total":      {"Total time:   p50 %s, p95 %s (answered results)", "Общее время:  p50 %s, p95 %s (результаты с ответом)"},
+	"h-total":      {"Time:         p50 %s, p95 %s (answered results; a test call's is its setup)", "Время:        p50 %s, p95 %s (результаты с ответом; у тестового звонка — время установления)"},
 	"h-recent":     {"Recent:", "Последние:"},
 	"h-first":      {"%s (first)", "%s (первый)"},
 	"h-ago":        {"%s ago", "%s назад"},

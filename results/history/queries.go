@@ -71,6 +71,10 @@ type Entry struct {
 	FinalCode int            `json:"final_code"`
 	Diagnosis string         `json:"diagnosis"`
 	TotalMs   results.Millis `json:"total_ms"`
+	// CheckMs is the time the verdict is about (results.Result.CheckTime):
+	// a test call's setup (its INVITE to the final response), without the
+	// hold and the teardown; the total otherwise.
+	CheckMs results.Millis `json:"check_ms"`
 }
 
 // Summary answers "how has this probe been doing" for one name.
@@ -165,7 +169,7 @@ func (s *Store) summary(ctx context.Context, name string, q Query) (Summary, err
 	}
 	samples := make([]Sample, len(entries))
 	for i, e := range entries {
-		samples[i] = Sample{Status: e.Status, FinalCode: e.FinalCode, Total: e.TotalMs}
+		samples[i] = Sample{Status: e.Status, FinalCode: e.FinalCode, Total: e.CheckMs}
 	}
 	sum.Stats = ComputeStats(samples)
 	sum.Recent = entries[:min(q.Recent, len(entries))]
@@ -194,7 +198,10 @@ func (s *Store) statusSince(ctx context.Context, name string, current results.St
 
 // window returns the results of name since the given time, newest first.
 func (s *Store) window(ctx context.Context, name string, since time.Time) ([]Entry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT run_id, started_at, status, final_code, diagnosis, total_ms
+	// A test call's check time is its setup (CheckTime); the history has
+	// it in the stored result only.
+	rows, err := s.db.QueryContext(ctx, `SELECT run_id, started_at, status, final_code, diagnosis, total_ms,
+			CASE WHEN probe = 'invite' THEN COALESCE(NULLIF(json_extract(result, '$.details.invite.setup_ms'), 0), total_ms) ELSE total_ms END
 		FROM results WHERE name = ? AND started_at >= ? ORDER BY started_at DESC, id DESC`, name, since.UnixNano())
 	if err != nil {
 		return nil, err
@@ -205,11 +212,11 @@ func (s *Store) window(ctx context.Context, name string, since time.Time) ([]Ent
 		var e Entry
 		var at int64
 		var st string
-		var total float64
-		if err := rows.Scan(&e.RunID, &at, &st, &e.FinalCode, &e.Diagnosis, &total); err != nil {
+		var total, check float64
+		if err := rows.Scan(&e.RunID, &at, &st, &e.FinalCode, &e.Diagnosis, &total, &check); err != nil {
 			return nil, err
 		}
-		e.StartedAt, e.Status, e.TotalMs = fromNanos(at), results.Status(st), results.Millis(total)
+		e.StartedAt, e.Status, e.TotalMs, e.CheckMs = fromNanos(at), results.Status(st), results.Millis(total), results.Millis(check)
 		out = append(out, e)
 	}
 	return out, rows.Err()

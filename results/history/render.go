@@ -115,7 +115,7 @@ func writeBlock(b *strings.Builder, s Summary, o TextOptions) {
 		if e.FinalCode != 0 {
 			code = fmt.Sprint(e.FinalCode)
 		}
-		t := e.TotalMs
+		t := e.CheckMs
 		stE := results.Paint(o.Color, e.Status, results.Pad(results.StatusWord(l, e.Status), 8))
 		fmt.Fprintf(b, "  %s  %s  %3s  %s %9s  %s\n", stamp(e.StartedAt, o), stE, code, results.Pad(results.Safe(e.Diagnosis), 18), ms(&t), results.Safe(e.RunID))
 	}

@@ -7,7 +7,8 @@ import (
 	"github.com/sipprobe/sipprobe/results"
 )
 
-// Sample is the part of a result the statistics use.
+// Sample is the part of a result the statistics use; Total is its check
+// time (Entry.CheckMs).
 type Sample struct {
 	Status    results.Status
 	FinalCode int
@@ -26,7 +27,8 @@ type Stats struct {
 	Judged int `json:"judged"`
 	// AvailabilityPct is 100·Up/Judged; nil when nothing was judged.
 	AvailabilityPct *float64 `json:"availability_pct"`
-	// P50 and P95 of the total time, over answered results only (a final
+	// P50 and P95 of the check time (Entry.CheckMs: a test call's setup,
+	// the total otherwise), over answered results only (a final
 	// response came): a timeout's duration measures our --timeout, not the
 	// server, and would make p95 read "5000 ms" for any outage. Nil when no
 	// result was answered.
