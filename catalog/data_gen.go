@@ -767,6 +767,7 @@ var generatedIndex = index{entries: []entry{
 	{key: "q850", noteData: noteData{EN: "Reason header, Q.850 cause {cause} ({name}): {text}", RU: "Заголовок Reason, причина Q.850 {cause} ({name}): {text}"}},
 	{key: "q850-unknown", noteData: noteData{EN: "Reason header carries Q.850 cause {cause}; look it up in ITU-T Q.850 or the gateway's documentation.", RU: "В заголовке Reason причина Q.850 {cause}; её значение смотрите в ITU-T Q.850 или в документации шлюза."}},
 	{key: "reason-phrase", noteData: noteData{EN: `The server's own words: "{code} {reason}".`, RU: "Сервер ответил дословно: «{code} {reason}»."}},
+	{key: "receive-credentials-unchecked", noteData: noteData{EN: "the registrar accepted the registration without asking for credentials, so the password was not checked: anyone who reaches it could register this account and take its calls", RU: "регистратор принял регистрацию, не запросив учётные данные, поэтому пароль не проверялся: любой, кто до него доберётся, может зарегистрировать этот аккаунт и принимать его звонки"}},
 	{key: "receive-no-trigger", noteData: noteData{EN: "No call arrived within {dur}.", RU: "За {dur} ни один вызов не пришёл."}},
 	{key: "receive-trigger", noteData: noteData{EN: "The trigger call from {from} got {text}.", RU: "Пробный вызов от {from} получил ответ: {text}."}},
 	{key: "remote-bye", noteData: noteData{EN: "the far end hung up (BYE) after {held} of the {hold} hold", RU: "дальняя сторона положила трубку (BYE) через {held} из {hold} удержания вызова"}},

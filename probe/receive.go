@@ -20,9 +20,16 @@ import (
 func (s *session) receive(ctx context.Context, l *link, r *results.Result, ex *catalog.Exchange) {
 	rd := &results.ReceiveDetails{From: s.cfg.Receive.FromUser}
 	s.details(r).Receive = rd
+	bound := false
 	s.registerWith(ctx, l, r, ex, func(ours sip.Uri, ok *sip.Response) {
+		bound = true
 		s.takeCall(ctx, l, r, ex, rd, ours, ok)
 	})
+	if bound && s.cfg.Password != "" && ex.Challenges == 0 {
+		// The question is the call, so no verdict of its own (as for
+		// options); but an account anyone can register is worth saying.
+		addNote(ex, catalog.NewNote("receive-credentials-unchecked"))
+	}
 }
 
 // takeCall runs while our contact is bound: it triggers the call, answers

@@ -121,3 +121,36 @@ func TestReceiveAnyCall(t *testing.T) {
 		t.Errorf("left registered: %+v", left)
 	}
 }
+
+// TestReceiveOpenRegistrar: a registrar that binds without a challenge
+// does not make the inbound call fail (the question is the call), but a
+// password given and never asked for is said, as for options; without a
+// password (IP authentication, chosen) nothing is said.
+func TestReceiveOpenRegistrar(t *testing.T) {
+	k := kamailio.Start(t, kamailio.WithOpenRegistrar())
+	for _, tc := range []struct {
+		name     string
+		password string
+		note     bool
+	}{
+		{"password never asked for", k.Accounts["120"], true},
+		{"no password", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{Target: k.Addr("udp"), Transport: "udp", User: "120", Password: tc.password,
+				Receive: ReceiveConfig{FromUser: "121", FromPassword: k.Accounts["121"], Wait: 8 * time.Second}}
+			r := kamProbe(t, KindReceive, cfg)
+			wantDiagnosis(t, r, "ok", results.StatusOK)
+			if rd := r.Details.Receive; rd == nil || !rd.InviteReceived {
+				t.Fatalf("receive details %+v", rd)
+			}
+			notes := strings.Join(r.Diagnosis.Notes, "\n")
+			if got := strings.Contains(notes, "accepted the registration without asking for credentials"); got != tc.note {
+				t.Errorf("note said %v, want %v:\n%s", got, tc.note, notes)
+			}
+			if left := k.Contacts(t, "120"); len(left) != 0 {
+				t.Errorf("left registered: %+v", left)
+			}
+		})
+	}
+}

@@ -44,6 +44,7 @@ type cfgData struct {
 	WSPort, WSSPort int
 	WSPath          string
 	NATCalls        bool
+	OpenRegistrar   bool
 }
 
 // tlsData is what tls.cfg.tmpl reads.
@@ -91,6 +92,7 @@ func (c *config) render(f files, port, tlsPort int, ws wsPorts) error {
 		WSSPort:          ws.wss,
 		WSPath:           WSPath,
 		NATCalls:         c.natCalls,
+		OpenRegistrar:    c.open,
 	}
 	if c.qop {
 		d.ChallengeFlags = "1" // www_challenge flag 1: qop=auth

@@ -53,6 +53,7 @@ type config struct {
 	webSocket      bool
 
 	natCalls bool
+	open     bool // WithOpenRegistrar
 
 	portBelow int // 0: an ephemeral port (WithPortBelow)
 }
@@ -86,6 +87,10 @@ func WithUnknownUser(u UnknownUser) Option { return func(c *config) { c.unknownU
 
 // WithOptionsAuth challenges OPTIONS with 401 too, as locked-down PBXs do.
 func WithOptionsAuth() Option { return func(c *config) { c.challengeOpts = true } }
+
+// WithOpenRegistrar accepts every REGISTER without a challenge, like a
+// registrar that trusts the source address (or a misconfigured one).
+func WithOpenRegistrar() Option { return func(c *config) { c.open = true } }
 
 // WithQop offers qop="auth" in challenges (RFC 2617 §3.2.1).
 func WithQop() Option { return func(c *config) { c.qop = true } }
