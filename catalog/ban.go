@@ -74,6 +74,13 @@ func banNote(ex Exchange, ch choice, lang Lang) (string, vars) {
 	if !banOutcome(ex) || r.InWindow+r.Earlier == 0 {
 		return "", nil
 	}
+	// Too few refusals to be called a ban, and something rules one out
+	// anyway (this machine, or a SIP answer since): a note would only
+	// make the admin wonder.
+	answered := !r.AnsweredAt.IsZero() || answeredHere(ex)
+	if r.InWindow < banThreshold && (ex.LocalPeer || answered) {
+		return "", nil
+	}
 	v := vars{"n": strconv.Itoa(r.InWindow), "window": windowText(r.Window, lang), "last": clockText(r.Last)}
 	switch {
 	case ch.id == "fail2ban-ban":

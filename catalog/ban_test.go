@@ -33,6 +33,10 @@ func TestBanRule(t *testing.T) {
 		note  string
 	}{
 		{"no refusals", Refusals{Window: 10 * time.Minute}, false, false, ""},
+		// Too few for a ban and ruled out anyway: no note to wonder about.
+		{"below threshold, answered since", Refusals{InWindow: 2, Window: 10 * time.Minute, Last: last, AnsweredAt: answered}, false, false, ""},
+		{"below threshold, this machine", Refusals{InWindow: 2, Window: 10 * time.Minute, Last: last}, true, false, ""},
+		{"outside window, answered since", Refusals{Earlier: 5, Window: 10 * time.Minute, Last: last, AnsweredAt: answered}, false, false, ""},
 		{"below threshold", Refusals{InWindow: 2, Window: 10 * time.Minute, Last: last}, false, false, "2 failed login(s) at this server in the last 10 min, the last at 12:00:01; fail2ban bans"},
 		{"outside window", Refusals{Earlier: 5, Window: 10 * time.Minute, Last: last}, false, false, "5 failed login(s) at this server earlier, the last at 12:00:01, longer ago than the ban window (10 min)"},
 		{"answered since", Refusals{InWindow: 3, Window: 10 * time.Minute, Last: last, AnsweredAt: answered}, false, false, "3 failed login(s) at this server in the last 10 min, but it answered SIP since (12:00:04), so this is not a ban"},
