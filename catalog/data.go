@@ -29,6 +29,10 @@ type text struct {
 type kindData struct {
 	EN text `json:"en"`
 	RU text `json:"ru"`
+	// Only: the kind's causes and remedies replace the entry's instead of
+	// coming first; for a kind that is certain (plain SIP answered, so
+	// the certificate causes do not apply).
+	Only bool `json:"only,omitempty"`
 }
 
 // entryData is an entry as written in the data files.

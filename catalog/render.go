@@ -187,11 +187,16 @@ func (c *Catalog) render(e *entry, kind string, lang Lang, v vars) Diagnosis {
 		if kt.Summary != "" {
 			t.Summary = kt.Summary
 		}
-		if len(kt.Causes) > 0 {
-			t.Causes = slices.Concat(kt.Causes, t.Causes)
-		}
-		if len(kt.Remedies) > 0 {
-			t.Remedies = slices.Concat(kt.Remedies, t.Remedies)
+		switch {
+		case k.Only:
+			t.Causes, t.Remedies = kt.Causes, kt.Remedies
+		default:
+			if len(kt.Causes) > 0 {
+				t.Causes = slices.Concat(kt.Causes, t.Causes)
+			}
+			if len(kt.Remedies) > 0 {
+				t.Remedies = slices.Concat(kt.Remedies, t.Remedies)
+			}
 		}
 	}
 	d := Diagnosis{ID: e.id, Severity: e.sev, Summary: fill(t.Summary, v)}

@@ -83,6 +83,11 @@ func TestTLSToPlainPortAbandoned(t *testing.T) {
 		if r.Details == nil || r.Details.TLS == nil || r.Details.TLS.Failure != catalog.TLSPlainSIP {
 			t.Fatalf("details %+v, want TLS failure plain-sip", r.Details)
 		}
+		// Plain SIP answered: the certificate causes of other TLS
+		// failures do not apply, and are not listed.
+		if c := strings.Join(append(r.Diagnosis.Causes, r.Diagnosis.Remedies...), "\n"); len(r.Diagnosis.Causes) != 1 || strings.Contains(c, "ertificate") {
+			t.Errorf("causes and remedies of a plain-SIP port:\n%s", c)
+		}
 		if a := r.Details.AltTransport; a == nil || !a.Answered || a.Code != 200 {
 			t.Errorf("alt transport %+v, want answered 200", a)
 		}
