@@ -200,6 +200,13 @@ func findingsOf(method string) []func(*Exchange) {
 			func(ex *Exchange) { ex.InboundNotDelivered = true },
 			func(ex *Exchange) { ex.InboundNotDelivered, ex.InboundNATUnfixed = true, true },
 			func(ex *Exchange) { ex.InboundACKLost = true },
+			// receive --rtp judges the caller's audio as invite --rtp does.
+			func(ex *Exchange) { ex.NoRTPBack = true },
+			func(ex *Exchange) { ex.OneWayAudio = OneWayInbound },
+			func(ex *Exchange) { ex.OneWayAudio = OneWayOutbound },
+			func(ex *Exchange) {
+				ex.PoorAudio, ex.AudioMOS, ex.AudioLoss, ex.AudioJitter = true, "2.9", "6.0%", "12 ms"
+			},
 		)
 	}
 	return nil

@@ -76,7 +76,9 @@ func (s *session) takeCall(ctx context.Context, l *link, r *results.Result, ex *
 	}
 	select {
 	case <-u.invited:
-		u.converse(ctx, rd, trig, timer.C)
+		if q := u.converse(ctx, rd, ex, trig, timer.C); q != nil {
+			s.details(r).Media = q
+		}
 		rd.InviteReceived = true
 		rd.InviteMs = results.MillisOf(u.at.Sub(start))
 	default:

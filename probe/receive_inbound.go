@@ -7,6 +7,7 @@ import (
 
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/probe/media"
 	"github.com/sipprobe/sipprobe/results"
 )
@@ -112,7 +113,7 @@ func (u *inbound) accept(req *sip.Request) error {
 // converse follows the answered call: the ACK, the caller's BYE (or ours
 // when it does not come: with a trigger when the trigger call is over,
 // without one after --hold), and fills the details.
-func (u *inbound) converse(ctx context.Context, rd *results.ReceiveDetails, trig <-chan struct{}, deadline <-chan time.Time) {
+func (u *inbound) converse(ctx context.Context, rd *results.ReceiveDetails, ex *catalog.Exchange, trig <-chan struct{}, deadline <-chan time.Time) *results.MediaDetails {
 	u.mu.Lock()
 	c, d, req := u.c, u.d, u.req
 	u.mu.Unlock()
@@ -172,6 +173,15 @@ func (u *inbound) converse(ctx context.Context, rd *results.ReceiveDetails, trig
 	}
 	cancel()
 	c.rtp.stop()
+	var quality *results.MediaDetails
+	if sent := c.media.Sent(); sent > 0 {
+		// The same audio verdicts as invite --rtp (one-way audio is the
+		// classic failure of inbound calls behind NAT), on the caller's
+		// stream and its RTCP: let its last frames arrive first.
+		time.Sleep(2 * media.Frame)
+		quality = c.judgeMedia(ex)
+		ex.NoRTPBack = c.media.Received() == 0 && sent >= minRTPForVerdict && ex.OneWayAudio == ""
+	}
 	select {
 	case <-d.bye:
 		rd.BYEReceived, rd.EndedBy = true, "remote-bye"
@@ -187,6 +197,7 @@ func (u *inbound) converse(ctx context.Context, rd *results.ReceiveDetails, trig
 	}
 	_, _, _ = d.end()
 	rd.RTPSent, rd.RTPReceived = c.media.Sent(), c.media.Received()
+	return quality
 }
 
 // close releases the call's RTP socket, if a call came.

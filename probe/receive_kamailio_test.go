@@ -44,6 +44,13 @@ func TestReceiveThroughKamailio(t *testing.T) {
 			if tc.rtp && (rd.RTPSent == 0 || rd.RTPReceived == 0) {
 				t.Errorf("rtp sent %d received %d", rd.RTPSent, rd.RTPReceived)
 			}
+			// --rtp measures the caller's audio as invite --rtp does: both
+			// directions from RTP and RTCP, and the MOS estimate.
+			if m := r.Details.Media; tc.rtp != (m != nil) {
+				t.Errorf("media details %+v with --rtp %v", m, tc.rtp)
+			} else if tc.rtp && (m.Received == nil || m.Received.Received == 0 || m.Received.Lost != 0 || m.Sent.Packets == 0 || m.MOS < 4) {
+				t.Errorf("media details %+v, received %+v", m, m.Received)
+			}
 			if d := r.Details; d.Unbound == nil || !*d.Unbound {
 				t.Errorf("not unbound: %+v", d)
 			}
