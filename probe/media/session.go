@@ -243,7 +243,9 @@ func (s *Session) sendRTP(ctx context.Context, to *net.UDPAddr, f Format) {
 	}
 }
 
-// sendRTCP sends our reports while ctx lasts.
+// sendRTCP sends our reports while ctx lasts, and when it ends a last
+// report with a BYE (RFC 3550 §6.6: a participant leaving says so, so the
+// far end need not wait out its timeout to drop our SSRC).
 func (s *Session) sendRTCP(ctx context.Context) {
 	defer s.wg.Done()
 	if s.rtcp == nil {
@@ -251,15 +253,23 @@ func (s *Session) sendRTCP(ctx context.Context) {
 	}
 	var out []byte
 	wait := rtcpFirst
-	for {
+	for bye := false; !bye; {
 		select {
 		case <-ctx.Done():
-			return
+			bye = true
 		case <-time.After(wait):
 		}
 		wait = rtcpInterval
 		s.mu.Lock()
-		b, err := rtcp.Marshal(report(&s.snd, &s.rcv, &s.far, time.Now(), s.cname))
+		pkts := report(&s.snd, &s.rcv, &s.far, time.Now(), s.cname)
+		if bye {
+			if s.snd.packets == 0 {
+				s.mu.Unlock()
+				return // never part of the session: nothing to leave
+			}
+			pkts = append(pkts, &rtcp.Goodbye{Sources: []uint32{s.snd.ssrc}})
+		}
+		b, err := rtcp.Marshal(pkts)
 		to := s.rtcpTo
 		s.mu.Unlock()
 		if c := s.cipher.load(); err == nil && c != nil {
