@@ -26,6 +26,13 @@ type answer struct {
 	problem   *catalog.Note // why the answer is unusable, for the notes
 	protos    []string      // the audio stream's transport: RTP/AVP, RTP/SAVP, …
 	crypto    []string      // its a=crypto values (RFC 4568), for SDES
+	// rtcp is where the far end takes RTCP when it says (a=rtcp, RFC 3605;
+	// a=rtcp-mux, RFC 5761: its RTP port); zero: RTP port + 1 (RFC 3550 §11).
+	rtcp netip.AddrPort
+	// rtcpPort is a=rtcp's port when it gave no address of its own (the
+	// stream's connection address goes with it).
+	rtcpPort uint16
+	rtcpMux  bool
 }
 
 // noCommonCodec: the call has no voice codec both sides agreed on.
@@ -91,8 +98,13 @@ func analyzeAnswer(offer []codec, body []byte) (a answer) {
 	a.audio = true
 	a.protos = md.MediaName.Protos
 	for _, at := range md.Attributes {
-		if at.Key == "crypto" && len(a.crypto) < maxCryptoLines {
+		switch {
+		case at.Key == "crypto" && len(a.crypto) < maxCryptoLines:
 			a.crypto = append(a.crypto, at.Value)
+		case at.Key == "rtcp":
+			a.rtcp, a.rtcpPort = parseRTCPAttr(at.Value)
+		case at.Key == "rtcp-mux":
+			a.rtcpMux = true
 		}
 	}
 	a.port = md.MediaName.Port.Value
@@ -227,4 +239,24 @@ func mediaFormats(md *sdp.MediaDescription) []rtpFormat {
 		out = append(out, rf)
 	}
 	return out
+}
+
+// parseRTCPAttr reads a=rtcp:PORT [IN IP4|IP6 ADDR] (RFC 3605 §2.1): the
+// address and port when both are given, else only the port; zeros when
+// the value is not one.
+func parseRTCPAttr(v string) (netip.AddrPort, uint16) {
+	f := strings.Fields(v)
+	if len(f) == 0 {
+		return netip.AddrPort{}, 0
+	}
+	port, err := strconv.ParseUint(f[0], 10, 16)
+	if err != nil || port == 0 {
+		return netip.AddrPort{}, 0
+	}
+	if len(f) == 4 && f[1] == "IN" && (f[2] == "IP4" || f[2] == "IP6") {
+		if ip, err := netip.ParseAddr(f[3]); err == nil && !ip.IsUnspecified() {
+			return netip.AddrPortFrom(ip.Unmap(), uint16(port)), 0
+		}
+	}
+	return netip.AddrPort{}, uint16(port)
 }

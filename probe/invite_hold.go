@@ -110,6 +110,8 @@ type rtpStream struct {
 	ctx    context.Context    // the hold's while we send; nil otherwise
 	cancel context.CancelFunc // the current sender's
 	dst    netip.AddrPort
+	// rtcpDst is where the current sender's RTCP goes (rtcpTarget).
+	rtcpDst netip.AddrPort
 }
 
 // init records the 2xx's answer, before any request of the far end.
@@ -159,7 +161,8 @@ func (s *rtpStream) follow(a answer) []catalog.Note {
 // end does not take media now. The caller holds s.mu.
 func (s *rtpStream) retarget() {
 	dst, cd, ok := rtpTarget(s.remote)
-	if ok && s.cancel != nil && dst == s.dst {
+	rtcpDst := rtcpTarget(s.remote, dst)
+	if ok && s.cancel != nil && dst == s.dst && rtcpDst == s.rtcpDst {
 		return
 	}
 	if s.cancel != nil {
@@ -170,8 +173,24 @@ func (s *rtpStream) retarget() {
 		return
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
-	s.cancel, s.dst = cancel, dst
-	s.m.Send(ctx, dst, cd.format())
+	s.cancel, s.dst, s.rtcpDst = cancel, dst, rtcpDst
+	s.m.SendWithRTCP(ctx, dst, rtcpDst, cd.format())
+}
+
+// rtcpTarget is where our RTCP goes for RTP to dst: the RTP port itself
+// when the far end multiplexes (a=rtcp-mux, RFC 5761 §5.1.3), the port
+// (and address) a=rtcp gave (RFC 3605), else the RTP port + 1 (RFC 3550
+// §11).
+func rtcpTarget(a answer, dst netip.AddrPort) netip.AddrPort {
+	switch {
+	case a.rtcpMux:
+		return dst
+	case a.rtcp.IsValid():
+		return a.rtcp
+	case a.rtcpPort > 0:
+		return netip.AddrPortFrom(dst.Addr(), a.rtcpPort)
+	}
+	return netip.AddrPortFrom(dst.Addr(), dst.Port()+1)
 }
 
 // rtpTarget is where and how to send for a, if the far end takes media.

@@ -105,6 +105,36 @@ func TestInviteAnalyzeAnswer(t *testing.T) {
 	}
 }
 
+// TestRTCPTarget: our RTCP goes where the answer says: a=rtcp's port
+// (and address, RFC 3605), the RTP port with a=rtcp-mux (RFC 5761), else
+// the RTP port + 1 (RFC 3550 §11); a broken a=rtcp changes nothing.
+func TestRTCPTarget(t *testing.T) {
+	offer, _ := parseCodecs(nil)
+	for _, tc := range []struct {
+		name, attrs, want string
+	}{
+		{"default", "", "203.0.113.5:5005"},
+		{"a=rtcp port", "a=rtcp:6010\r\n", "203.0.113.5:6010"},
+		{"a=rtcp port and address", "a=rtcp:6010 IN IP4 198.51.100.9\r\n", "198.51.100.9:6010"},
+		{"a=rtcp IPv6 address", "a=rtcp:6010 IN IP6 2001:db8::9\r\n", "[2001:db8::9]:6010"},
+		{"a=rtcp-mux", "a=rtcp-mux\r\n", "203.0.113.5:5004"},
+		{"a=rtcp garbage", "a=rtcp:banana\r\n", "203.0.113.5:5005"},
+		{"a=rtcp port 0", "a=rtcp:0\r\n", "203.0.113.5:5005"},
+		{"a=rtcp unspecified address", "a=rtcp:6010 IN IP4 0.0.0.0\r\n", "203.0.113.5:6010"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := analyzeAnswer(offer, []byte(answerHead+"m=audio 5004 RTP/AVP 0\r\n"+tc.attrs))
+			dst, _, ok := rtpTarget(a)
+			if !ok {
+				t.Fatalf("no RTP target for %+v", a)
+			}
+			if got := rtcpTarget(a, dst).String(); got != tc.want {
+				t.Errorf("RTCP to %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
 // FuzzAnalyzeAnswer: whatever a PBX puts in its SDP, the analysis returns.
 func FuzzAnalyzeAnswer(f *testing.F) {
 	offer, _ := parseCodecs([]string{"pcmu", "pcma", "g722", "g729", "opus", "telephone-event"})

@@ -80,3 +80,35 @@ func TestRTCPByeOnStop(t *testing.T) {
 		})
 	}
 }
+
+// TestSendWithRTCP: the RTCP goes to the port the far end's SDP named,
+// not to RTP + 1.
+func TestSendWithRTCP(t *testing.T) {
+	lo := netip.MustParseAddr("127.0.0.1")
+	s, err := Open(lo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	listen := func() *net.UDPConn {
+		c, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(netip.AddrPortFrom(lo, 0)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	rtpConn, rtcpConn := listen(), listen()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s.SendWithRTCP(ctx, rtpConn.LocalAddr().(*net.UDPAddr).AddrPort(), rtcpConn.LocalAddr().(*net.UDPAddr).AddrPort(), Format{PT: 0, Encoding: "PCMU", Clock: 8000})
+	buf := make([]byte, 1500)
+	_ = rtcpConn.SetReadDeadline(time.Now().Add(3 * time.Second))
+	n, err := rtcpConn.Read(buf)
+	if err != nil {
+		t.Fatalf("no RTCP at the given port: %v", err)
+	}
+	if pkts, err := rtcp.Unmarshal(buf[:n]); err != nil || len(pkts) == 0 {
+		t.Fatalf("not RTCP: %v", err)
+	}
+}

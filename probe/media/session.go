@@ -49,7 +49,8 @@ type Session struct {
 	far      farEnd
 	format   Format
 	rtcpSent int
-	// rtcpTo is where our RTCP goes: the far end's RTP port + 1.
+	// rtcpTo is where our RTCP goes: the far end's RTP port + 1 unless
+	// its SDP said otherwise (SendWithRTCP).
 	rtcpTo netip.AddrPort
 	peer   peerFilter // whose packets count (strict.go)
 }
@@ -188,10 +189,16 @@ func (s *Session) settled(at time.Time) bool {
 // extension sends the RTP back, which the reader counts. A later Send
 // continues the same stream (SSRC, sequence, timestamp) at a new address.
 func (s *Session) Send(ctx context.Context, dst netip.AddrPort, f Format) {
+	s.SendWithRTCP(ctx, dst, netip.AddrPortFrom(dst.Addr(), dst.Port()+1), f)
+}
+
+// SendWithRTCP is Send with the RTCP sent to rtcpDst: where the far end's
+// SDP said (a=rtcp, RFC 3605; its RTP port with a=rtcp-mux, RFC 5761).
+func (s *Session) SendWithRTCP(ctx context.Context, dst, rtcpDst netip.AddrPort, f Format) {
 	s.mu.Lock()
 	s.format, s.snd.clock = f, f.Clock
 	s.rcv.SetFormat(f)
-	s.rtcpTo = netip.AddrPortFrom(dst.Addr(), dst.Port()+1)
+	s.rtcpTo = rtcpDst
 	s.peer.answer = unmap(dst)
 	s.mu.Unlock()
 	s.wg.Add(2)
