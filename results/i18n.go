@@ -132,8 +132,8 @@ var messages = map[string]message{
 	"col-avail":    {"AVAIL", "ДОСТУПН."},
 	"col-last":     {"LAST DIAGNOSIS", "ПОСЛЕДНИЙ ДИАГНОЗ"},
 	"h-status":     {"Status:       %s since %s, last run %s", "Статус:       %s с %s, последний запуск %s"},
-	"h-avail":      {"Availability: %s (%d of %d results ok or warning) over the last %s", "Доступность:  %s (%d из %d результатов ок или с предупреждением) за последние %s"},
-	"h-avail-none": {"Availability: - (no result to judge in the last %s)", "Доступность:  - (за последние %s нет результатов для оценки)"},
+	"h-avail":      {"Availability: %s (%d of %d results ok or warning%s) over the last %s", "Доступность:  %s (%d из %d результатов ок или с предупреждением%s) за последние %s"},
+	"h-avail-none": {"Availability: - (no result to judge in the last %s%s)", "Доступность:  - (за последние %s нет результатов для оценки%s)"},
 	"h-total":      {"Time:         p50 %s, p95 %s (answered results; a test call's is its setup)", "Время:        p50 %s, p95 %s (результаты с ответом; у тестового звонка — время установления)"},
 	"h-recent":     {"Recent:", "Последние:"},
 	"h-first":      {"%s (first)", "%s (первый)"},
@@ -168,6 +168,11 @@ var messages = map[string]message{
 
 	// An expectation that decided an OK status (WriteText).
 	"expect-held": {"Expected %s: the expectation holds", "Ожидалось %s: ожидание выполнено"},
+
+	// What the availability leaves out in the history (history.Stats Unknown, NotSent).
+	"h-uncounted":          {"; not counted: %s", "; не учтено: %s"},
+	"h-uncounted-unknown":  {"%d unknown", "статус неизвестен — %d"},
+	"h-uncounted-not-sent": {"%d not sent", "не отправлено — %d"},
 }
 
 // Msg is the message id in lang, formatted with args; English for a

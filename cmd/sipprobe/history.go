@@ -35,7 +35,7 @@ func historyCommand() *cli.Command {
 		Usage:     "since when has a probe been failing? availability, p50/p95 time and recent results from past runs",
 		UsageText: "sipprobe history [--name NAME] [--since 24h] [--db FILE] [--output text|json]\nsipprobe history --import [--db FILE] FILE.jsonl...",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "name", Aliases: []string{"n"}, Usage: "only the probe `NAME` (as in the scenario file), with its recent results"},
+			&cli.StringFlag{Name: "name", Aliases: []string{"n"}, Usage: "only the probe `NAME` (as in the scenario file; an entry's name also lists NAME/udp…, NAME/USER…), with its recent results"},
 			&cli.StringFlag{Name: "since", Value: "24h", Usage: "window: a duration (90m, 24h, 7d) or a date/time (2026-11-21, RFC 3339)", EnvVars: env("HISTORY_SINCE")},
 			&cli.IntFlag{Name: "recent", Value: 10, Usage: "how many recent results to list per probe"},
 			historyDBFlag(),
@@ -85,12 +85,14 @@ func historyAction(c *cli.Context) error {
 	}
 	defer store.Close()
 
-	sums, err := store.Summaries(c.Context, history.Query{Name: c.String("name"), Since: since, Recent: c.Int("recent")})
+	// Children: `run --only alive` takes a fanned-out entry's name, so
+	// --name alive lists alive/udp, alive/tcp… (and a sweep's ENTRY/USER).
+	sums, err := store.Summaries(c.Context, history.Query{Name: c.String("name"), Children: true, Since: since, Recent: c.Int("recent")})
 	if err != nil {
 		return &exitError{code: 3, err: err}
 	}
 	if name := c.String("name"); name != "" && len(sums) == 0 {
-		return &exitError{code: 3, err: fmt.Errorf("no results for probe %q in %s", name, path)}
+		return &exitError{code: 3, err: fmt.Errorf("no results for probe %q (nor %s/…) in %s", name, results.Safe(name), path)}
 	}
 	w := c.App.Writer
 	if format == "json" {

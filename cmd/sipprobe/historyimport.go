@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/internal/plural"
 	"github.com/sipprobe/sipprobe/results"
 	"github.com/sipprobe/sipprobe/results/history"
@@ -53,31 +54,35 @@ func historyImport(c *cli.Context) error {
 		return &exitError{code: 3, err: err}
 	}
 	defer store.Close()
-	bad := false
+	bad, added := false, 0
 	for _, name := range files {
-		ok, err := importFile(c, store, name)
+		ok, n, err := importFile(c, store, name)
 		if err != nil {
 			return &exitError{code: 3, err: err}
 		}
-		bad = bad || !ok
+		bad, added = bad || !ok, added+n
 	}
-	if bad {
-		return &exitError{code: 3, err: errors.New("some lines were not imported (see above); the others were")}
+	switch {
+	case !bad:
+		return nil
+	case added == 0:
+		return &exitError{code: 3, err: errors.New("nothing was imported (see above)")}
 	}
-	return nil
+	return &exitError{code: 3, err: errors.New("some lines were not imported (see above); the others were")}
 }
 
 // importFile imports one file (or stdin for "-") under a run id of its own
 // and prints what it did. ok is false when a line was bad or the file
-// could not be read to its end; err only when the history failed.
-func importFile(c *cli.Context, store *history.Store, name string) (ok bool, err error) {
+// could not be read to its end; added counts the results it added; err
+// only when the history failed.
+func importFile(c *cli.Context, store *history.Store, name string) (ok bool, added int, err error) {
 	in := c.App.Reader
 	shown := "stdin"
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
 			fmt.Fprintf(c.App.ErrWriter, "sipprobe: %s: %v\n", results.Safe(name), errors.Unwrap(err))
-			return false, nil
+			return false, 0, nil
 		}
 		defer f.Close()
 		in, shown = f, name
@@ -86,9 +91,9 @@ func importFile(c *cli.Context, store *history.Store, name string) (ok bool, err
 	_, _ = rand.Read(rnd[:])
 	runID := time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(rnd[:])
 	var (
-		batch          []results.Result
-		read, added, n int
-		badLines       int
+		batch    []results.Result
+		read, n  int
+		badLines int
 	)
 	flush := func() error {
 		a, err := store.Import(c.Context, runID, batch)
@@ -102,7 +107,7 @@ func importFile(c *cli.Context, store *history.Store, name string) (ok bool, err
 		if ahead := r.StartedAt.Sub(now); perr == nil && ahead > maxClockAhead {
 			// A result from the future would be every probe's "latest"
 			// for as long as the history keeps it.
-			perr = fmt.Errorf("%w: started_at %s is %s ahead of this machine's clock", results.ErrNotResult, r.StartedAt.UTC().Format(time.RFC3339), ahead.Round(time.Second))
+			perr = fmt.Errorf("%w: started_at %s is %s ahead of this machine's clock", results.ErrNotResult, r.StartedAt.UTC().Format(time.RFC3339), history.Span(ahead, catalog.EN))
 		}
 		if perr != nil {
 			// A pretty-printed document is a bad line per line: name the
@@ -120,10 +125,10 @@ func importFile(c *cli.Context, store *history.Store, name string) (ok bool, err
 		return storeErr
 	})
 	if storeErr != nil {
-		return false, storeErr
+		return false, added, storeErr
 	}
 	if err := flush(); err != nil {
-		return false, err
+		return false, added, err
 	}
 	if rerr != nil {
 		fmt.Fprintf(c.App.ErrWriter, "sipprobe: %s: %v\n", results.Safe(shown), rerr)
@@ -137,5 +142,5 @@ func importFile(c *cli.Context, store *history.Store, name string) (ok bool, err
 		fmt.Fprintf(c.App.Writer, ", %s skipped", plural.Count(badLines, "bad line", "bad lines"))
 	}
 	fmt.Fprintln(c.App.Writer)
-	return badLines == 0 && rerr == nil, nil
+	return badLines == 0 && rerr == nil, added, nil
 }

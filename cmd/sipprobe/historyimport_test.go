@@ -49,6 +49,12 @@ kind = "options"
 	must(t, os.WriteFile(bad, []byte(lines[0]+"{\"probe\": \"options\"}\n"+lines[2]), 0o600))
 	future := filepath.Join(dir, "future.jsonl")
 	must(t, os.WriteFile(future, []byte(regexp.MustCompile(`"started_at":"[^"]*"`).ReplaceAllString(lines[0], `"started_at":"2099-01-01T00:00:00Z"`)), 0o600))
+	// A file of log lines, not results: nothing in it is imported.
+	logs := filepath.Join(dir, "serve.err")
+	must(t, os.WriteFile(logs, []byte("2026/11/21 10:00:00 listening on :8080\n2026/11/21 10:00:05 probe alive: ok\n"), 0o600))
+	// One result the history lacks (an older start) and a bad line.
+	mixed := filepath.Join(dir, "mixed.jsonl")
+	must(t, os.WriteFile(mixed, []byte(regexp.MustCompile(`"started_at":"[^"]*"`).ReplaceAllString(lines[0], `"started_at":"2020-01-01T00:00:00Z"`)+"not json\n"), 0o600))
 	db := filepath.Join(dir, "h.db")
 
 	for _, tc := range []struct {
@@ -63,11 +69,18 @@ kind = "options"
 		{"the same file again adds nothing", []string{"shard.jsonl"}, 0, "shard.jsonl: 0 results imported into " + db + ", 3 already there\n", nil, true},
 		{"a bad line and a missing file", []string{"bad.jsonl", "missing.jsonl"}, 3,
 			"bad.jsonl: 0 results imported into " + db + ", 2 already there, 1 bad line skipped\n",
-			[]string{"sipprobe: bad.jsonl:2: not a sipprobe result: no started_at", "sipprobe: missing.jsonl: no such file or directory", "some lines were not imported"}, false},
+			[]string{"sipprobe: bad.jsonl:2: not a sipprobe result: no started_at", "sipprobe: missing.jsonl: no such file or directory", "sipprobe: nothing was imported (see above)\n"}, false},
+		{"log lines, not results", []string{"serve.err"}, 3,
+			"serve.err: 0 results imported into " + db + ", 2 bad lines skipped\n",
+			[]string{"sipprobe: serve.err:1: ", "sipprobe: nothing was imported (see above)\n"}, false},
+		{"some imported, a bad line", []string{"mixed.jsonl"}, 3,
+			"mixed.jsonl: 1 result imported into " + db + ", 1 bad line skipped\n",
+			[]string{"sipprobe: mixed.jsonl:2: ", "some lines were not imported (see above); the others were"}, false},
 		{"stdin", []string{"-"}, 0, "stdin: 0 results imported into " + db + ", 3 already there\n", nil, true},
 		{"a result from the future", []string{"future.jsonl"}, 3,
 			"future.jsonl: 0 results imported into " + db + ", 1 bad line skipped\n",
-			[]string{"sipprobe: future.jsonl:1: not a sipprobe result: started_at 2099-01-01T00:00:00Z is "}, false},
+			// In days, not "8759h59m45s".
+			[]string{"sipprobe: future.jsonl:1: not a sipprobe result: started_at 2099-01-01T00:00:00Z is ", "d ahead of this machine's clock"}, false},
 		{"no file", nil, 3, "", []string{"--import needs one or more JSON Lines files"}, false},
 		{"a report flag", []string{"--name", "dead", "shard.jsonl"}, 3, "", []string{"--name does not apply with --import"}, false},
 	} {

@@ -75,9 +75,14 @@ type Entry struct {
 	// a test call's setup (its INVITE to the final response), without the
 	// hold and the teardown; the total otherwise.
 	CheckMs results.Millis `json:"check_ms"`
+	// NotSent: the ban cool-down kept the probe from being sent
+	// (results.NotSent); the status is the last known one, nothing was
+	// checked, so the statistics leave it out.
+	NotSent bool `json:"not_sent,omitempty"`
 }
 
-// Summary answers "how has this probe been doing" for one name.
+// Summary answers "how has this probe been doing" for one name, target
+// and transport.
 type Summary struct {
 	Name      string `json:"name"`
 	Probe     string `json:"probe"`
@@ -100,76 +105,104 @@ type Summary struct {
 
 // Query selects what Summaries reports.
 type Query struct {
-	Name   string    // one probe; "" for every probe with a result in the window
-	Since  time.Time // start of the window
-	Recent int       // how many recent results per probe (default 10)
+	Name string // one probe; "" for every probe with a result in the window
+	// Children makes Name also match the results named Name/…: the
+	// transports of a fanned-out entry (alive/udp) and the rows of an
+	// account sweep (ENTRY/USER), as `run --only` accepts the entry's name.
+	Children bool
+	Since    time.Time // start of the window
+	Recent   int       // how many recent results per probe (default 10)
 }
 
-// Summaries reports on each probe, in name order. With Query.Name set and no
-// such probe ever recorded it returns no summaries and no error.
+// key is what one summary covers: results of one name against one target
+// over one transport. A name alone is not enough: three sweeps of one
+// accounts file (UDP, TCP, a dead port) or two scenario files naming a
+// probe alike are different questions, and mixing them makes one row
+// with a verdict that is true of none of them.
+type key struct{ name, target, transport string }
+
+// Summaries reports on each (name, target, transport), in that order. With
+// Query.Name set and no such probe ever recorded it returns no summaries
+// and no error.
 func (s *Store) Summaries(ctx context.Context, q Query) ([]Summary, error) {
 	if q.Recent <= 0 {
 		q.Recent = 10
 	}
-	names, err := s.names(ctx, q)
+	keys, err := s.keys(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Summary, 0, len(names))
-	for _, n := range names {
-		sum, err := s.summary(ctx, n, q)
+	out := make([]Summary, 0, len(keys))
+	for _, k := range keys {
+		sum, err := s.summary(ctx, k, q)
 		if err != nil {
-			return nil, fmt.Errorf("history of %s: %w", n, err)
+			return nil, fmt.Errorf("history of %s: %w", k.name, err)
 		}
 		out = append(out, sum)
 	}
 	return out, nil
 }
 
-func (s *Store) names(ctx context.Context, q Query) ([]string, error) {
+func (s *Store) keys(ctx context.Context, q Query) ([]key, error) {
 	var rows *sql.Rows
 	var err error
-	if q.Name != "" {
-		rows, err = s.db.QueryContext(ctx, `SELECT DISTINCT name FROM results WHERE name = ?`, q.Name)
-	} else {
-		rows, err = s.db.QueryContext(ctx, `SELECT DISTINCT name FROM results WHERE started_at >= ? ORDER BY name`, q.Since.UnixNano())
+	switch {
+	case q.Name != "" && q.Children:
+		// The names starting with "Name/" are those from "Name/" up to,
+		// not including, "Name0" ('0' follows '/'), byte by byte. Not a
+		// LIKE: it ignores ASCII case (--name Alive would list alive/udp)
+		// and the index serves a range as well.
+		rows, err = s.db.QueryContext(ctx, `SELECT DISTINCT name, target, transport FROM results
+			WHERE name = ? OR (name >= ? AND name < ?) ORDER BY name, target, transport`, q.Name, q.Name+"/", q.Name+"0")
+	case q.Name != "":
+		rows, err = s.db.QueryContext(ctx, `SELECT DISTINCT name, target, transport FROM results
+			WHERE name = ? ORDER BY name, target, transport`, q.Name)
+	default:
+		rows, err = s.db.QueryContext(ctx, `SELECT DISTINCT name, target, transport FROM results
+			WHERE started_at >= ? ORDER BY name, target, transport`, q.Since.UnixNano())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("list probes: %w", err)
 	}
 	defer rows.Close()
-	var names []string
+	var keys []key
 	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
+		var k key
+		if err := rows.Scan(&k.name, &k.target, &k.transport); err != nil {
 			return nil, err
 		}
-		names = append(names, n)
+		keys = append(keys, k)
 	}
-	return names, rows.Err()
+	return keys, rows.Err()
 }
 
-func (s *Store) summary(ctx context.Context, name string, q Query) (Summary, error) {
-	sum := Summary{Name: name, Window: q.Since.UTC(), Recent: []Entry{}}
+// byKey is the WHERE clause of one summary's results; its arguments are
+// k.args().
+const byKey = `name = ? AND target = ? AND transport = ?`
+
+func (k key) args(more ...any) []any { return append([]any{k.name, k.target, k.transport}, more...) }
+
+func (s *Store) summary(ctx context.Context, k key, q Query) (Summary, error) {
+	sum := Summary{Name: k.name, Target: k.target, Transport: k.transport, Window: q.Since.UTC(), Recent: []Entry{}}
 	var last int64
 	var st string
-	err := s.db.QueryRowContext(ctx, `SELECT probe, target, transport, user, status, started_at
-		FROM results WHERE name = ? ORDER BY started_at DESC, id DESC LIMIT 1`, name).
-		Scan(&sum.Probe, &sum.Target, &sum.Transport, &sum.User, &st, &last)
+	err := s.db.QueryRowContext(ctx, `SELECT probe, user, status, started_at
+		FROM results WHERE `+byKey+` ORDER BY started_at DESC, id DESC LIMIT 1`, k.args()...).
+		Scan(&sum.Probe, &sum.User, &st, &last)
 	if err != nil {
 		return sum, err
 	}
 	sum.Status, sum.LastAt = results.Status(st), fromNanos(last)
-	if sum.StatusSince, sum.StatusChanged, err = s.statusSince(ctx, name, sum.Status); err != nil {
+	if sum.StatusSince, sum.StatusChanged, err = s.statusSince(ctx, k, sum.Status); err != nil {
 		return sum, err
 	}
-	entries, err := s.window(ctx, name, q.Since)
+	entries, err := s.window(ctx, k, q.Since)
 	if err != nil {
 		return sum, err
 	}
 	samples := make([]Sample, len(entries))
 	for i, e := range entries {
-		samples[i] = Sample{Status: e.Status, FinalCode: e.FinalCode, Total: e.CheckMs}
+		samples[i] = Sample{Status: e.Status, FinalCode: e.FinalCode, Total: e.CheckMs, NotSent: e.NotSent}
 	}
 	sum.Stats = ComputeStats(samples)
 	sum.Recent = entries[:min(q.Recent, len(entries))]
@@ -178,10 +211,10 @@ func (s *Store) summary(ctx context.Context, name string, q Query) (Summary, err
 
 // statusSince finds the first result after the latest one whose status
 // differs from current: the moment the current streak began.
-func (s *Store) statusSince(ctx context.Context, name string, current results.Status) (time.Time, bool, error) {
+func (s *Store) statusSince(ctx context.Context, k key, current results.Status) (time.Time, bool, error) {
 	var lastOther sql.NullInt64
 	if err := s.db.QueryRowContext(ctx, `SELECT MAX(started_at) FROM results
-		WHERE name = ? AND status <> ?`, name, string(current)).Scan(&lastOther); err != nil {
+		WHERE `+byKey+` AND status <> ?`, k.args(string(current))...).Scan(&lastOther); err != nil {
 		return time.Time{}, false, err
 	}
 	after := int64(-1 << 63)
@@ -190,19 +223,21 @@ func (s *Store) statusSince(ctx context.Context, name string, current results.St
 	}
 	var first int64
 	if err := s.db.QueryRowContext(ctx, `SELECT MIN(started_at) FROM results
-		WHERE name = ? AND started_at > ?`, name, after).Scan(&first); err != nil {
+		WHERE `+byKey+` AND started_at > ?`, k.args(after)...).Scan(&first); err != nil {
 		return time.Time{}, false, err
 	}
 	return fromNanos(first), lastOther.Valid, nil
 }
 
-// window returns the results of name since the given time, newest first.
-func (s *Store) window(ctx context.Context, name string, since time.Time) ([]Entry, error) {
-	// A test call's check time is its setup (CheckTime); the history has
-	// it in the stored result only.
+// window returns the results of k since the given time, newest first.
+func (s *Store) window(ctx context.Context, k key, since time.Time) ([]Entry, error) {
+	// A test call's check time is its setup (CheckTime), and whether a
+	// result was sent at all (results.NotSent) is in the stored result
+	// only.
 	rows, err := s.db.QueryContext(ctx, `SELECT run_id, started_at, status, final_code, diagnosis, total_ms,
-			CASE WHEN probe = 'invite' THEN COALESCE(NULLIF(json_extract(result, '$.details.invite.setup_ms'), 0), total_ms) ELSE total_ms END
-		FROM results WHERE name = ? AND started_at >= ? ORDER BY started_at DESC, id DESC`, name, since.UnixNano())
+			CASE WHEN probe = 'invite' THEN COALESCE(NULLIF(json_extract(result, '$.details.invite.setup_ms'), 0), total_ms) ELSE total_ms END,
+			json_extract(result, '$.not_sent') IS NOT NULL
+		FROM results WHERE `+byKey+` AND started_at >= ? ORDER BY started_at DESC, id DESC`, k.args(since.UnixNano())...)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +248,7 @@ func (s *Store) window(ctx context.Context, name string, since time.Time) ([]Ent
 		var at int64
 		var st string
 		var total, check float64
-		if err := rows.Scan(&e.RunID, &at, &st, &e.FinalCode, &e.Diagnosis, &total, &check); err != nil {
+		if err := rows.Scan(&e.RunID, &at, &st, &e.FinalCode, &e.Diagnosis, &total, &check, &e.NotSent); err != nil {
 			return nil, err
 		}
 		e.StartedAt, e.Status, e.TotalMs, e.CheckMs = fromNanos(at), results.Status(st), results.Millis(total), results.Millis(check)

@@ -65,10 +65,10 @@ func writeTable(b *strings.Builder, sums []Summary, o TextOptions) {
 	nameW, sinceW := width(results.Msg(l, "col-name")), width(results.Msg(l, "col-since"))
 	statusW := width(results.Msg(l, "col-status"))
 	resultsW, availW := max(7, width(results.Msg(l, "col-results"))), max(6, width(results.Msg(l, "col-avail")))
-	since := make([]string, len(sums))
+	since, names := make([]string, len(sums)), rowNames(sums)
 	for i, s := range sums {
 		since[i] = sinceText(s, o)
-		nameW, sinceW = max(nameW, width(results.Safe(s.Name))), max(sinceW, width(since[i]))
+		nameW, sinceW = max(nameW, width(names[i])), max(sinceW, width(since[i]))
 		statusW = max(statusW, width(results.StatusWord(l, s.Status)))
 	}
 	fmt.Fprintf(b, "%s  %s  %s  %s  %s  %9s  %9s  %s\n",
@@ -83,9 +83,29 @@ func writeTable(b *strings.Builder, sums []Summary, o TextOptions) {
 		// Pad before painting: escape codes would upset the column widths.
 		st := results.Paint(o.Color, s.Status, results.Pad(results.StatusWord(l, s.Status), statusW))
 		fmt.Fprintf(b, "%s  %s  %s  %s  %s  %9s  %9s  %s\n",
-			results.Pad(results.Safe(s.Name), nameW), st, results.Pad(since[i], sinceW), results.PadLeft(fmt.Sprint(s.Results), resultsW),
+			results.Pad(names[i], nameW), st, results.Pad(since[i], sinceW), results.PadLeft(fmt.Sprint(s.Results), resultsW),
 			results.PadLeft(pct(s.AvailabilityPct), availW), ms(s.P50), ms(s.P95), last)
 	}
+}
+
+// rowNames are the table's names: a name that more than one row shares
+// (one accounts file swept over UDP and TCP, two scenario files naming a
+// probe alike) gets its target and transport, as in the detail view's
+// heading, so that the rows can be told apart.
+func rowNames(sums []Summary) []string {
+	rows := map[string]int{}
+	for _, s := range sums {
+		rows[s.Name]++
+	}
+	out := make([]string, len(sums))
+	for i, s := range sums {
+		out[i] = s.Name
+		if rows[s.Name] > 1 {
+			out[i] = fmt.Sprintf("%s → %s (%s)", s.Name, s.Target, s.Transport)
+		}
+		out[i] = results.Safe(out[i])
+	}
+	return out
 }
 
 func writeBlock(b *strings.Builder, s Summary, o TextOptions) {
@@ -97,11 +117,11 @@ func writeBlock(b *strings.Builder, s Summary, o TextOptions) {
 	b.WriteString(results.Safe(fmt.Sprintf("%s → %s (%s)", head, s.Target, s.Transport)) + "\n")
 	st := results.Paint(o.Color, s.Status, results.StatusWord(l, s.Status))
 	b.WriteString(results.Msg(l, "h-status", st, sinceText(s, o), stamp(s.LastAt, o)) + "\n")
-	window := span(o.Now.Sub(s.Window), l)
+	window := Span(o.Now.Sub(s.Window), l)
 	if s.Judged > 0 {
-		b.WriteString(results.Msg(l, "h-avail", pct(s.AvailabilityPct), s.Up, s.Judged, window) + "\n")
+		b.WriteString(results.Msg(l, "h-avail", pct(s.AvailabilityPct), s.Up, s.Judged, uncounted(s.Stats, l), window) + "\n")
 	} else {
-		b.WriteString(results.Msg(l, "h-avail-none", window) + "\n")
+		b.WriteString(results.Msg(l, "h-avail-none", window, uncounted(s.Stats, l)) + "\n")
 	}
 	if s.P50 != nil {
 		b.WriteString(results.Msg(l, "h-total", ms(s.P50), ms(s.P95)) + "\n")
@@ -115,10 +135,31 @@ func writeBlock(b *strings.Builder, s Summary, o TextOptions) {
 		if e.FinalCode != 0 {
 			code = fmt.Sprint(e.FinalCode)
 		}
+		run := results.Safe(e.RunID)
+		if e.NotSent {
+			run += " (" + results.Msg(l, "not-sent") + ")"
+		}
 		t := e.CheckMs
 		stE := results.Paint(o.Color, e.Status, results.Pad(results.StatusWord(l, e.Status), 8))
-		fmt.Fprintf(b, "  %s  %s  %3s  %s %9s  %s\n", stamp(e.StartedAt, o), stE, code, results.Pad(results.Safe(e.Diagnosis), 18), ms(&t), results.Safe(e.RunID))
+		fmt.Fprintf(b, "  %s  %s  %3s  %s %9s  %s\n", stamp(e.StartedAt, o), stE, code, results.Pad(results.Safe(e.Diagnosis), 18), ms(&t), run)
 	}
+}
+
+// uncounted says which results the availability leaves out and why, ""
+// when none: "; not counted: 2 unknown, 1 not sent". Without it "0 of 1
+// results" under a list of three reads as a miscount.
+func uncounted(st Stats, l catalog.Lang) string {
+	var parts []string
+	if st.Unknown > 0 {
+		parts = append(parts, results.Msg(l, "h-uncounted-unknown", st.Unknown))
+	}
+	if st.NotSent > 0 {
+		parts = append(parts, results.Msg(l, "h-uncounted-not-sent", st.NotSent))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return results.Msg(l, "h-uncounted", strings.Join(parts, ", "))
 }
 
 // sinceText says when the current status began, "(first seen)" when the
@@ -137,11 +178,11 @@ func humanDuration(d time.Duration, l catalog.Lang) string {
 	if d < 0 {
 		return results.Msg(l, "h-just-now")
 	}
-	return results.Msg(l, "h-ago", span(d, l))
+	return results.Msg(l, "h-ago", Span(d, l))
 }
 
-// span rounds a duration to what a person reads: "45s", "12m", "3h05m", "9d".
-func span(d time.Duration, l catalog.Lang) string {
+// Span rounds a duration to what a person reads: "45s", "12m", "3h05m", "9d".
+func Span(d time.Duration, l catalog.Lang) string {
 	switch {
 	case d < time.Minute:
 		return results.Msg(l, "unit-s", int(d.Seconds()))

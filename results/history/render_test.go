@@ -23,8 +23,8 @@ func TestSpan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			if got := span(tt.in, catalog.EN); got != tt.want {
-				t.Fatalf("span(%v) = %q, want %q", tt.in, got, tt.want)
+			if got := Span(tt.in, catalog.EN); got != tt.want {
+				t.Fatalf("Span(%v) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}

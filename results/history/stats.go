@@ -13,6 +13,9 @@ type Sample struct {
 	Status    results.Status
 	FinalCode int
 	Total     results.Millis
+	// NotSent: the probe was not sent (Entry.NotSent); it counts in
+	// Results only.
+	NotSent bool
 }
 
 // Stats summarise the results of one probe over a window.
@@ -25,13 +28,19 @@ type Stats struct {
 	// target, so it is neither up nor down (Nagios calls it undetermined).
 	Up     int `json:"up"`
 	Judged int `json:"judged"`
+	// Unknown and NotSent count the results left out of Judged: unknown
+	// ones, and those the ban cool-down kept from being sent (they repeat
+	// the last verdict; nothing was checked). A not-sent result is counted
+	// as not sent whatever its status.
+	Unknown int `json:"unknown"`
+	NotSent int `json:"not_sent"`
 	// AvailabilityPct is 100·Up/Judged; nil when nothing was judged.
 	AvailabilityPct *float64 `json:"availability_pct"`
 	// P50 and P95 of the check time (Entry.CheckMs: a test call's setup,
 	// the total otherwise), over answered results only (a final
 	// response came): a timeout's duration measures our --timeout, not the
-	// server, and would make p95 read "5000 ms" for any outage. Nil when no
-	// result was answered.
+	// server, and would make p95 read "5000 ms" for any outage; results
+	// not sent have no time. Nil when no result was answered.
 	P50 *results.Millis `json:"p50_ms"`
 	P95 *results.Millis `json:"p95_ms"`
 }
@@ -41,12 +50,18 @@ func ComputeStats(samples []Sample) Stats {
 	st := Stats{Results: len(samples)}
 	var times []float64
 	for _, s := range samples {
+		if s.NotSent {
+			st.NotSent++
+			continue
+		}
 		switch s.Status {
 		case results.StatusOK, results.StatusWarning:
 			st.Up++
 			st.Judged++
 		case results.StatusCritical:
 			st.Judged++
+		default:
+			st.Unknown++
 		}
 		if s.FinalCode > 0 {
 			times = append(times, float64(s.Total))

@@ -7,11 +7,19 @@ import (
 )
 
 func TestComputeStats(t *testing.T) {
-	ok := func(ms float64) Sample { return Sample{results.StatusOK, 200, results.Millis(ms)} }
-	warn := func(ms float64) Sample { return Sample{results.StatusWarning, 200, results.Millis(ms)} }
-	crit := func(code int, ms float64) Sample { return Sample{results.StatusCritical, code, results.Millis(ms)} }
-	unknown := Sample{results.StatusUnknown, 0, 0}
+	ok := func(ms float64) Sample {
+		return Sample{Status: results.StatusOK, FinalCode: 200, Total: results.Millis(ms)}
+	}
+	warn := func(ms float64) Sample {
+		return Sample{Status: results.StatusWarning, FinalCode: 200, Total: results.Millis(ms)}
+	}
+	crit := func(code int, ms float64) Sample {
+		return Sample{Status: results.StatusCritical, FinalCode: code, Total: results.Millis(ms)}
+	}
+	unknown := Sample{Status: results.StatusUnknown}
 	timeout := crit(0, 5000)
+	// A result the cool-down kept from being sent repeats the refusal.
+	notSent := Sample{Status: results.StatusCritical, FinalCode: 403, NotSent: true}
 
 	tests := []struct {
 		name          string
@@ -19,25 +27,30 @@ func TestComputeStats(t *testing.T) {
 		avail         float64 // -1: undefined
 		p50, p95      float64 // -1: undefined
 		up, judged, n int
+		unknown, ns   int
 	}{
-		{"empty", nil, -1, -1, -1, 0, 0, 0},
-		{"one-ok", []Sample{ok(7)}, 100, 7, 7, 1, 1, 1},
-		{"warning-counts-as-up", []Sample{ok(1), warn(900)}, 100, 1, 900, 2, 2, 2},
-		{"half-down", []Sample{ok(1), crit(403, 2)}, 50, 1, 2, 1, 2, 2},
-		{"unknown-is-not-judged", []Sample{ok(1), unknown, unknown}, 100, 1, 1, 1, 1, 3},
-		{"only-unknown", []Sample{unknown}, -1, -1, -1, 0, 0, 1},
-		{"timeouts-lower-availability-not-latency", []Sample{ok(10), timeout, timeout, ok(20)}, 50, 10, 20, 2, 4, 4},
+		{"empty", nil, -1, -1, -1, 0, 0, 0, 0, 0},
+		{"one-ok", []Sample{ok(7)}, 100, 7, 7, 1, 1, 1, 0, 0},
+		{"warning-counts-as-up", []Sample{ok(1), warn(900)}, 100, 1, 900, 2, 2, 2, 0, 0},
+		{"half-down", []Sample{ok(1), crit(403, 2)}, 50, 1, 2, 1, 2, 2, 0, 0},
+		{"unknown-is-not-judged", []Sample{ok(1), unknown, unknown}, 100, 1, 1, 1, 1, 3, 2, 0},
+		{"only-unknown", []Sample{unknown}, -1, -1, -1, 0, 0, 1, 1, 0},
+		{"timeouts-lower-availability-not-latency", []Sample{ok(10), timeout, timeout, ok(20)}, 50, 10, 20, 2, 4, 4, 0, 0},
 		// Nearest rank over 1..10: p50 is the 5th value, p95 the 10th.
-		{"ten-values-unsorted", []Sample{ok(10), ok(3), ok(8), ok(1), ok(5), ok(2), ok(9), ok(4), ok(7), ok(6)}, 100, 5, 10, 10, 10, 10},
+		{"ten-values-unsorted", []Sample{ok(10), ok(3), ok(8), ok(1), ok(5), ok(2), ok(9), ok(4), ok(7), ok(6)}, 100, 5, 10, 10, 10, 10, 0, 0},
 		// Over 1..20: p50 the 10th, p95 the 19th.
-		{"twenty-values", seq(20, ok), 100, 10, 19, 20, 20, 20},
-		{"one-in-three", []Sample{ok(1), crit(503, 1), crit(503, 1)}, 100.0 / 3, 1, 1, 1, 3, 3},
+		{"twenty-values", seq(20, ok), 100, 10, 19, 20, 20, 20, 0, 0},
+		// Not sent: nothing was checked, so neither down nor a time.
+		{"not-sent-is-neither-judged-nor-timed", []Sample{ok(4), notSent, notSent}, 100, 4, 4, 1, 1, 3, 0, 2},
+		{"only-not-sent", []Sample{notSent}, -1, -1, -1, 0, 0, 1, 0, 1},
+		{"one-in-three", []Sample{ok(1), crit(503, 1), crit(503, 1)}, 100.0 / 3, 1, 1, 1, 3, 3, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st := ComputeStats(tt.in)
-			if st.Results != tt.n || st.Up != tt.up || st.Judged != tt.judged {
-				t.Errorf("counts = %d/%d/%d, want %d/%d/%d", st.Results, st.Up, st.Judged, tt.n, tt.up, tt.judged)
+			if st.Results != tt.n || st.Up != tt.up || st.Judged != tt.judged || st.Unknown != tt.unknown || st.NotSent != tt.ns {
+				t.Errorf("counts results/up/judged/unknown/not sent = %d/%d/%d/%d/%d, want %d/%d/%d/%d/%d",
+					st.Results, st.Up, st.Judged, st.Unknown, st.NotSent, tt.n, tt.up, tt.judged, tt.unknown, tt.ns)
 			}
 			checkOpt(t, "availability", st.AvailabilityPct, tt.avail)
 			checkOpt(t, "p50", (*float64)(st.P50), tt.p50)
