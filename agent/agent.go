@@ -187,6 +187,7 @@ func (a *Agent) start() {
 	a.sched = startScheduler(jobs, a.seed, a.runScheduled)
 	a.ready.Store(true)
 	a.log.Info("scheduling", "config", a.cfg.Path, "scheduled", len(jobs), "probes", len(a.cfg.File.Probes))
+	a.warnUnscheduled(a.cfg, nil)
 }
 
 // Reload reads the configuration again. An invalid one is refused: the
@@ -232,6 +233,7 @@ func (a *Agent) Reload() error {
 	}
 	a.metrics.loaded(true, time.Now())
 	a.log.Info("reloaded", "config", path, "scheduled", len(jobs), "probes", len(cfg.File.Probes))
+	a.warnUnscheduled(cfg, old)
 	return nil
 }
 

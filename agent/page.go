@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +45,10 @@ type Page struct {
 	// Probes in any order; the page lists the worst status first and keeps
 	// this order within a status.
 	Probes []ProbeRow
+	// Unscheduled names the entries without an interval (run only on a
+	// scrape of /probe?module=NAME); an empty page says so instead of
+	// only "no probes".
+	Unscheduled []string
 }
 
 // ProbeRow is one probe. RowOf fills it from the latest results.Result;
@@ -199,6 +204,13 @@ func viewOf(p Page) pageView {
 	}
 	if len(p.Probes) == 0 {
 		v.NoProbes = word(lang, "no-probes")
+		if len(p.Unscheduled) > 0 {
+			names := make([]string, len(p.Unscheduled))
+			for i, n := range p.Unscheduled {
+				names[i] = results.Safe(n)
+			}
+			v.NoProbes += " " + word(lang, "unscheduled", strings.Join(names, ", "))
+		}
 	}
 	rows := slices.Clone(p.Probes)
 	slices.SortStableFunc(rows, byConcern)

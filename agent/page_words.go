@@ -22,6 +22,7 @@ var pageWords = map[string]pageWord{
 	"refresh":      {"refreshes every %d s", "обновляется каждые %d с"},
 	"summary":      {"%s: %s", "%s: %s"},
 	"no-probes":    {"No probes are scheduled.", "Нет запланированных проверок."},
+	"unscheduled":  {"Entries without an interval run only on a scrape of /probe?module=NAME: %s.", "Проверки без параметра interval выполняются только по запросу /probe?module=ИМЯ: %s."},
 	"th-status":    {"Status", "Статус"},
 	"th-probe":     {"Probe", "Проверка"},
 	"th-diagnosis": {"Diagnosis", "Диагноз"},
