@@ -252,10 +252,14 @@ func (a *Agent) runScheduled(j scenarios.Job) {
 	j = a.prepare(j)
 	res := a.session.Probe(a.probeCtx, j)
 	a.save(res)
-	a.metrics.record(res)
+	sent, hasSent := a.last.lastSent(res.Name)
+	if res.NotSent != nil && !hasSent {
+		sent, hasSent = a.sentFromHistory(res)
+	}
+	a.metrics.record(metricView(res, sent, hasSent))
 	a.last.put(res)
-	a.log.Info("probe", "probe", res.Name, "kind", res.Probe, "target", res.Target, "status", string(res.Status),
-		"diagnosis", res.Diagnosis.ID, "final_code", res.FinalCode, "ms", float64(res.Timings.Total))
+	a.log.Info("probe", append([]any{"probe", res.Name, "kind", res.Probe, "target", res.Target, "status", string(res.Status),
+		"diagnosis", res.Diagnosis.ID, "final_code", res.FinalCode, "ms", float64(res.Timings.Total)}, notSentAttrs(res)...)...)
 }
 
 // save writes a result to the history. History I/O outlives a shutdown:
