@@ -225,6 +225,7 @@ func (a *Agent) Reload() error {
 			a.last.forget(j.Name)
 		}
 	}
+	a.retryChangedCredentials(old, cfg)
 	a.cfg = cfg
 	if a.sched != nil {
 		// Unchanged jobs keep their next run; runScheduled keeps a
