@@ -133,3 +133,39 @@ func TestNotSentWords(t *testing.T) {
 		t.Errorf("chart of not-sent runs only: %q", v.NoData)
 	}
 }
+
+// After a restart within the cool-down, the first run is not sent and
+// nothing was sent in this process: final_code comes from the history's
+// last sent result, not 0.
+func TestNotSentAfterRestartKeepsFinalCode(t *testing.T) {
+	pbx := startPBX(t, testpbx.WithAccount("120", "not-the-secret"))
+	st, err := history.Open(t.TempDir() + "/history.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	doc := fmt.Sprintf(`
+[[probe]]
+name = "reg"
+kind = "register"
+server = %q
+user = "120"
+password_env = "PBX_PASSWORD"
+interval = "100ms"
+timeout = "2s"
+`, pbx.Addr("udp"))
+	first := serve(t, doc, WithStore(st))
+	eventually(t, "the refusal", func() bool {
+		_, body := first.get(t, "/metrics")
+		v, _, ok := series(parseMetrics(t, body), "sipprobe_probe_final_code", map[string]string{"name": "reg"})
+		return ok && v > 0
+	})
+	_ = first.stop()
+	var logs syncBuffer
+	second := serve(t, doc, WithStore(st), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	eventually(t, "a run after the restart", func() bool { return strings.Contains(logs.String(), "not_sent=cooldown") })
+	_, body := second.get(t, "/metrics")
+	if v, _, ok := series(parseMetrics(t, body), "sipprobe_probe_final_code", map[string]string{"name": "reg"}); !ok || (v != 401 && v != 403) {
+		t.Errorf("final_code %v after the restart, want the refusal's code from the history", v)
+	}
+}
