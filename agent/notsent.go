@@ -88,5 +88,5 @@ func notSentText(lang catalog.Lang, now time.Time, ns *results.NotSent) string {
 	if u.YearDay() != now.YearDay() || u.Year() != now.Year() {
 		layout = "2006-01-02 15:04"
 	}
-	return word(lang, "not-sent-until", u.Format(layout))
+	return word(lang, "cooldown", u.Format(layout))
 }
