@@ -187,6 +187,7 @@ func (a *Agent) start() {
 	a.sched = startScheduler(jobs, a.seed, a.runScheduled)
 	a.ready.Store(true)
 	a.log.Info("scheduling", "config", a.cfg.Path, "scheduled", len(jobs), "probes", len(a.cfg.File.Probes))
+	a.warnUnscheduled(a.cfg, nil)
 }
 
 // Reload reads the configuration again. An invalid one is refused: the
@@ -224,6 +225,7 @@ func (a *Agent) Reload() error {
 			a.last.forget(j.Name)
 		}
 	}
+	a.retryChangedCredentials(old, cfg)
 	a.cfg = cfg
 	if a.sched != nil {
 		// Unchanged jobs keep their next run; runScheduled keeps a
@@ -232,6 +234,7 @@ func (a *Agent) Reload() error {
 	}
 	a.metrics.loaded(true, time.Now())
 	a.log.Info("reloaded", "config", path, "scheduled", len(jobs), "probes", len(cfg.File.Probes))
+	a.warnUnscheduled(cfg, old)
 	return nil
 }
 
@@ -250,10 +253,14 @@ func (a *Agent) runScheduled(j scenarios.Job) {
 	j = a.prepare(j)
 	res := a.session.Probe(a.probeCtx, j)
 	a.save(res)
-	a.metrics.record(res)
+	sent, hasSent := a.last.lastSent(res.Name)
+	if res.NotSent != nil && !hasSent {
+		sent, hasSent = a.sentFromHistory(res)
+	}
+	a.metrics.record(metricView(res, sent, hasSent))
 	a.last.put(res)
-	a.log.Info("probe", "probe", res.Name, "kind", res.Probe, "target", res.Target, "status", string(res.Status),
-		"diagnosis", res.Diagnosis.ID, "final_code", res.FinalCode, "ms", float64(res.Timings.Total))
+	a.log.Info("probe", append([]any{"probe", res.Name, "kind", res.Probe, "target", res.Target, "status", string(res.Status),
+		"diagnosis", res.Diagnosis.ID, "final_code", res.FinalCode, "ms", float64(res.Timings.Total)}, notSentAttrs(res)...)...)
 }
 
 // save writes a result to the history. History I/O outlives a shutdown:

@@ -93,8 +93,8 @@ func TestProbeScrapeTimeout(t *testing.T) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, c := range f.calls {
-		if c.Target == "x.example" && c.Timeout != time.Second {
-			t.Errorf("probe timeout %v, want the scrape timeout minus the margin (1s)", c.Timeout)
+		if c.Target == "x.example" && c.Timeout != 750*time.Millisecond {
+			t.Errorf("probe timeout %v, want the scrape timeout minus the margin and the wrap-up reserve (750ms)", c.Timeout)
 		}
 	}
 }

@@ -59,7 +59,11 @@ func newChart(lang catalog.Lang, loc *time.Location, samples []Sample) chart {
 	if len(samples) == 0 {
 		return c
 	}
-	s := slices.Clone(samples)
+	// A result made up without sending is no check: nothing to draw.
+	s := slices.DeleteFunc(slices.Clone(samples), func(p Sample) bool { return p.NotSent })
+	if len(s) == 0 {
+		return c
+	}
 	slices.SortStableFunc(s, func(a, b Sample) int { return a.At.Compare(b.At) })
 	first, last := s[0].At, s[len(s)-1].At
 	maxMs := 0.0

@@ -13,16 +13,22 @@ type lastResults struct {
 	mu      sync.Mutex
 	latest  map[string]results.Result
 	failure map[string]results.Result
+	// sent is the latest result that was sent (not results.NotSent): the
+	// values a made-up result keeps on the gauges (notsent.go).
+	sent map[string]results.Result
 }
 
 func newLastResults() *lastResults {
-	return &lastResults{latest: map[string]results.Result{}, failure: map[string]results.Result{}}
+	return &lastResults{latest: map[string]results.Result{}, failure: map[string]results.Result{}, sent: map[string]results.Result{}}
 }
 
 func (l *lastResults) put(r results.Result) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.latest[r.Name] = r
+	if r.NotSent == nil {
+		l.sent[r.Name] = r
+	}
 	if r.Status == results.StatusOK {
 		return
 	}
@@ -40,6 +46,15 @@ func (l *lastResults) forget(name string) {
 	defer l.mu.Unlock()
 	delete(l.latest, name)
 	delete(l.failure, name)
+	delete(l.sent, name)
+}
+
+// lastSent returns the latest result of name that was sent.
+func (l *lastResults) lastSent(name string) (results.Result, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	r, ok := l.sent[name]
+	return r, ok
 }
 
 // get returns the latest result of name and its latest failure.

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +45,10 @@ type Page struct {
 	// Probes in any order; the page lists the worst status first and keeps
 	// this order within a status.
 	Probes []ProbeRow
+	// Unscheduled names the entries without an interval (run only on a
+	// scrape of /probe?module=NAME); an empty page says so instead of
+	// only "no probes".
+	Unscheduled []string
 }
 
 // ProbeRow is one probe. RowOf fills it from the latest results.Result;
@@ -61,6 +66,9 @@ type ProbeRow struct {
 	FirstRemedy string // the first remedy, in Lang; empty for none
 	// LastAt is when the latest result started; zero means not run yet.
 	LastAt time.Time
+	// NotSent is the latest result's results.NotSent: it was made up, not
+	// sent (ban safety), and the row says until when instead of its age.
+	NotSent *results.NotSent
 	// AvailabilityPct is history.Stats.AvailabilityPct over Page.Window;
 	// nil when nothing in the window could be judged.
 	AvailabilityPct *float64
@@ -80,6 +88,9 @@ type Sample struct {
 	// as a tick on the baseline instead of a time.
 	Ms     float64
 	Status results.Status
+	// NotSent marks a result made up without sending (results.NotSent):
+	// no check, so the chart draws nothing for it.
+	NotSent bool
 }
 
 // RowOf fills a row from the latest result of a probe (everything but
@@ -94,6 +105,7 @@ func RowOf(r results.Result) ProbeRow {
 		DiagnosisID: r.Diagnosis.ID,
 		Summary:     r.Diagnosis.Summary,
 		LastAt:      r.StartedAt,
+		NotSent:     r.NotSent,
 	}
 	if len(r.Diagnosis.Remedies) > 0 {
 		row.FirstRemedy = r.Diagnosis.Remedies[0]
@@ -104,7 +116,7 @@ func RowOf(r results.Result) ProbeRow {
 // SampleOf is the chart point of a result: its check time (results.Result
 // CheckTime, the setup time of a test call), 0 when nothing answered.
 func SampleOf(r results.Result) Sample {
-	s := Sample{At: r.StartedAt, Status: r.Status}
+	s := Sample{At: r.StartedAt, Status: r.Status, NotSent: r.NotSent != nil}
 	if r.FinalCode > 0 {
 		s.Ms = float64(r.CheckTime())
 	}
@@ -116,7 +128,7 @@ func SampleOf(r results.Result) Sample {
 func SamplesOf(entries []history.Entry) []Sample {
 	out := make([]Sample, 0, len(entries))
 	for _, e := range entries {
-		s := Sample{At: e.StartedAt, Status: e.Status}
+		s := Sample{At: e.StartedAt, Status: e.Status, NotSent: madeUp(e)}
 		if e.FinalCode > 0 {
 			s.Ms = float64(e.CheckMs)
 		}
@@ -199,6 +211,13 @@ func viewOf(p Page) pageView {
 	}
 	if len(p.Probes) == 0 {
 		v.NoProbes = word(lang, "no-probes")
+		if len(p.Unscheduled) > 0 {
+			names := make([]string, len(p.Unscheduled))
+			for i, n := range p.Unscheduled {
+				names[i] = results.Safe(n)
+			}
+			v.NoProbes += " " + word(lang, "unscheduled", strings.Join(names, ", "))
+		}
 	}
 	rows := slices.Clone(p.Probes)
 	slices.SortStableFunc(rows, byConcern)
@@ -228,6 +247,9 @@ func rowOf(lang catalog.Lang, now time.Time, r ProbeRow) rowView {
 	if r.FirstRemedy != "" {
 		v.Remedy = word(lang, "remedy", results.Safe(r.FirstRemedy))
 	}
+	if r.NotSent != nil {
+		v.Age = notSentText(lang, now, r.NotSent)
+	}
 	if !r.LastAt.IsZero() {
 		v.AgeTitle = r.LastAt.In(now.Location()).Format("2006-01-02 15:04:05 MST")
 	}
@@ -236,6 +258,9 @@ func rowOf(lang catalog.Lang, now time.Time, r ProbeRow) rowView {
 	}
 	if v.Chart.Empty() {
 		v.NoData = word(lang, "no-data")
+		if len(r.Samples) > 0 {
+			v.NoData = word(lang, "nothing-sent")
+		}
 	}
 	return v
 }

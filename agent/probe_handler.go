@@ -90,9 +90,10 @@ func (a *Agent) probeOnce(parent context.Context, j scenarios.Job, budget time.D
 		var cancelT context.CancelFunc
 		ctx, cancelT = context.WithTimeoutCause(ctx, budget, scenarios.ErrDeadline)
 		defer cancelT()
-		// The probe's own timeout fits in the budget, so a silent server
-		// yields its diagnosis (no-response, nat-timeout), not "canceled".
-		j.Config.Timeout = min(j.Config.Timeout, budget)
+		// The probe's own bounds end before the budget (budget.go), so a
+		// silent server yields its diagnosis (no-response, nat-timeout),
+		// not "canceled".
+		j = fitBudget(j, budget)
 	}
 	return a.session.Probe(ctx, j)
 }

@@ -20,7 +20,7 @@ const statusSamples = 120
 // chart's samples from the history.
 func (a *Agent) statusPage(ctx context.Context) Page {
 	cfg := a.Config()
-	p := Page{Title: "sipprobe", Lang: cfg.Lang, Generated: time.Now(), Window: statusWindow}
+	p := Page{Title: "sipprobe", Lang: cfg.Lang, Generated: time.Now(), Window: statusWindow, Unscheduled: cfg.Unscheduled()}
 	for _, j := range cfg.Scheduled() {
 		row := ProbeRow{Name: j.Name, Kind: string(j.Kind), Target: j.Config.Target, Transport: j.Config.Transport}
 		latest, _, ok, hasFailure := a.last.get(j.Name)

@@ -21,6 +21,9 @@ type accounts struct {
 	// cool-down. A run (ttl 0) never retries refused credentials.
 	ttl   time.Duration
 	clock Clock
+	// retry holds the accounts a Session.Retry lets past the history's
+	// cool-down once (retry.go).
+	retry map[string]bool
 }
 
 // rejection is the probe that saw an account's credentials refused, and when.
