@@ -67,12 +67,8 @@ func (a *Agent) sentFromHistory(r results.Result) (results.Result, bool) {
 }
 
 // madeUp reports whether a history entry is a result the runner made up
-// without sending (results.NotSent is not stored): the refusal's
-// diagnosis without a final code, which a sent refusal always has
-// (scenarios.CredentialsRejected tells them apart the same way).
-func madeUp(e history.Entry) bool {
-	return e.Diagnosis == "wrong-password" && e.FinalCode == 0
-}
+// without sending (history.Entry.NotSent).
+func madeUp(e history.Entry) bool { return e.NotSent }
 
 // notSentText is the page's "not sent: cool-down until 12:10" of ns, in
 // now's location, with the date when it is not now's day. In the agent

@@ -118,10 +118,10 @@ func TestNotSentWords(t *testing.T) {
 			}
 		})
 	}
-	// A made-up history entry (the refusal's diagnosis, no final code) is
-	// no point of the chart; a real refusal and a timeout are.
+	// A made-up history entry (not sent) is no point of the chart; a real
+	// refusal and a timeout are.
 	samples := SamplesOf([]history.Entry{
-		{StartedAt: now, Status: results.StatusCritical, Diagnosis: "wrong-password"},
+		{StartedAt: now, Status: results.StatusCritical, Diagnosis: "wrong-password", NotSent: true},
 		{StartedAt: now.Add(-time.Minute), Status: results.StatusCritical, Diagnosis: "wrong-password", FinalCode: 401, CheckMs: 3},
 		{StartedAt: now.Add(-2 * time.Minute), Status: results.StatusCritical, Diagnosis: "no-response"},
 	})

@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/sipprobe/sipprobe/results/history"
@@ -32,8 +33,10 @@ func (a *Agent) statusPage(ctx context.Context) Page {
 			row.LastFailureURL = "/probe/" + url.PathEscape(j.Name) + "/last"
 		}
 		sums, err := a.store.Summaries(ctx, history.Query{Name: j.Name, Since: time.Now().Add(-statusWindow), Recent: statusSamples})
-		if err == nil && len(sums) == 1 {
-			s := sums[0]
+		if err == nil && len(sums) > 0 {
+			// One summary per target and transport: a probe whose target
+			// changed has an older one too; the page shows the current.
+			s := slices.MaxFunc(sums, func(a, b history.Summary) int { return a.LastAt.Compare(b.LastAt) })
 			row.AvailabilityPct = s.AvailabilityPct
 			var recent []history.Entry
 			for _, e := range s.Recent {
