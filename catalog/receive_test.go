@@ -22,7 +22,7 @@ func TestReceiveRules(t *testing.T) {
 		{"not delivered behind NAT", Exchange{Final: ok, InboundNotDelivered: true, InboundNATUnfixed: true}, "inbound-not-delivered", "critical", "rewrite_contact=yes"},
 		{"ACK lost", Exchange{Final: ok, InboundACKLost: true}, "inbound-ack-lost", "critical", "sngrep"},
 		{"not delivered beats an eviction", Exchange{Final: ok, InboundNotDelivered: true, ContactEvicted: true}, "inbound-not-delivered", "critical", ""},
-		{"bind refused by the guard", Exchange{Final: ok, BindWouldEvict: true}, "bind-would-evict", "warning", ""},
+		{"bind refused by the guard", Exchange{Final: ok, BindWouldEvict: true}, "receive-would-evict", "unknown", ""},
 		{"REGISTER forbidden", Exchange{Final: &Reply{Code: 403, Reason: "Forbidden"}}, "registration-forbidden", "critical", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

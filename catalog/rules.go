@@ -265,6 +265,10 @@ func chooseSuccess(ex Exchange) choice {
 			if f.id == "one-way-audio" {
 				return choice{id: f.id, kind: ex.OneWayAudio}
 			}
+			if f.id == "bind-would-evict" && ex.Method == "RECEIVE" {
+				// receive's question (can it take calls?) went unasked.
+				return choice{id: "receive-would-evict"}
+			}
 			return choice{id: f.id}
 		}
 	}

@@ -57,7 +57,8 @@ func TestOccurrences(t *testing.T) {
 		{"options-answered", "OPTIONS"},
 		{"auth-required-alive", "OPTIONS"},
 		{"no-contacts", "REGISTER"},
-		{"bind-would-evict", "REGISTER RECEIVE"},
+		{"bind-would-evict", "REGISTER"},
+		{"receive-would-evict", "RECEIVE"},
 		{"inbound-not-delivered", "RECEIVE"},
 		{"inbound-ack-lost", "RECEIVE"},
 		{"codec-mismatch", "OPTIONS REGISTER INVITE RECEIVE"}, // 488 variants answer anything

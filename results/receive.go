@@ -55,6 +55,9 @@ type ReceiveDetails struct {
 
 func writeReceive(b *strings.Builder, rd *ReceiveDetails, l catalog.Lang) {
 	line := func(id string, args ...any) { b.WriteString(Msg(l, id, args...) + "\n") }
+	if rd.Contact == "" {
+		return // nothing bound, so no call was placed: the diagnosis says why
+	}
 	if rd.From != "" {
 		trig := orDash(Safe(rd.TriggerError))
 		if rd.TriggerCode != 0 {
