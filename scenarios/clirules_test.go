@@ -71,6 +71,11 @@ func TestCommandLineRules(t *testing.T) {
 		{"from_password_file empty", rx + "from_password_file = \"blank\"\n", nil,
 			[]string{`x.toml:8: probe "rx": from_password_file: blank: the first line is empty`}},
 		{"from_password_file good", rx + "from_password_file = \"good\"\n", nil, nil},
+		// The caller's password variable is worded as password_env's.
+		{"from_password_env not set", rx + "from_password_env = \"NOPE\"\n", nil,
+			[]string{`x.toml:8: probe "rx": from_password_env: environment variable NOPE is not set`}},
+		{"from_password_env empty", rx + "from_password_env = \"PBX_EMPTY\"\n", nil,
+			[]string{`x.toml:8: probe "rx": from_password_env: environment variable PBX_EMPTY is empty`}},
 		{"an entry --only leaves out is not read", reg + "password_file = \"blank\"\n" + opt, []string{"alive"}, nil},
 		{"an entry --only selects is read", reg + "password_file = \"blank\"\n" + opt, []string{"reg"},
 			[]string{`x.toml:6: probe "reg": password_file: blank: the first line is empty`}},

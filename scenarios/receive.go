@@ -18,8 +18,11 @@ func (v *validator) receive(c connSpec, s *section, where string, resolve bool) 
 	case !resolve:
 	case c.FromPasswordEnv != nil:
 		val, ok := v.lookupEnv(*c.FromPasswordEnv)
-		if !ok || val == "" {
-			v.add(s, where, "from_password_env", "environment variable %s is not set or empty", *c.FromPasswordEnv)
+		switch {
+		case !ok:
+			v.add(s, where, "from_password_env", "environment variable %s is not set", *c.FromPasswordEnv)
+		case val == "":
+			v.add(s, where, "from_password_env", "environment variable %s is empty", *c.FromPasswordEnv)
 		}
 		rc.FromPassword = val
 	case c.FromPasswordFile != nil:
