@@ -1,9 +1,11 @@
 package results
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/sipprobe/sipprobe/catalog"
+	"github.com/sipprobe/sipprobe/internal/plural"
 )
 
 // writeEvicted says, one line each, which contacts our --bind made the
@@ -13,7 +15,13 @@ func writeEvicted(b *strings.Builder, ev []EvictedContact, l catalog.Lang) {
 	if len(ev) == 0 {
 		return
 	}
-	b.WriteString(Msg(l, "evicted", len(ev)) + "\n")
+	// "1 contact", "2 contacts"; the Russian label ("контактов: 2") fits
+	// any count as it is.
+	n := strconv.Itoa(len(ev))
+	if l != catalog.RU {
+		n = plural.Count(len(ev), "contact", "contacts")
+	}
+	b.WriteString(Msg(l, "evicted", n) + "\n")
 	for _, e := range ev {
 		b.WriteString("  - " + Safe(e.URI) + ": ")
 		switch {

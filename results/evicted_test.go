@@ -46,3 +46,28 @@ func TestTextBindEviction(t *testing.T) {
 		})
 	}
 }
+
+// TestEvictedCount: "1 contact", "2 contacts", not "contact(s)".
+func TestEvictedCount(t *testing.T) {
+	one := []EvictedContact{{URI: "sip:120@a", Restored: true}}
+	two := append(one, EvictedContact{URI: "sip:120@b", Restored: true})
+	tests := []struct {
+		name string
+		ev   []EvictedContact
+		lang catalog.Lang
+		want string
+	}{
+		{"one", one, catalog.EN, "Evicted by our binding: 1 contact\n"},
+		{"two", two, catalog.EN, "Evicted by our binding: 2 contacts\n"},
+		{"Russian", two, catalog.RU, "Вытеснено нашей регистрацией контактов: 2\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			writeEvicted(&b, tt.ev, tt.lang)
+			if first, _, _ := strings.Cut(b.String(), "\n"); first+"\n" != tt.want {
+				t.Errorf("first line %q, want %q", first, tt.want)
+			}
+		})
+	}
+}

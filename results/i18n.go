@@ -56,7 +56,7 @@ var messages = map[string]message{
 	"no":                {"no", "нет"},
 	"contacts":          {"Registered contacts: %d", "Зарегистрированные контакты: %d"},
 	"contact":           {"  - %s expires %ds%s", "  - %s, истекает через %d с%s"},
-	"evicted":           {"Evicted by our binding: %d contact(s)", "Вытеснено нашей регистрацией контактов: %d"},
+	"evicted":           {"Evicted by our binding: %s", "Вытеснено нашей регистрацией контактов: %s"},
 	"evicted-restored":  {"restored with the same URI, expires %ds", "восстановлен с тем же URI, истекает через %d с"},
 	"evicted-rewritten": {"not restored — the registrar stored it as %s (removed again: %s); the phone comes back at its next refresh, within %ds", "не восстановлен — регистратор сохранил его как %s (снова удалён: %s); телефон вернётся при следующем обновлении регистрации, не позже чем через %d с"},
 	"evicted-lost":      {"not restored%s; the phone comes back at its next refresh, within %ds", "не восстановлен%s; телефон вернётся при следующем обновлении регистрации, не позже чем через %d с"},

@@ -21,7 +21,7 @@ const NotRunID = "not-run"
 // WARNING results are failures (a WARNING fails the CI job's exit code
 // too), UNKNOWN ones are errors, probes never started are skipped. A
 // failure carries the diagnosis summary as its message and the full text
-// report with the message ladder as its body.
+// report, then the message ladder, as its body.
 //
 // The counts go in the testsuite's attributes, before the testcases, so the
 // testcases are spooled to a temporary file while the run goes on: memory
@@ -70,10 +70,12 @@ func NewJUnit(suite string, start time.Time) (*JUnit, error) {
 // Add records one result.
 func (j *JUnit) Add(r Result) error {
 	j.tests++
-	// The suite's time is how long its probes ran; a testcase's is the
-	// time its verdict is about (the call setup of an invite).
+	// The suite's time is how long its probes ran, and so is a testcase's:
+	// CI viewers show it as the test's duration and add the testcases up,
+	// so a 2 s call is 2 s here. The call setup alone is in the body and
+	// in the Nagios and Prometheus outputs.
 	j.total += r.Timings.Total.Duration()
-	c := junitCase{Name: Safe(r.Name), Classname: "sipprobe." + Safe(r.Probe), Time: seconds(r.CheckTime().Duration())}
+	c := junitCase{Name: Safe(r.Name), Classname: "sipprobe." + Safe(r.Probe), Time: seconds(r.Timings.Total.Duration())}
 	if c.Name == "" {
 		c.Name = Safe(r.Probe + " " + r.Target)
 	}
@@ -108,10 +110,16 @@ func (j *JUnit) Add(r Result) error {
 }
 
 // report is the text report with the message ladder: everything a CI user
-// needs to see why the probe failed without rerunning it.
+// needs to see why the probe failed without rerunning it. The diagnosis
+// with its causes, remedies and notes comes first, where a CI viewer's
+// folded failure shows it; the transcript, often a hundred lines, after.
 func report(r Result) string {
 	var b strings.Builder
-	_ = WriteText(&b, r, TextOptions{Trace: true})
+	_ = WriteText(&b, r, TextOptions{Trace: true, ladderLast: true})
+	if len(r.Messages) > 0 {
+		b.WriteString("\n")
+		writeLadder(&b, r.Messages, false)
+	}
 	return xmlSafe(b.String())
 }
 

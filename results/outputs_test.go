@@ -223,3 +223,69 @@ func TestPromOtherLabelsReplaced(t *testing.T) {
 		t.Errorf("%d success series, stale labels kept:\n%s", n, buf.String())
 	}
 }
+
+// TestJUnitBodyDiagnosisFirst: a CI viewer shows the start of a failure's
+// body; the diagnosis with its causes, remedies and notes comes before
+// the transcript, which is often a hundred lines.
+func TestJUnitBodyDiagnosisFirst(t *testing.T) {
+	transcript := []Message{{Dir: DirOut, Raw: "REGISTER sip:pbx SIP/2.0\r\nVia: x\r\n\r\n"}, {Dir: DirIn, Raw: "SIP/2.0 403 Wrong Guess\r\n\r\n"}}
+	diag := catalog.Diagnosis{ID: "wrong-password", Summary: "The server rejected the credentials for 120.",
+		Causes: []string{"the password is wrong"}, Remedies: []string{"check the password"}, Notes: []string{"a note"}}
+	tests := []struct {
+		name   string
+		r      Result
+		before []string // each of these before the transcript
+	}{
+		{"critical is a failure", Result{Name: "reg", Probe: "register", Target: "sip:pbx", Status: StatusCritical, FinalCode: 403, Diagnosis: diag, Messages: transcript},
+			[]string{"Diagnosis: wrong-password — The server rejected", "Likely causes", "the password is wrong", "What to do", "check the password", "Observed", "a note"}},
+		{"unknown is an error", Result{Name: "reg", Probe: "register", Target: "sip:pbx", Status: StatusUnknown, Error: "no password",
+			Diagnosis: catalog.Diagnosis{ID: "no-password", Summary: "No password.", Remedies: []string{"set SIPPROBE_PASSWORD"}}, Messages: transcript},
+			[]string{"Error: no password", "Diagnosis: no-password", "set SIPPROBE_PASSWORD"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j, err := NewJUnit("s", time.Unix(0, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := j.Add(tt.r); err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := j.Finish(&buf); err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Cases []struct {
+					Failure *struct {
+						Body string `xml:",chardata"`
+					} `xml:"failure"`
+					Error *struct {
+						Body string `xml:",chardata"`
+					} `xml:"error"`
+				} `xml:"testsuite>testcase"`
+			}
+			if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil || len(doc.Cases) != 1 {
+				t.Fatalf("invalid XML (%v):\n%s", err, buf.String())
+			}
+			var body string
+			switch c := doc.Cases[0]; {
+			case c.Failure != nil:
+				body = c.Failure.Body
+			case c.Error != nil:
+				body = c.Error.Body
+			default:
+				t.Fatalf("no failure or error:\n%s", buf.String())
+			}
+			ladder := strings.Index(body, "REGISTER sip:pbx SIP/2.0")
+			if ladder < 0 || !strings.Contains(body[ladder:], "SIP/2.0 403 Wrong Guess") {
+				t.Fatalf("body lacks the transcript:\n%s", body)
+			}
+			for _, w := range tt.before {
+				if i := strings.Index(body, w); i < 0 || i > ladder {
+					t.Errorf("%q is not before the transcript:\n%s", w, body)
+				}
+			}
+		})
+	}
+}

@@ -28,7 +28,9 @@ func TestJUnitSingleResult(t *testing.T) {
 		wantTime string
 		failed   bool
 	}{
-		{"invite: testcase time is the call setup", call(), "invite sip:pbx", "0.250", false},
+		// CI shows a testcase's time as the test's duration: the whole
+		// 3.4 s call, not its 250 ms setup (the suite's time adds them up).
+		{"invite: testcase time is the probe's total duration", call(), "invite sip:pbx", "3.400", false},
 		{"register refused", sample()[1], "reg-120", "0.004", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

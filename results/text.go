@@ -15,6 +15,9 @@ type TextOptions struct {
 	// Lang is the language of the headings and labels (the diagnosis
 	// comes in the language the probe ran with); empty means English.
 	Lang catalog.Lang
+	// ladderLast leaves the ladder out of WriteText for the caller to
+	// write after the report (JUnit: the diagnosis first).
+	ladderLast bool
 }
 
 const (
@@ -52,7 +55,7 @@ func Paint(on bool, st Status, s string) string {
 func WriteText(w io.Writer, r Result, o TextOptions) error {
 	var b strings.Builder
 	l := o.Lang
-	if o.Trace {
+	if o.Trace && !o.ladderLast {
 		writeLadder(&b, r.Messages, o.Color)
 		b.WriteString("\n")
 	}

@@ -72,6 +72,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	if errors.As(err, &ee) {
 		if ee.err != nil {
 			fmt.Fprintf(stderr, "sipprobe: %v\n", ee.err)
+			if ee.code == 3 {
+				writeSetupError(app, args, stdout, ee.err.Error())
+			}
 		}
 		return ee.code
 	}
@@ -79,6 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	// plain errors, and we return usageError for our own checks.
 	fmt.Fprintf(stderr, "sipprobe: %v\n", err)
 	fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", commandPath(args))
+	writeSetupError(app, args, stdout, err.Error())
 	return 3
 }
 

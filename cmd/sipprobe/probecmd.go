@@ -91,6 +91,7 @@ func probeAction(kind probe.Kind, extra func(*cli.Context, *probe.Config) error)
 		if err != nil {
 			return &exitError{code: 3, err: err}
 		}
+		outputStarted(c)
 		prog := newProgress(c.App.ErrWriter, stderrTerminal, time.Now, probeWaiting(kind, cfg))
 		prog.run(c.Context)
 		raw := probe.Run(c.Context, kind, cfg)

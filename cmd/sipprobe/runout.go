@@ -41,6 +41,7 @@ func newOutputs(c *cli.Context, format string, f *scenarios.File, start time.Tim
 	if o.stdout, err = newSink(format, c.App.Writer, "", spec); err != nil {
 		return nil, err
 	}
+	outputStarted(c)
 	for _, ff := range []struct{ flag, format string }{{"junit", "junit"}, {"json", "json"}, {"prom-file", "prom"}} {
 		if path := c.String(ff.flag); path != "" {
 			s, err := newSink(ff.format, nil, path, spec)

@@ -198,6 +198,7 @@ func newSweepOutputs(c *cli.Context, format string, f *scenarios.File, start tim
 	if o.stdout, err = newSweepSink(format, c.App.Writer, "", spec, maxRows); err != nil {
 		return nil, err
 	}
+	outputStarted(c)
 	for _, ff := range []struct{ flag, format string }{{"junit", "junit"}, {"json", "json"}, {"prom-file", "prom"}} {
 		if path := c.String(ff.flag); path != "" {
 			s, err := newSweepSink(ff.format, nil, path, spec, maxRows)
