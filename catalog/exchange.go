@@ -148,6 +148,10 @@ type Exchange struct {
 	// acceptable and the same call offered with SDES was answered.
 	// SRTPNotAnswered: a 2xx answered our SDES offer without usable crypto.
 	SRTPOffered, SRTPRequired, SRTPNotAnswered bool
+	// SRTPPlainRefused: after our SDES offer was refused as not
+	// acceptable, the same call offered as plain RTP was refused too: the
+	// encryption is not the cause, the refusal keeps its own diagnosis.
+	SRTPPlainRefused bool
 
 	// Register-specific findings.
 	BindingNotListed bool // --bind: the 200 OK did not list our contact

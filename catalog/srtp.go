@@ -5,7 +5,8 @@ import "strings"
 // chooseSRTP explains a refused INVITE by media encryption (issue 12),
 // when the probe has the evidence: a plain offer refused while an SRTP
 // offer of the same call was answered is srtp-required; our SRTP offer
-// refused is srtp-not-supported. Other refusals keep their own ids.
+// refused is srtp-not-supported, unless the same call offered plain was
+// refused too. Other refusals keep their own ids.
 func (c *Catalog) chooseSRTP(ex Exchange) (choice, bool) {
 	if ex.Final == nil || !c.notAcceptable(ex.Final.Code, ex.Final.Reason) {
 		return choice{}, false
@@ -13,7 +14,7 @@ func (c *Catalog) chooseSRTP(ex Exchange) (choice, bool) {
 	switch {
 	case ex.SRTPRequired:
 		return choice{id: "srtp-required"}, true
-	case ex.SRTPOffered:
+	case ex.SRTPOffered && !ex.SRTPPlainRefused:
 		return choice{id: "srtp-not-supported"}, true
 	}
 	return choice{}, false

@@ -17,6 +17,7 @@ func TestSRTPRules(t *testing.T) {
 	}
 	required := func(ex *Exchange) { ex.SRTPRequired = true }
 	offered := func(ex *Exchange) { ex.SRTPOffered = true }
+	plainRefused := func(ex *Exchange) { ex.SRTPOffered, ex.SRTPPlainRefused = true, true }
 	for _, tc := range []struct {
 		name string
 		ex   Exchange
@@ -30,6 +31,8 @@ func TestSRTPRules(t *testing.T) {
 		{"488 to our SDES offer", inv(488, "Not Acceptable Here", offered), "srtp-not-supported"},
 		{"606 to our SDES offer", inv(606, "Not Acceptable", offered), "srtp-not-supported"},
 		{"486 to our SDES offer stays busy", inv(486, "Busy Here", offered), "busy"},
+		{"488 to our SDES offer, plain retry refused too", inv(488, "Not Acceptable Here", plainRefused), "codec-mismatch"},
+		{"606 to our SDES offer, plain retry refused too", inv(606, "Not Acceptable", plainRefused), "codec-mismatch"},
 		{"2xx without crypto", inv(200, "OK", func(ex *Exchange) { ex.SRTPNotAnswered = true }), "srtp-not-supported"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -52,9 +52,7 @@ func (s *session) invite(ctx context.Context, l *link, r *results.Result, ex *ca
 	}
 	defer c.close()
 	c.run(ctx, r, ex, in, true)
-	if s.srtpMode() == SRTPNone && !s.cfg.Invite.NoSRTPRetry && refusedMedia(ex) && s.parent.Err() == nil {
-		s.srtpRetry(l, to, offer, ex)
-	}
+	s.srtpRetryAfter(l, to, offer, r, ex)
 }
 
 // calleeURI is --to as a SIP URI: an extension or number at the account's

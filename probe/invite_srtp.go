@@ -1,14 +1,12 @@
 package probe
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/emiago/sipgo/sip"
 	"github.com/pion/sdp/v3"
 
 	"github.com/sipprobe/sipprobe/catalog"
@@ -182,40 +180,4 @@ func refusedMedia(ex *catalog.Exchange) bool {
 	f := ex.Final
 	return f.Code == 488 || f.Code == 606 ||
 		(f.Code >= 400 && (strings.Contains(strings.ToLower(f.Reason), "not acceptable") || isCodecPhrase(f.Reason)))
-}
-
-// srtpRetry offers the call once more, with SDES, after a plain offer was
-// refused as not acceptable: a PBX that requires SRTP (Asterisk
-// media_encryption=sdes) answers a plain offer with the same 488 as one
-// without a common codec, and only the second offer tells them apart. It
-// is a new INVITE with its own --timeout, which bounds its ringing too
-// (then it is CANCELed: ringing means the SRTP offer got past the media
-// check the plain one failed); a challenge gets one authenticated answer
-// as always, and an answered call is hung up at once.
-func (s *session) srtpRetry(l *link, to sip.Uri, offer []codec, ex *catalog.Exchange) {
-	actx, cancel := context.WithTimeout(s.parent, s.cfg.timeout())
-	defer cancel()
-	c, err := s.newCallSRTP(l, to, offer, SRTPSDES)
-	if err != nil {
-		return
-	}
-	c.retry = true
-	defer c.close()
-	aex := catalog.Exchange{Method: ex.Method, Transport: ex.Transport, User: ex.User, Target: ex.Target, CredentialsGiven: ex.CredentialsGiven}
-	a := c.run(actx, &results.Result{}, &aex, &results.InviteDetails{}, false)
-	code, reason := 0, ""
-	if aex.Final != nil {
-		code, reason = aex.Final.Code, aex.Final.Reason
-	}
-	if a != nil && c.encrypted() && !aex.NoCommonCodec {
-		ex.SRTPRequired = true
-		addNote(ex, catalog.NewNote("srtp-retry-accepted").With("text", orNoAnswer(code, reason)))
-		return
-	}
-	if a == nil && c.ringed && !refusedMedia(&aex) && s.parent.Err() == nil {
-		ex.SRTPRequired = true
-		addNote(ex, catalog.NewNote("srtp-retry-rang"))
-		return
-	}
-	addNote(ex, catalog.NewNote("srtp-retry-refused").With("text", orNoAnswer(code, reason)))
 }
