@@ -65,10 +65,12 @@ type InviteConfig struct {
 	// MinMOS is the E-model MOS below which measured audio is
 	// poor-audio-quality (0: DefaultMinMOS).
 	MinMOS float64
-	// NoSRTPRetry: after a plain offer is refused (488/606), do not place
-	// the one SDES call that tells srtp-required from codec-mismatch; set
-	// when the user expects that refusal (a negative test), so a check
-	// that runs every minute does not make two calls.
+	// NoSRTPRetry: after an offer is refused (488/606), do not place the
+	// one retry with the other encryption (plain → SDES tells
+	// srtp-required from codec-mismatch, SDES → plain srtp-not-supported
+	// from codec-mismatch, optional → RTP/SAVP finds a far end that
+	// requires it); set when the user expects that refusal (a negative
+	// test), so a check that runs every minute does not make two calls.
 	NoSRTPRetry bool
 	// DTMF is the digits to send as RFC 4733 telephone-events after the
 	// answer (0-9, *, #, A-D); it implies RTP and a hold that fits them.

@@ -23,10 +23,12 @@ type Expectation struct {
 }
 
 // ExpectsMediaRefusal: the user expects the call's media to be refused (a
-// negative test for a codec mismatch), so the probe need not place a
-// second call to tell srtp-required apart.
+// negative test for a codec mismatch, or for a far end without SRTP), so
+// the probe need not place a second call to tell the causes apart: a
+// check that runs every minute must not ring a phone twice. Expecting
+// srtp-required is not such a test: only the retry shows it.
 func (e Expectation) ExpectsMediaRefusal() bool {
-	return e.Code == 488 || e.Code == 606 || e.Diagnosis == "codec-mismatch"
+	return e.Code == 488 || e.Code == 606 || e.Diagnosis == "codec-mismatch" || e.Diagnosis == "srtp-not-supported"
 }
 
 // IsZero reports whether nothing is expected.

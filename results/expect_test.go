@@ -111,3 +111,28 @@ func TestExpectedRefusal(t *testing.T) {
 		})
 	}
 }
+
+// TestExpectsMediaRefusal: a negative test for a media refusal places one
+// call; expecting srtp-required does not count, since only the retry can
+// show it.
+func TestExpectsMediaRefusal(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		e    Expectation
+		want bool
+	}{
+		{"nothing", Expectation{}, false},
+		{"488", Expectation{Code: 488}, true},
+		{"606", Expectation{Code: 606}, true},
+		{"486", Expectation{Code: 486}, false},
+		{"codec-mismatch", Expectation{Diagnosis: "codec-mismatch"}, true},
+		{"srtp-not-supported", Expectation{Diagnosis: "srtp-not-supported"}, true},
+		{"srtp-required", Expectation{Diagnosis: "srtp-required"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.e.ExpectsMediaRefusal(); got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
