@@ -105,6 +105,13 @@ func (f *forks) confirmed(c *call, tag string, ack *sip.Request) {
 	f.pending = nil
 }
 
+// taken is the To-tag of the dialog the call confirmed, "" before.
+func (f *forks) taken() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.answered
+}
+
 // end stops taking later 2xx responses, waits for the BYEs under way
 // (each bounded by the teardown budget) and returns their notes.
 func (f *forks) end() []catalog.Note {
