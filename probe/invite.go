@@ -84,6 +84,9 @@ func (c *call) run(ctx context.Context, r *results.Result, ex *catalog.Exchange,
 	s, l := c.s, c.l
 	in.OfferedCodecs = codecNames(c.offer)
 	c.srtpOffered(s.details(r), ex)
+	// The other answers of a forked INVITE are hung up by now (each BYE
+	// bounded by the teardown budget); say so.
+	defer func() { ex.DetailNotes = append(ex.DetailNotes, c.forks.end()...) }()
 	res, err := c.setup(ctx, ex)
 	defer c.report(in, ex)
 	if c.s.lastChallenge != nil {

@@ -48,6 +48,9 @@ type call struct {
 	// came of it (nil without sec).
 	sec  *sdesOffer
 	srtp *results.SRTPInfo
+	// forks are the other dialogs a forked INVITE's 2xx responses create
+	// (invite_fork.go).
+	forks forks
 }
 
 // newCall binds the RTP socket and builds the INVITE with its offer,
@@ -138,6 +141,11 @@ func (c *call) attempt(ctx context.Context, req *sip.Request) (*sip.Response, er
 	}
 	c.inv, c.invTx = req, tx
 	c.txs = append(c.txs, tx)
+	if ct, ok := tx.(*sip.ClientTx); ok {
+		// Before any answer can come: sipgo hands every 2xx after the
+		// first one to this hook only (invite_fork.go).
+		ct.OnRetransmission(c.later2xx(req))
+	}
 	setup := ctx.Done()
 	var ring <-chan time.Time
 	for {

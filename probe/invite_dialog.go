@@ -41,17 +41,8 @@ type dialog struct {
 // ACK to a 2xx is the UAC core's job, not the transaction's, and so is
 // sending it again for every retransmitted 2xx (RFC 3261 §13.2.2.4).
 func (c *call) confirm(res *sip.Response) *dialog {
-	d := &dialog{target: c.inv.Recipient, bye: make(chan struct{}), done: make(chan struct{}), unacked: map[uint32]*sentOK{}}
-	if to := res.To(); to != nil {
-		d.toTag, _ = to.Params.Get("tag")
-	}
-	if ct := res.Contact(); ct != nil {
-		d.target = ct.Address
-	}
-	rr := res.GetHeaders("Record-Route")
-	for i := len(rr) - 1; i >= 0; i-- {
-		d.routes = append(d.routes, sip.NewHeader("Route", rr[i].Value()))
-	}
+	d := dialogOf(c.inv, res)
+	d.bye, d.done, d.unacked = make(chan struct{}), make(chan struct{}), map[uint32]*sentOK{}
 	d.ack = c.inDialog(d, sip.ACK)
 	// The ACK carries the INVITE's CSeq number (RFC 3261 §13.2.2.4).
 	c.ids.cseq--
@@ -59,9 +50,9 @@ func (c *call) confirm(res *sip.Response) *dialog {
 		cs.SeqNo = c.inv.CSeq().SeqNo
 	}
 	_ = c.l.write(d.ack.Clone())
-	if tx, ok := c.invTx.(*sip.ClientTx); ok {
-		tx.OnRetransmission(func(*sip.Response) { _ = c.l.write(d.ack.Clone()) })
-	}
+	// Later 2xx responses (retransmissions, other branches of a forked
+	// INVITE) reach the hook attempt installed (invite_fork.go).
+	c.forks.confirmed(c, d.toTag, d.ack)
 	return d
 }
 

@@ -76,6 +76,7 @@ func inviteTimeline(msgs []wireMsg, cseq uint32) timeline {
 	var t timeline
 	sent, firstIn := false, false
 	var oks []results.Millis
+	answerTag := ""
 	for _, m := range msgs {
 		if m.at > t.lastAt {
 			t.lastAt = m.at
@@ -113,9 +114,11 @@ func inviteTimeline(msgs []wireMsg, cseq uint32) timeline {
 					t.earlyMedia = true
 				}
 			case code < 300:
+				// Only copies of the answer we took: another branch's 2xx
+				// of a forked INVITE is a dialog of its own (invite_fork.go).
 				if t.answer == 0 {
-					t.answer = at
-				} else {
+					t.answer, answerTag = at, toTagOf(m.res)
+				} else if toTagOf(m.res) == answerTag {
 					oks = append(oks, m.at)
 				}
 			}

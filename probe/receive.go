@@ -60,7 +60,7 @@ func (s *session) takeCall(ctx context.Context, l *link, r *results.Result, ex *
 	wait := s.cfg.Receive.wait()
 	var trig <-chan struct{}
 	if s.cfg.Receive.FromUser != "" {
-		if trig, err = s.trigger(ctx, l, rd); err != nil {
+		if trig, u.caller, err = s.trigger(ctx, l, rd); err != nil {
 			ex.Outcome, r.Error = catalog.OutcomeInternal, err.Error()
 			setNote(ex, noteOf(err))
 			return
@@ -95,8 +95,12 @@ func (s *session) takeCall(ctx context.Context, l *link, r *results.Result, ex *
 		} else {
 			addNote(ex, catalog.NewNote("receive-no-trigger", "dur", wait.String()))
 		}
-	case !rd.ACKReceived:
-		ex.InboundACKLost = true
+	default:
+		if other, reason := u.elsewhere(u.caller); other {
+			addNote(ex, answeredElsewhere(u.at.Sub(start), reason))
+		} else if !rd.ACKReceived {
+			ex.InboundACKLost = true
+		}
 	}
 }
 
@@ -114,7 +118,7 @@ func triggerEnding(rd *results.ReceiveDetails) catalog.Note {
 // trigger places the call from --from-user to the account on a second
 // connection of its own, as invite does, and returns a channel closed when
 // that call is over; the details get its ending then.
-func (s *session) trigger(ctx context.Context, l *link, rd *results.ReceiveDetails) (<-chan struct{}, error) {
+func (s *session) trigger(ctx context.Context, l *link, rd *results.ReceiveDetails) (<-chan struct{}, *call, error) {
 	rc := s.cfg.Receive
 	cfg := s.cfg
 	cfg.User, cfg.AuthUser, cfg.Password = rc.FromUser, rc.FromAuthUser, rc.FromPassword
@@ -130,24 +134,24 @@ func (s *session) trigger(ctx context.Context, l *link, rd *results.ReceiveDetai
 	cs.start, cs.parent, cs.target, cs.host, cs.wire, cs.tlsConf = s.start, s.parent, s.target, s.host, s.wire, s.tlsConf
 	to, err := cs.calleeURI()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rd.To = to.String()
 	offer, err := parseCodecs(cfg.Invite.Codecs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The caller's own connection, the same way as ours (a WebSocket
 	// upgrade too for ws/wss).
 	ws := s.wsDial(resolution{Transport: l.transport, Host: s.host, Addr: l.raddr})
 	cl, err := openLink(ctx, l.transport, l.laddr.Addr().String(), l.raddr, s.tlsConf, ws, s.cfg.UserAgent, s.wire)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c, err := cs.newCall(cl, to, offer)
 	if err != nil {
 		cl.close()
-		return nil, err
+		return nil, nil, err
 	}
 	done := make(chan struct{})
 	go func() {
@@ -170,5 +174,5 @@ func (s *session) trigger(ctx context.Context, l *link, rd *results.ReceiveDetai
 			rd.TriggerError = string(cex.Outcome)
 		}
 	}()
-	return done, nil
+	return done, c, nil
 }

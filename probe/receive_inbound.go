@@ -28,6 +28,10 @@ type inbound struct {
 	d   *dialog
 	req *sip.Request // the INVITE
 	at  time.Time
+	// cancel is the PBX's CANCEL of the INVITE (receive_elsewhere.go).
+	cancel *sip.Request
+	// caller is the trigger call, when receive placed it.
+	caller *call
 
 	invited chan struct{} // closed at the first INVITE
 	acked   chan struct{} // closed at its ACK
@@ -51,9 +55,20 @@ func (u *inbound) handle(req *sip.Request, tx sip.ServerTransaction) {
 		}
 	}
 	c, d := u.c, u.d
+	ourCancel := req.IsCancel() && u.isOurCancel(req)
 	u.mu.Unlock()
 	switch {
+	case ourCancel:
+		// The INVITE's transaction is over (sipgo matches a CANCEL to it
+		// while it lasts): our 2xx went out, the CANCEL changes nothing
+		// (RFC 3261 §9.2), but it tells that another contact answered.
+		u.onCancel(req)
+		_ = tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
+		return
 	case first:
+		if st, ok := tx.(*sip.ServerTx); ok {
+			st.OnCancel(u.onCancel)
+		}
 		// RFC 3261 §13.3.1.1: ring, with our tag and Contact (an early dialog).
 		ring := sip.NewResponseFromRequest(req, 180, "Ringing", nil)
 		ring.AppendHeader(&sip.ContactHeader{Address: u.l.localURI(u.s.cfg.User), Params: sip.NewParams()})
@@ -174,7 +189,9 @@ func (u *inbound) converse(ctx context.Context, rd *results.ReceiveDetails, ex *
 	cancel()
 	c.rtp.stop()
 	var quality *results.MediaDetails
-	if sent := c.media.Sent(); sent > 0 {
+	// A call another contact took gets no audio verdict (receive_elsewhere.go).
+	other, _ := u.elsewhere(u.caller)
+	if sent := c.media.Sent(); sent > 0 && !other {
 		// The same audio verdicts as invite --rtp (one-way audio is the
 		// classic failure of inbound calls behind NAT), on the caller's
 		// stream and its RTCP: let its last frames arrive first.
