@@ -22,13 +22,16 @@ import (
 type forkPhone struct {
 	conn *net.UDPConn
 	tag  string
-	// onCancel: answer only when the CANCEL comes (and answer it as well):
-	// the 2xx that crosses the proxy's CANCEL after another contact
-	// answered first.
+	// onCancel: answer when the CANCEL comes (and answer it as well), or
+	// 300 ms after the INVITE if it does not: the 2xx that crosses the
+	// proxy's CANCEL after another contact answered first.
 	onCancel bool
 
-	mu       sync.Mutex
-	invite   *sip.Request // the one call it takes
+	mu sync.Mutex
+	// challengeBye: a BYE without credentials gets 401 (a phone or PBX
+	// that authenticates in-dialog requests); one with any is accepted.
+	challengeBye bool
+	invite       *sip.Request // the one call it takes
 	answered bool
 	ackTags  []string // the To-tags of the ACKs that came
 	byeTags  []string
@@ -89,7 +92,13 @@ func (p *forkPhone) handle(req *sip.Request, from *net.UDPAddr) {
 		p.send(p.response(req, 180, "Ringing", false), from)
 		if !p.onCancel {
 			p.answer(req, from)
+			break
 		}
+		// Kamailio CANCELs the branch once another answered; under load
+		// that CANCEL can come late (it waits for this branch's 1xx), so
+		// the phone also answers by itself a moment later: either way its
+		// 2xx follows the other phone's (answer sends only once).
+		time.AfterFunc(300*time.Millisecond, func() { p.answer(req, from) })
 	case sip.CANCEL:
 		p.send(p.response(req, 200, "OK", false), from)
 		p.mu.Lock()
@@ -110,7 +119,14 @@ func (p *forkPhone) handle(req *sip.Request, from *net.UDPAddr) {
 		tag, _ := req.To().Params.Get("tag")
 		p.mu.Lock()
 		p.byeTags = append(p.byeTags, tag)
+		challenge := p.challengeBye && req.GetHeader("Authorization") == nil
 		p.mu.Unlock()
+		if challenge {
+			res := sip.NewResponseFromRequest(req, 401, "Unauthorized", nil)
+			res.AppendHeader(sip.NewHeader("WWW-Authenticate", `Digest realm="pbx.test", nonce="forkphone`+p.tag+`", algorithm=MD5`))
+			p.send([]byte(res.String()), from)
+			return
+		}
 		p.send(p.response(req, 200, "OK", false), from)
 	}
 }

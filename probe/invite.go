@@ -86,7 +86,7 @@ func (c *call) run(ctx context.Context, r *results.Result, ex *catalog.Exchange,
 	c.srtpOffered(s.details(r), ex)
 	// The other answers of a forked INVITE are hung up by now (each BYE
 	// bounded by the teardown budget); say so.
-	defer func() { ex.DetailNotes = append(ex.DetailNotes, c.forks.end()...) }()
+	defer func() { ex.DetailNotes = append(ex.DetailNotes, c.forks.end(c)...) }()
 	res, err := c.setup(ctx, ex)
 	defer c.report(in, ex)
 	if c.s.lastChallenge != nil {

@@ -81,12 +81,11 @@ func (c *call) onLater2xx(inv *sip.Request, res *sip.Response) {
 	}
 	f.legs[tag] = ack
 	_ = c.l.write(ack.Clone())
-	bye := c.dialogRequest(ids, d, sip.BYE)
 	contact := d.target.String()
 	f.wg.Add(1)
 	go func() {
 		defer f.wg.Done()
-		got := c.hangUpFork(bye)
+		got := c.hangUpFork(ids, d)
 		f.mu.Lock()
 		f.notes = append(f.notes, catalog.NewNote("fork-answered", "name", tag, "addr", contact).With("text", got))
 		f.mu.Unlock()
@@ -113,9 +112,18 @@ func (f *forks) taken() string {
 }
 
 // end stops taking later 2xx responses, waits for the BYEs under way
-// (each bounded by the teardown budget) and returns their notes.
-func (f *forks) end() []catalog.Note {
+// (each bounded by the teardown budget) and returns their notes. A 2xx
+// that came while the call's own final response never did (the setup
+// gave up: a timeout, an interruption) is a dialog we do not take either:
+// it gets its ACK and BYE now, or that phone keeps a call up.
+func (f *forks) end(c *call) []catalog.Note {
 	f.mu.Lock()
+	if f.answered == "" {
+		for _, res := range f.pending {
+			c.onLater2xx(c.inv, res)
+		}
+		f.pending = nil
+	}
 	f.closed = true
 	f.mu.Unlock()
 	f.wg.Wait()
@@ -126,30 +134,26 @@ func (f *forks) end() []catalog.Note {
 	return notes
 }
 
-// hangUpFork sends one BYE to a dialog we do not want and returns how it
-// was answered. One transaction, no authenticated retry: the dialog was
-// never ours to hold, and the budget is the teardown's.
-func (c *call) hangUpFork(bye *sip.Request) catalog.Note {
+// hangUpFork ends a dialog we do not want with a BYE and returns how it
+// was answered. A PBX that challenges the BYE gets one authenticated
+// retry, as the call's own BYE does (invite_dialog.go): the phone must
+// not be left with a call up. The budget is the teardown's.
+func (c *call) hangUpFork(ids *dialogIDs, d *dialog) catalog.Note {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.s.parent), teardownBudget)
 	defer cancel()
-	tx, err := c.l.send(ctx, bye)
-	if err != nil {
-		return catalog.NewNote("no-answer")
-	}
-	defer tx.Terminate()
-	for {
-		select {
-		case res := <-tx.Responses():
-			if res == nil || res.IsProvisional() {
-				continue
+	res, err := c.s.do(ctx, c.l, c.dialogRequest(ids, d, sip.BYE), nil)
+	if err == nil && (res.StatusCode == 401 || res.StatusCode == 407) && c.s.cfg.Password != "" {
+		if ch, cerr := pickChallenge(res); cerr == nil {
+			next := c.dialogRequest(ids, d, sip.BYE)
+			if authorize(next, ch, c.s.authUser(), c.s.cfg.Password) == nil {
+				res, err = c.s.do(ctx, c.l, next, nil)
 			}
-			return catalog.Text(strconv.Itoa(int(res.StatusCode)) + " " + res.Reason)
-		case <-tx.Done():
-			return catalog.NewNote("no-answer")
-		case <-ctx.Done():
-			return catalog.NewNote("no-answer")
 		}
 	}
+	if err != nil || res == nil {
+		return catalog.NewNote("no-answer")
+	}
+	return catalog.Text(strconv.Itoa(int(res.StatusCode)) + " " + res.Reason)
 }
 
 // dialogOf is the dialog a 2xx to inv creates, as the UAC sees it (RFC

@@ -41,10 +41,36 @@ func TestInviteForked(t *testing.T) {
 	}
 	notes := strings.Join(r.Diagnosis.Notes, "\n")
 	if !strings.Contains(notes, "another contact also answered (To-tag "+late.tag) || !strings.Contains(notes, "the BYE got 200 OK") {
-		t.Errorf("notes:\n%s", notes)
+		for _, m := range r.Messages {
+			t.Logf("%s %v %s", m.Dir, m.AtMs, strings.ReplaceAll(m.Raw, "\r\n", " | "))
+		}
+		t.Errorf("notes (first %s, late %s):\n%s", first.tag, late.tag, notes)
 	}
 	if in := r.Details.Invite; in == nil || in.ACKConfirmed == nil || !*in.ACKConfirmed || in.EndedBy != "sipprobe-bye" {
 		t.Errorf("invite details %+v", in)
+	}
+}
+
+// TestInviteForkedByeChallenged: the phone we do not take challenges our
+// BYE (401); like the call's own BYE it gets one authenticated retry, so
+// that phone is not left with a call up.
+func TestInviteForkedByeChallenged(t *testing.T) {
+	k := kamailio.Start(t)
+	newForkPhone(t, k, "600", false)
+	late := newForkPhone(t, k, "600", true)
+	late.mu.Lock()
+	late.challengeBye = true
+	late.mu.Unlock()
+	cfg := Config{Target: k.Addr("udp"), User: "120", Password: k.Accounts["120"], NoFallback: true,
+		Invite: InviteConfig{To: "600", Hold: 1500 * time.Millisecond}}
+	r := kamProbe(t, KindInvite, cfg)
+	wantDiagnosis(t, r, "ok", results.StatusOK)
+	acks, byes, foreign, log := late.got()
+	if acks == 0 || byes != 2 || foreign != 0 {
+		t.Errorf("ACKs %d, BYEs %d (want the challenged one and its authenticated retry), %d in another dialog; it got: %s", acks, byes, foreign, log)
+	}
+	if notes := strings.Join(r.Diagnosis.Notes, "\n"); !strings.Contains(notes, "the BYE got 200 OK") {
+		t.Errorf("notes:\n%s", notes)
 	}
 }
 

@@ -39,8 +39,8 @@ func (u *inbound) isOurCancel(req *sip.Request) bool {
 }
 
 // elsewhere reports whether another contact took the call: the PBX
-// cancelled our branch, or the trigger call confirmed another dialog than
-// ours. It returns the CANCEL's Reason, if any, for the note.
+// cancelled our branch because the call was completed elsewhere, or the
+// trigger call confirmed another dialog than ours. It returns the CANCEL's Reason, if any, for the note.
 func (u *inbound) elsewhere(caller *call) (bool, string) {
 	u.mu.Lock()
 	cancel, ours := u.cancel, ""
@@ -53,7 +53,12 @@ func (u *inbound) elsewhere(caller *call) (bool, string) {
 		if h := cancel.GetHeader("Reason"); h != nil {
 			reason = h.Value()
 		}
-		return true, reason
+		// Only a CANCEL that says so: a caller that gives up (its ring
+		// timeout, because our 2xx never reached it) CANCELs too, and that
+		// is the failure receive exists to find (inbound-ack-lost).
+		if completedElsewhere(reason) {
+			return true, reason
+		}
 	}
 	if caller != nil && ours != "" {
 		if tag := caller.forks.taken(); tag != "" && tag != ours {
@@ -75,4 +80,27 @@ func answeredElsewhere(after time.Duration, reason string) catalog.Note {
 		n.Vars["text"] = reason
 	}
 	return n
+}
+
+// completedElsewhere reports whether a CANCEL's Reason header says the
+// call was answered by another branch: "SIP;cause=200" (RFC 3326 §2,
+// "Call completed elsewhere", as Kamailio and Asterisk send it) or
+// "Q.850;cause=26" (non-selected user clearing). Several reasons may be
+// given, comma-separated.
+func completedElsewhere(reason string) bool {
+	for _, r := range strings.Split(reason, ",") {
+		parts := strings.Split(r, ";")
+		proto := strings.ToLower(strings.TrimSpace(parts[0]))
+		for _, p := range parts[1:] {
+			name, val, _ := strings.Cut(strings.TrimSpace(p), "=")
+			if !strings.EqualFold(strings.TrimSpace(name), "cause") {
+				continue
+			}
+			val = strings.TrimSpace(val)
+			if (proto == "sip" && val == "200") || (proto == "q.850" && val == "26") {
+				return true
+			}
+		}
+	}
+	return false
 }
