@@ -32,13 +32,13 @@ type forkPhone struct {
 	// that authenticates in-dialog requests); one with any is accepted.
 	challengeBye bool
 	invite       *sip.Request // the one call it takes
-	answered bool
-	ackTags  []string // the To-tags of the ACKs that came
-	byeTags  []string
-	acked    chan struct{}
-	ackOnce  sync.Once
-	done     chan struct{}
-	received []string // start lines, for failure logs
+	answered     bool
+	ackTags      []string // the To-tags of the ACKs that came
+	byeTags      []string
+	acked        chan struct{}
+	ackOnce      sync.Once
+	done         chan struct{}
+	received     []string // start lines, for failure logs
 }
 
 // newForkPhone registers a phone for user with q=1.0 (so the registrar
