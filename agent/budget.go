@@ -70,6 +70,17 @@ func fitBudget(j scenarios.Job, budget time.Duration) scenarios.Job {
 		if hold > 0 {
 			c.Invite.Hold = hold
 		}
+		// A refused offer's SRTP retry is a second INVITE: a probing one
+		// takes up to another --timeout, the optional mode's a whole
+		// call. Where it does not fit after the call itself, none is
+		// placed: the refusal's own diagnosis, not a canceled probe.
+		retry := timeout
+		if c.Invite.SRTP == probe.SRTPOptional {
+			retry = timeout + ring + max(hold, 0)
+		}
+		if min(sum, room)+retry > room {
+			c.Invite.NoSRTPRetry = true
+		}
 	case probe.KindReceive:
 		c.Receive.Wait = wait
 	}

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"slices"
 	"time"
 
 	"github.com/sipprobe/sipprobe/catalog"
@@ -46,17 +47,21 @@ func metricView(r, sent results.Result, hasSent bool) results.Result {
 	return v
 }
 
-// sentFromHistory is the latest sent result of name the history holds,
-// for a not-sent result right after a start (nothing sent yet in this
-// process): its final code and check time. A made-up result has no final
-// code, so the first entry with one is the last sent.
+// sentFromHistory is the latest sent result of r's probe the history
+// holds (the same name, target and transport), for a not-sent result
+// right after a start (nothing sent yet in this process): its final code
+// and check time.
 func (a *Agent) sentFromHistory(r results.Result) (results.Result, bool) {
 	sums, err := a.store.Summaries(a.probeCtx, history.Query{Name: r.Name, Recent: statusSamples})
-	if err != nil || len(sums) != 1 {
+	if err != nil {
 		return results.Result{}, false
 	}
-	for _, e := range sums[0].Recent {
-		if e.FinalCode > 0 {
+	i := slices.IndexFunc(sums, func(s history.Summary) bool { return s.Target == r.Target && s.Transport == r.Transport })
+	if i < 0 {
+		return results.Result{}, false
+	}
+	for _, e := range sums[i].Recent {
+		if !e.NotSent {
 			s := r
 			s.FinalCode, s.FinalReason, s.Details = e.FinalCode, "", nil
 			s.Timings = results.Timings{Total: e.TotalMs}
