@@ -15,33 +15,19 @@ import (
 // comparison is of a digest held in memory only: credentials are never
 // stored or logged, not even hashed.
 
-// credentialsOf digests the settings that decide whether a job's
-// credentials are accepted.
-func credentialsOf(j scenarios.Job) [sha256.Size]byte {
-	c := j.Config
-	h := sha256.New()
-	for _, s := range []string{c.User, c.AuthUser, c.Password, c.Domain, c.Receive.FromUser, c.Receive.FromAuthUser, c.Receive.FromPassword} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	return sum
-}
-
 // retryChangedCredentials gives every job of cfg that sends credentials
 // and whose credentials differ from the same job's in old one retry.
 func (a *Agent) retryChangedCredentials(old, cfg *Config) {
 	before := map[string][sha256.Size]byte{}
 	for _, p := range old.File.Probes {
 		for j := range p.Jobs() {
-			before[j.Name] = credentialsOf(j)
+			before[j.Name] = scenarios.CredentialsDigest(j)
 		}
 	}
 	for _, p := range cfg.File.Probes {
 		for j := range p.Jobs() {
-			if prev, ok := before[j.Name]; ok && j.Account != "" && prev != credentialsOf(j) {
-				a.session.Retry(j.Account)
+			if prev, ok := before[j.Name]; ok && j.Account != "" && prev != scenarios.CredentialsDigest(j) {
+				a.session.Retry(j)
 				a.log.Info("reload: credentials changed, the next probe tries them despite an earlier refusal", "probe", j.Name)
 			}
 		}

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"crypto/sha256"
 	"sync"
 	"time"
 
@@ -22,8 +23,8 @@ type accounts struct {
 	ttl   time.Duration
 	clock Clock
 	// retry holds the accounts a Session.Retry lets past the history's
-	// cool-down once (retry.go).
-	retry map[string]bool
+	// cool-down once, with the credentials it lets through (retry.go).
+	retry map[string][sha256.Size]byte
 }
 
 // rejection is the probe that saw an account's credentials refused, and when.

@@ -430,7 +430,7 @@ func (st *runState) banned(ctx context.Context, j Job) (results.Result, bool) {
 	if by, ok := st.acc.rejectedBy(j.Account); ok {
 		return st.skippedRejected(j, now, by), true
 	}
-	if st.history == nil || st.force || st.acc.takeRetry(j.Account) {
+	if st.history == nil || st.force || st.acc.takeRetry(j) {
 		return results.Result{}, false
 	}
 	at, rej, err := st.history.RejectedRecently(context.WithoutCancel(ctx), j.Account, now.Add(-st.cooldown))
