@@ -36,8 +36,8 @@ type call struct {
 	invTx  sip.ClientTransaction
 	txs    []sip.ClientTransaction
 	ringed bool // a 180/183 came: --ring-timeout bounds the wait now
-	// retry: the srtp-required retry (invite_srtp.go), which no one asked
-	// to ring a phone: its ctx (--timeout) bounds the ringing as well.
+	// retry: a probing SRTP retry (invite_srtpretry.go), which no one
+	// asked to ring a phone: it is CANCELed at its first 180/183.
 	retry bool
 	// quality is the audio measured during the hold (--rtp), for
 	// details.media.
@@ -159,12 +159,15 @@ func (c *call) attempt(ctx context.Context, req *sip.Request) (*sip.Response, er
 			}
 			if (res.StatusCode == 180 || res.StatusCode == 183) && ring == nil {
 				c.ringed = true
+				if c.retry {
+					// A probing retry has its answer: the offer got past
+					// the media check. CANCEL now (abandon), not after
+					// ringing a phone for --timeout.
+					return nil, errRingTimeout
+				}
 				t := time.NewTimer(c.s.ringTimeout())
 				defer t.Stop()
-				ring = t.C
-				if !c.retry {
-					setup = nil
-				}
+				ring, setup = t.C, nil
 			}
 		case <-tx.Done():
 			return nil, c.s.txError(tx.Err())

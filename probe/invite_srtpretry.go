@@ -34,8 +34,8 @@ type retried struct {
 	// accepted: answered with a usable offer (a common codec, and SRTP
 	// keys when it offered them); the call was hung up at once.
 	accepted bool
-	// rang: a 180/183 and no refusal before --timeout, then CANCELed:
-	// the offer got past the media check the first one failed.
+	// rang: a 180/183, then CANCELed by us: the offer got past the
+	// media check the first one failed.
 	rang bool
 	// refused: refused as not acceptable too, or answered without a
 	// common codec.
@@ -45,8 +45,9 @@ type retried struct {
 }
 
 // retryOffer places one probing retry of the call, offering mode. It is a
-// new INVITE with its own --timeout, which bounds its ringing too (then it
-// is CANCELed: nobody asked to ring a phone for a second call); a
+// new INVITE with its own --timeout; it is CANCELed at its first 180/183
+// (nobody asked to ring a phone for a second call, and the ringing is the
+// evidence); a
 // challenge gets one authenticated answer as always, and an answered call
 // is hung up at once. ok is false when the call could not be built.
 func (s *session) retryOffer(l *link, to sip.Uri, offer []codec, mode string, ex *catalog.Exchange) (retried, bool) {
@@ -59,7 +60,8 @@ func (s *session) retryOffer(l *link, to sip.Uri, offer []codec, mode string, ex
 	c.retry = true
 	defer c.close()
 	aex := catalog.Exchange{Method: ex.Method, Transport: ex.Transport, User: ex.User, Target: ex.Target, CredentialsGiven: ex.CredentialsGiven}
-	a := c.run(actx, &results.Result{}, &aex, &results.InviteDetails{}, false)
+	in := &results.InviteDetails{}
+	a := c.run(actx, &results.Result{}, &aex, in, false)
 	var rt retried
 	code, reason := 0, ""
 	if aex.Final != nil {
@@ -68,7 +70,16 @@ func (s *session) retryOffer(l *link, to sip.Uri, offer []codec, mode string, ex
 	rt.got = orNoAnswer(code, reason)
 	usable := mode == SRTPNone || c.encrypted()
 	rt.accepted = a != nil && usable && !aex.NoCommonCodec
-	rt.rang = a == nil && c.ringed && !refusedMedia(&aex) && s.parent.Err() == nil
+	// Rang: our CANCEL ended it (attempt CANCELs a probing retry at its
+	// first 180/183), not a refusal after the ringing (a 486, a 404
+	// after an early-media announcement), which says nothing of SRTP.
+	// A 2xx that crossed our CANCEL (then hung up: sipprobe-bye) shows
+	// the same.
+	ours := in.EndedBy == "sipprobe-cancel" || in.EndedBy == "sipprobe-bye"
+	rt.rang = a == nil && c.ringed && ours && !refusedMedia(&aex) && s.parent.Err() == nil
+	if f := aex.Final; rt.rang && f != nil && f.Code >= 300 && f.Code != 487 {
+		rt.rang = false // a refusal of its own crossed our CANCEL
+	}
 	rt.refused = refusedMedia(&aex) || (a != nil && aex.NoCommonCodec)
 	return rt, true
 }

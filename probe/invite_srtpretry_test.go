@@ -61,7 +61,7 @@ type retryCase struct {
 	srtpCase
 	codecs      []string
 	wantCalls   int
-	wantCancels int
+	wantCancels int // -1: 0 or 1 (a retry CANCELed at its 180, unless the 200 came first)
 	wantStatus  results.Status
 }
 
@@ -77,7 +77,7 @@ func runRetryCase(t *testing.T, tc retryCase, mutate func(*Config)) results.Resu
 		t.Errorf("status %s, want %s", got.Status, tc.wantStatus)
 	}
 	calls, cancels := sentCalls(got)
-	if calls != tc.wantCalls || cancels != tc.wantCancels {
+	if calls != tc.wantCalls || (tc.wantCancels >= 0 && cancels != tc.wantCancels) || cancels > 1 {
 		t.Errorf("%d calls, %d CANCELs sent; want %d, %d", calls, cancels, tc.wantCalls, tc.wantCancels)
 	}
 	return got
@@ -123,9 +123,11 @@ func TestInviteSRTPRetryTestPBX(t *testing.T) {
 		testpbx.Extension("706", testpbx.ExtensionBehaviour{Code: 488}),
 	))
 	for _, tc := range []retryCase{
+		// It rings and answers at once: the probing retry is CANCELed at
+		// its 180, unless the 200 comes first.
 		{srtpCase: srtpCase{name: "sdes to plain-only: srtp-not-supported, shown by the plain retry", to: "701", srtp: SRTPSDES,
-			wantID: "srtp-not-supported", note: "answered (200"},
-			wantCalls: 2, wantStatus: results.StatusCritical},
+			wantID: "srtp-not-supported", note: "answered (200||rang (180/183)"},
+			wantCalls: 2, wantCancels: -1, wantStatus: results.StatusCritical},
 		{srtpCase: srtpCase{name: "sdes to plain-only, ringing: the plain retry is CANCELed", to: "705", srtp: SRTPSDES,
 			wantID: "srtp-not-supported", note: "rang (180/183)"},
 			wantCalls: 2, wantCancels: 1, wantStatus: results.StatusCritical},
