@@ -38,7 +38,7 @@ func parseTarget(s string) (target, error) {
 			if foreignScheme(scheme, after) {
 				// tel:+123 or http://pbx would otherwise be read as a host
 				// named "tel" or "http" and looked up in DNS.
-				return t, fmt.Errorf("%w %q: %q is not a SIP URI scheme: want host, host:port, [v6]:port or a sip:/sips: URI", ErrTarget, s, scheme+":")
+				return t, fmt.Errorf("%w %q: %q is not a SIP URI scheme: want host, host:port, [v6]:port or a sip:/sips: URI", ErrTarget, shownTarget(s), scheme+":")
 			}
 		}
 	}
@@ -60,22 +60,22 @@ func parseTarget(s string) (target, error) {
 	}
 	host, port, err := splitHostPort(hostport)
 	if err != nil {
-		return t, fmt.Errorf("%w %q: %v", ErrTarget, s, err)
+		return t, fmt.Errorf("%w %q: %v", ErrTarget, shownTarget(s), err)
 	}
 	if !validHost(host) {
-		return t, fmt.Errorf("%w %q: %q is not a host name or IP address", ErrTarget, s, host)
+		return t, fmt.Errorf("%w %q: %q is not a host name or IP address", ErrTarget, shownTarget(s), host)
 	}
 	t.Host, t.Port = host, port
 	switch t.Transport {
 	case "", "udp", "tcp", "tls", "ws", "wss":
 	default:
-		return t, fmt.Errorf("%w %q: transport %q is not udp, tcp, tls, ws or wss", ErrTarget, s, t.Transport)
+		return t, fmt.Errorf("%w %q: transport %q is not udp, tcp, tls, ws or wss", ErrTarget, shownTarget(s), t.Transport)
 	}
 	if t.Scheme == "sips" {
 		switch t.Transport {
 		case "udp":
 			// RFC 3261 §26.2.2: a SIPS URI is reached over TLS on every hop.
-			return t, fmt.Errorf("%w %q: sips: needs TLS, not ;transport=udp (use sip: for UDP)", ErrTarget, s)
+			return t, fmt.Errorf("%w %q: sips: needs TLS, not ;transport=udp (use sip: for UDP)", ErrTarget, shownTarget(s))
 		case "ws":
 			// RFC 7118 §5.2: sips: with transport=ws is SIP over secure WebSocket.
 			t.Transport = "wss"
@@ -231,4 +231,37 @@ func defaultPort(transport string) int {
 		return wsDefaultPort(transport == "wss")
 	}
 	return 5060
+}
+
+// shownTarget is s as an error message may quote it: a password in the
+// userinfo (sip:120:pw@pbx, ws://u:pw@pbx) becomes ***, since errors reach
+// terminals, logs and monitoring (RFC 3261 §19.1.1 deprecates it anyway).
+func shownTarget(s string) string {
+	at := strings.LastIndex(s, "@")
+	if at < 0 {
+		return s
+	}
+	head, start := s[:at], 0
+	if i := strings.Index(head, "://"); i >= 0 {
+		start = i + 3
+	} else if i := strings.Index(head, ":"); i > 0 && isSchemeName(head[:i]) {
+		start = i + 1
+	}
+	user := head[start:]
+	if i := strings.Index(user, ":"); i >= 0 {
+		return s[:start] + user[:i] + ":***" + s[at:]
+	}
+	return s
+}
+
+// isSchemeName: a URI scheme (RFC 3986 §3.1), a letter then letters,
+// digits, +, - or .; "120" in "120:pw@pbx" is none.
+func isSchemeName(s string) bool {
+	for i, r := range s {
+		letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		if i == 0 && !letter || !letter && !(r >= '0' && r <= '9') && r != '+' && r != '-' && r != '.' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -111,6 +112,29 @@ func TestFirstTransport(t *testing.T) {
 		t.Run(tt.target+"/"+tt.transport, func(t *testing.T) {
 			if got := (Config{Target: tt.target, Transport: tt.transport}).FirstTransport(); got != tt.want {
 				t.Errorf("FirstTransport = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestShownTarget: an error quoting a target never shows a password from
+// its userinfo.
+func TestShownTarget(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"sip:120:secretpw@127.0.0.1:99999", "sip:120:***@127.0.0.1:99999"},
+		{"sips:120:pw@pbx;transport=tls", "sips:120:***@pbx;transport=tls"},
+		{"120:pw@pbx", "120:***@pbx"},
+		{"ws://u:pw@pbx/ws", "ws://u:***@pbx/ws"},
+		{"sip:120@pbx", "sip:120@pbx"},
+		{"pbx:5060", "pbx:5060"},
+		{"sip:pbx", "sip:pbx"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := shownTarget(tc.in); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+			if _, err := parseTarget(tc.in + ":99999"); err != nil && strings.Contains(err.Error(), "pw") {
+				t.Errorf("error shows the password: %v", err)
 			}
 		})
 	}

@@ -31,17 +31,17 @@ func parseWSTarget(s string) (t target, ok bool, err error) {
 		hostport, t.Path = rest[:i], rest[i:]
 	}
 	if strings.Contains(hostport, "@") {
-		return t, true, fmt.Errorf("%w %q: a ws:// URL names no user: give the account with --user", ErrTarget, s)
+		return t, true, fmt.Errorf("%w %q: a ws:// URL names no user: give the account with --user", ErrTarget, shownTarget(s))
 	}
 	host, port, err := splitHostPort(hostport)
 	if err != nil {
-		return t, true, fmt.Errorf("%w %q: %v", ErrTarget, s, err)
+		return t, true, fmt.Errorf("%w %q: %v", ErrTarget, shownTarget(s), err)
 	}
 	if !validHost(host) {
-		return t, true, fmt.Errorf("%w %q: %q is not a host name or IP address", ErrTarget, s, host)
+		return t, true, fmt.Errorf("%w %q: %q is not a host name or IP address", ErrTarget, shownTarget(s), host)
 	}
 	if strings.ContainsAny(t.Path, " \t\r\n") {
-		return t, true, fmt.Errorf("%w %q: the path holds white space", ErrTarget, s)
+		return t, true, fmt.Errorf("%w %q: the path holds white space", ErrTarget, shownTarget(s))
 	}
 	t.Host, t.Port = host, port
 	return t, true, nil
