@@ -48,27 +48,47 @@ func writeSetupError(app *cli.App, args []string, stdout io.Writer, reason strin
 	if started, _ := app.Metadata[outputMetaKey].(bool); started {
 		return
 	}
-	cmd, format, file := setupErrorTarget(app, args)
+	cmd, format, file, junitFile := setupErrorTarget(app, args)
+	s := results.JUnitSetupError{Suite: "sipprobe " + cmd, Case: "sipprobe " + cmd, Class: "sipprobe." + cmd, At: time.Now()}
+	if file != "" {
+		// As a run names its testsuite: the file's name without the
+		// extension; the testcase is the file as given.
+		s.Suite = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+		s.Case = file
+	}
 	switch format {
 	case "nagios":
 		_ = results.WriteNagiosSetupError(stdout, reason)
 	case "junit":
-		s := results.JUnitSetupError{Suite: "sipprobe " + cmd, Case: "sipprobe " + cmd, Class: "sipprobe." + cmd, At: time.Now()}
-		if file != "" {
-			// As a run names its testsuite: the file's name without the
-			// extension; the testcase is the file as given.
-			s.Suite = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
-			s.Case = file
-		}
 		_ = results.WriteJUnitSetupError(stdout, s, reason)
+	}
+	if junitFile != "" {
+		// run --junit FILE: the CI reads the file, which must say why
+		// rather than be missing or left from an earlier run.
+		writeJUnitFile(junitFile, s, reason)
+	}
+}
+
+// writeJUnitFile writes the setup error's JUnit document to path through
+// a temporary file and a rename, so a reader never sees half of it; a
+// path that cannot be written is left alone (stderr has the reason).
+func writeJUnitFile(path string, s results.JUnitSetupError, reason string) {
+	f, err := os.CreateTemp(filepath.Dir(path), ".sipprobe-junit-*")
+	if err != nil {
+		return
+	}
+	werr := results.WriteJUnitSetupError(f, s, reason)
+	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), path) != nil {
+		_ = os.Remove(f.Name())
 	}
 }
 
 // setupErrorTarget reads the command line as urfave/cli would: the
 // command, the last -o/--output value (else SIPPROBE_OUTPUT) as
 // outputFlag accepts it ("" when it would not), and run's first
-// positional argument, the scenario file.
-func setupErrorTarget(app *cli.App, args []string) (cmdName, format, file string) {
+// positional argument, the scenario file, and its --junit FILE (else
+// SIPPROBE_JUNIT).
+func setupErrorTarget(app *cli.App, args []string) (cmdName, format, file, junitFile string) {
 	var cmd *cli.Command
 	i := 1
 	for ; i < len(args) && cmd == nil; i++ {
@@ -77,13 +97,13 @@ func setupErrorTarget(app *cli.App, args []string) (cmdName, format, file string
 		}
 		cmd = app.Command(args[i])
 		if cmd == nil {
-			return "", "", ""
+			return "", "", "", ""
 		}
 	}
 	if cmd == nil || !isSetupErrorCommand(cmd.Name) {
-		return "", "", ""
+		return "", "", "", ""
 	}
-	val, given := "", false
+	val, given, junitGiven := "", false, false
 	for ; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
@@ -109,19 +129,25 @@ func setupErrorTarget(app *cli.App, args []string) (cmdName, format, file string
 			i++
 			v = args[i]
 		}
-		if name == "o" || name == "output" {
+		switch name {
+		case "o", "output":
 			val, given = v, true
+		case "junit":
+			junitFile, junitGiven = v, true
 		}
 	}
 	if !given {
 		val = os.Getenv(env("OUTPUT")[0])
 	}
-	f, err := parseFormat(val, resultFormats(), resultFormatsUsage)
-	if err != nil {
-		return cmd.Name, "", ""
+	if !junitGiven {
+		junitFile = os.Getenv(env("JUNIT")[0])
 	}
 	if cmd.Name != "run" {
-		file = ""
+		file, junitFile = "", ""
 	}
-	return cmd.Name, f, file
+	f, err := parseFormat(val, resultFormats(), resultFormatsUsage)
+	if err != nil {
+		return cmd.Name, "", file, junitFile
+	}
+	return cmd.Name, f, file, junitFile
 }

@@ -119,3 +119,46 @@ func TestSetupErrorOnStdout(t *testing.T) {
 		})
 	}
 }
+
+// TestSetupErrorJUnitFile: run --junit FILE (or SIPPROBE_JUNIT) gets the
+// setup error's JUnit document too, replacing a report left by an earlier
+// run, whatever -o says; stdout follows -o as before.
+func TestSetupErrorJUnitFile(t *testing.T) {
+	dir := t.TempDir()
+	ci := filepath.Join(dir, "ci.toml")
+	scenario := "[[probe]]\nname = \"reg\"\nkind = \"register\"\nserver = \"127.0.0.1:9\"\nuser = \"120\"\npassword_env = \"CIERR_TEST_UNSET_PW\"\n"
+	must(t, os.WriteFile(ci, []byte(scenario), 0o600))
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  string // SIPPROBE_JUNIT
+	}{
+		{"--junit with text output", []string{"run", ci, "--junit", "REPORT"}, ""},
+		{"--junit=FILE with nagios output", []string{"run", ci, "-o", "nagios", "--junit=REPORT"}, ""},
+		{"SIPPROBE_JUNIT", []string{"run", ci}, "REPORT"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			report := filepath.Join(t.TempDir(), "report.xml")
+			must(t, os.WriteFile(report, []byte("<stale/>"), 0o644))
+			for i, a := range tc.args {
+				tc.args[i] = strings.ReplaceAll(a, "REPORT", report)
+			}
+			os.Unsetenv("CIERR_TEST_UNSET_PW")
+			t.Setenv("SIPPROBE_OUTPUT", "")
+			t.Setenv("SIPPROBE_JUNIT", strings.ReplaceAll(tc.env, "REPORT", report))
+			t.Setenv("XDG_STATE_HOME", t.TempDir())
+			code, _, stderr := runMain(t, tc.args...)
+			if code != 3 {
+				t.Fatalf("exit %d, want 3\n%s", code, stderr)
+			}
+			b, err := os.ReadFile(report)
+			must(t, err)
+			if !strings.Contains(string(b), `errors="1"`) || !strings.Contains(string(b), "CIERR_TEST_UNSET_PW is not set") {
+				t.Errorf("report.xml is not the setup error:\n%s", b)
+			}
+			if left, _ := filepath.Glob(filepath.Join(filepath.Dir(report), ".sipprobe-junit-*")); len(left) != 0 {
+				t.Errorf("temporary files left: %v", left)
+			}
+		})
+	}
+}
