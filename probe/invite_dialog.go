@@ -56,34 +56,38 @@ func (c *call) confirm(res *sip.Response) *dialog {
 	return d
 }
 
-// inDialog builds a request within the dialog: to the remote target, along
-// the route set, with the next CSeq (RFC 3261 §12.2.1.1).
+// inDialog builds a request within the call's dialog: to the remote
+// target, along the route set, with the next CSeq (RFC 3261 §12.2.1.1).
 func (c *call) inDialog(d *dialog, method sip.RequestMethod) *sip.Request {
-	spec := requestSpec{method: method, ruri: d.target, from: c.spec.from, to: c.spec.to, toTag: d.toTag}
-	spec.extra = append(spec.extra, d.routes...)
-	return c.s.buildRequest(c.l, c.ids, spec)
+	return c.dialogRequest(c.ids, d, method)
 }
 
 // bye ends the dialog from our side and returns the BYE's final status (0
-// when none came within the budget). A PBX that challenges the BYE gets one
-// authenticated retry.
+// when none came within the budget).
 func (c *call) bye(ctx context.Context, d *dialog) (int, string) {
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), teardownBudget)
 	defer cancel()
-	req := c.inDialog(d, sip.BYE)
-	res, err := c.s.do(tctx, c.l, req, nil)
-	if err == nil && (res.StatusCode == 401 || res.StatusCode == 407) && c.s.cfg.Password != "" {
-		if ch, cerr := pickChallenge(res); cerr == nil {
-			next := c.inDialog(d, sip.BYE)
-			if authorize(next, ch, c.s.authUser(), c.s.cfg.Password) == nil {
-				res, err = c.s.do(tctx, c.l, next, nil)
-			}
-		}
-	}
+	res, err := c.sendBye(tctx, func() *sip.Request { return c.inDialog(d, sip.BYE) })
 	if err != nil {
 		return 0, ""
 	}
 	return int(res.StatusCode), res.Reason
+}
+
+// sendBye sends the BYE next builds and, when the PBX challenges it, one
+// authenticated retry with a new BYE (the next CSeq): never more (a BYE
+// leaves no call up on the PBX, and a wrong password is not tried twice).
+func (c *call) sendBye(ctx context.Context, next func() *sip.Request) (*sip.Response, error) {
+	res, err := c.s.do(ctx, c.l, next(), nil)
+	if err == nil && (res.StatusCode == 401 || res.StatusCode == 407) && c.s.cfg.Password != "" {
+		if ch, cerr := pickChallenge(res); cerr == nil {
+			req := next()
+			if authorize(req, ch, c.s.authUser(), c.s.cfg.Password) == nil {
+				res, err = c.s.do(ctx, c.l, req, nil)
+			}
+		}
+	}
+	return res, err
 }
 
 // cancelRequest builds the CANCEL of inv (RFC 3261 §9.1): the same

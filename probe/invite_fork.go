@@ -135,21 +135,13 @@ func (f *forks) end(c *call) []catalog.Note {
 }
 
 // hangUpFork ends a dialog we do not want with a BYE and returns how it
-// was answered. A PBX that challenges the BYE gets one authenticated
-// retry, as the call's own BYE does (invite_dialog.go): the phone must
-// not be left with a call up. The budget is the teardown's.
+// was answered; a challenged BYE gets its one authenticated retry
+// (sendBye), so the phone is not left with a call up. The budget is the
+// teardown's.
 func (c *call) hangUpFork(ids *dialogIDs, d *dialog) catalog.Note {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.s.parent), teardownBudget)
 	defer cancel()
-	res, err := c.s.do(ctx, c.l, c.dialogRequest(ids, d, sip.BYE), nil)
-	if err == nil && (res.StatusCode == 401 || res.StatusCode == 407) && c.s.cfg.Password != "" {
-		if ch, cerr := pickChallenge(res); cerr == nil {
-			next := c.dialogRequest(ids, d, sip.BYE)
-			if authorize(next, ch, c.s.authUser(), c.s.cfg.Password) == nil {
-				res, err = c.s.do(ctx, c.l, next, nil)
-			}
-		}
-	}
+	res, err := c.sendBye(ctx, func() *sip.Request { return c.dialogRequest(ids, d, sip.BYE) })
 	if err != nil || res == nil {
 		return catalog.NewNote("no-answer")
 	}

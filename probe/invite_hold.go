@@ -65,14 +65,7 @@ wait:
 		addNote(ex, catalog.NewNote("hold-interrupted", "held", held.Round(time.Millisecond).String(), "hold", hold.String()))
 	}
 	c.checkACK(in, ex)
-	if c.media.Sent() > 0 {
-		// Let the echo of the last frames arrive.
-		time.Sleep(2 * media.Frame)
-		sent, got := c.media.Sent(), c.media.Received()
-		c.quality = c.judgeMedia(ex)
-		// No RTP back and no RTCP telling which way fails: no-rtp-back.
-		ex.NoRTPBack = got == 0 && sent >= minRTPForVerdict && ex.OneWayAudio == ""
-	}
+	c.quality = c.judgeAudio(ex)
 	return remoteBye
 }
 

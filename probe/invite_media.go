@@ -2,11 +2,26 @@ package probe
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/sipprobe/sipprobe/catalog"
 	"github.com/sipprobe/sipprobe/probe/media"
 	"github.com/sipprobe/sipprobe/results"
 )
+
+// judgeAudio judges the audio of a call that sent RTP (nil when it sent
+// none): judgeMedia's findings, and no-rtp-back when nothing came back
+// and no RTCP tells which way fails. The last frames (an echo's, a
+// caller's) get two frame times to arrive first.
+func (c *call) judgeAudio(ex *catalog.Exchange) *results.MediaDetails {
+	if c.media.Sent() == 0 {
+		return nil
+	}
+	time.Sleep(2 * media.Frame)
+	d := c.judgeMedia(ex)
+	ex.NoRTPBack = c.media.Received() == 0 && c.media.Sent() >= minRTPForVerdict && ex.OneWayAudio == ""
+	return d
+}
 
 // judgeMedia turns the call's media report into details.media and the
 // exchange's audio findings (issue 12): one-way audio naming the failing

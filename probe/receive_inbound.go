@@ -191,13 +191,11 @@ func (u *inbound) converse(ctx context.Context, rd *results.ReceiveDetails, ex *
 	var quality *results.MediaDetails
 	// A call another contact took gets no audio verdict (receive_elsewhere.go).
 	other, _ := u.elsewhere(u.caller)
-	if sent := c.media.Sent(); sent > 0 && !other {
+	if !other {
 		// The same audio verdicts as invite --rtp (one-way audio is the
 		// classic failure of inbound calls behind NAT), on the caller's
-		// stream and its RTCP: let its last frames arrive first.
-		time.Sleep(2 * media.Frame)
-		quality = c.judgeMedia(ex)
-		ex.NoRTPBack = c.media.Received() == 0 && sent >= minRTPForVerdict && ex.OneWayAudio == ""
+		// stream and its RTCP.
+		quality = c.judgeAudio(ex)
 	}
 	select {
 	case <-d.bye:

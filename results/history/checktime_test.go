@@ -2,7 +2,6 @@ package history
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,13 +14,8 @@ import (
 // p50 of an invite probe says how fast calls connect; other probes, and a
 // call without a setup time (CANCELed), keep their total.
 func TestCheckTime(t *testing.T) {
-	st, err := Open(filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTemp(t)
 	ctx := context.Background()
-	t0 := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	call := func(at time.Duration, total, setup results.Millis, code int) results.Result {
 		return results.Result{Name: "call", Probe: "invite", Target: "sip:pbx", StartedAt: t0.Add(at), Status: results.StatusOK,
 			FinalCode: code, Diagnosis: catalog.Diagnosis{ID: "ok"}, Timings: results.Timings{Total: total},

@@ -2,7 +2,6 @@ package history
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,13 +13,8 @@ import (
 // again (the same file imported twice, a duplicate line, or a shard whose
 // agent saved it already) is not.
 func TestImport(t *testing.T) {
-	st, err := Open(filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTemp(t)
 	ctx := context.Background()
-	t0 := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	res := func(name string, at time.Duration) results.Result {
 		return results.Result{Name: name, Probe: "register", Target: "sip:pbx", Transport: "udp", User: name,
 			StartedAt: t0.Add(at), Status: results.StatusCritical, FinalCode: 403, Diagnosis: catalog.Diagnosis{ID: "wrong-password"}}
